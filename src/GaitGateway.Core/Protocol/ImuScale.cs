@@ -1,0 +1,85 @@
+using System.Numerics;
+using GaitGateway.Core.Samples;
+
+namespace GaitGateway.Core.Protocol;
+
+/// <summary>Accelerometer full-scale range, as coded in packets and the configuration characteristic.</summary>
+public enum AccRange : byte
+{
+    /// <summary>±16 g: the minimum for running (REFERENCES.md, sensor requirements).</summary>
+    G16 = 0,
+    /// <summary>±32 g: fewer clipped impacts (foot impacts reach 70 g, Bailey &amp; Harle 2014).</summary>
+    G32 = 1,
+}
+
+/// <summary>Gyroscope full-scale range.</summary>
+public enum GyroRange : byte
+{
+    /// <summary>±2000 °/s: the minimum for running (a ±500 °/s gyro saturates in slow jogging).</summary>
+    Dps2000 = 0,
+    Dps4000 = 1,
+}
+
+/// <summary>One sample's raw counts as the firmware sends them, little-endian int16, sensor frame.</summary>
+public readonly record struct RawImuCounts(short AccX, short AccY, short AccZ, short GyroX, short GyroY, short GyroZ);
+
+/// <summary>
+/// The one place that converts raw counts to SI units and back. Full scale maps to ±32768 counts, as on every
+/// MEMS IMU we know (BMI270, ICM-42688, LSM6DSO): LSB = range / 32768.
+/// </summary>
+public static class ImuScale
+{
+    public static double AccFullScaleG(AccRange range) => range switch
+    {
+        AccRange.G16 => 16.0,
+        AccRange.G32 => 32.0,
+        _ => throw new ArgumentOutOfRangeException(nameof(range), range, "unknown accelerometer range code"),
+    };
+
+    public static double GyroFullScaleDps(GyroRange range) => range switch
+    {
+        GyroRange.Dps2000 => 2000.0,
+        GyroRange.Dps4000 => 4000.0,
+        _ => throw new ArgumentOutOfRangeException(nameof(range), range, "unknown gyroscope range code"),
+    };
+
+    /// <summary>m/s² per count.</summary>
+    public static double AccMps2PerCount(AccRange range) => AccFullScaleG(range) * Gravity.StandardMps2 / 32768.0;
+
+    /// <summary>°/s per count.</summary>
+    public static double GyroDpsPerCount(GyroRange range) => GyroFullScaleDps(range) / 32768.0;
+
+    /// <summary>Converts raw counts to an SI sample; a count at either rail marks the axis as clipped.</summary>
+    public static ImuSample ToSample(in RawImuCounts raw, double timeS, AccRange accRange, GyroRange gyroRange, ImuSampleFlags extraFlags = ImuSampleFlags.None)
+    {
+        var a = (float)AccMps2PerCount(accRange);
+        var g = (float)GyroDpsPerCount(gyroRange);
+        var flags = extraFlags;
+        if (IsRail(raw.AccX) || IsRail(raw.AccY) || IsRail(raw.AccZ)) flags |= ImuSampleFlags.AccClipped;
+        if (IsRail(raw.GyroX) || IsRail(raw.GyroY) || IsRail(raw.GyroZ)) flags |= ImuSampleFlags.GyroClipped;
+        return new ImuSample(
+            timeS,
+            new Vector3(raw.AccX * a, raw.AccY * a, raw.AccZ * a),
+            new Vector3(raw.GyroX * g, raw.GyroY * g, raw.GyroZ * g),
+            flags);
+    }
+
+    /// <summary>Quantises an SI sample to counts, saturating at the rails as a real sensor does.</summary>
+    public static RawImuCounts ToCounts(Vector3 accSensorMps2, Vector3 gyroSensorDps, AccRange accRange, GyroRange gyroRange)
+    {
+        var a = AccMps2PerCount(accRange);
+        var g = GyroDpsPerCount(gyroRange);
+        return new RawImuCounts(
+            Quantise(accSensorMps2.X / a), Quantise(accSensorMps2.Y / a), Quantise(accSensorMps2.Z / a),
+            Quantise(gyroSensorDps.X / g), Quantise(gyroSensorDps.Y / g), Quantise(gyroSensorDps.Z / g));
+    }
+
+    private static bool IsRail(short count) => count is short.MaxValue or short.MinValue;
+
+    private static short Quantise(double counts)
+    {
+        if (double.IsNaN(counts)) return 0;
+        var r = Math.Round(counts, MidpointRounding.ToEven);
+        return r >= short.MaxValue ? short.MaxValue : r <= short.MinValue ? short.MinValue : (short)r;
+    }
+}
