@@ -1,0 +1,87 @@
+using System.Numerics;
+
+namespace GaitGateway.Dsp.Calibration;
+
+/// <summary>Settings of <see cref="GyroBiasEstimator"/>.</summary>
+/// <param name="BlockS">Length of a rest-test block, s. Default 0.25 s: long enough to average noise, short enough to
+/// catch the pauses at traffic lights and walk breaks.</param>
+/// <param name="MaxGyroSpreadDps">A block is "at rest" when every gyro axis stays within this of the block mean, °/s.
+/// Default 3 °/s: above MEMS noise at 1.6 kHz (~0.5 °/s rms), below any foot motion.</param>
+/// <param name="MaxAccSpreadMps2">…and every accelerometer axis within this, m/s². Default 0.4 m/s².</param>
+/// <param name="MaxBiasDps">Means larger than this are motion, not bias, °/s. Default 5 °/s (consumer MEMS spec).</param>
+/// <param name="UpdateWeight">Weight of a new rest block in the bias average, 0..1. Default 0.3.</param>
+public sealed record GyroBiasSettings(
+    double BlockS = 0.25,
+    double MaxGyroSpreadDps = 3.0,
+    double MaxAccSpreadMps2 = 0.4,
+    double MaxBiasDps = 5.0,
+    double UpdateWeight = 0.3);
+
+/// <summary>
+/// Estimates the gyroscope bias while the shoe is still (standing, walk breaks), as xio Fusion's offset algorithm
+/// does: blocks whose signals stay inside a small band are rest; their mean gyro is the bias. Allocation-free.
+/// </summary>
+public sealed class GyroBiasEstimator
+{
+    private readonly GyroBiasSettings _settings;
+    private Vector3 _gyroSum, _gyroMin, _gyroMax, _accMin, _accMax;
+    private double _blockStartS = double.NaN;
+    private int _count;
+
+    public GyroBiasEstimator(GyroBiasSettings settings) => _settings = settings;
+
+    /// <summary>Current bias estimate, °/s, sensor frame.</summary>
+    public Vector3 BiasDps { get; private set; }
+    /// <summary>Number of rest blocks seen (diagnostics).</summary>
+    public int RestBlocks { get; private set; }
+    /// <summary>True while the last completed block was at rest.</summary>
+    public bool AtRest { get; private set; }
+
+    public void Update(double timeS, Vector3 accMps2, Vector3 gyroDps)
+    {
+        if (double.IsNaN(_blockStartS)) StartBlock(timeS, accMps2, gyroDps);
+        _gyroSum += gyroDps;
+        _gyroMin = Vector3.Min(_gyroMin, gyroDps);
+        _gyroMax = Vector3.Max(_gyroMax, gyroDps);
+        _accMin = Vector3.Min(_accMin, accMps2);
+        _accMax = Vector3.Max(_accMax, accMps2);
+        _count++;
+        if (timeS - _blockStartS < _settings.BlockS) return;
+
+        var gSpread = _gyroMax - _gyroMin;
+        var aSpread = _accMax - _accMin;
+        var mean = _gyroSum / _count;
+        var rest = MaxComponent(gSpread) <= 2 * _settings.MaxGyroSpreadDps
+                   && MaxComponent(aSpread) <= 2 * _settings.MaxAccSpreadMps2
+                   && MaxComponent(Vector3.Abs(mean)) <= _settings.MaxBiasDps
+                   && _count >= 8;
+        AtRest = rest;
+        if (rest)
+        {
+            var w = RestBlocks == 0 ? 1f : (float)_settings.UpdateWeight;
+            BiasDps = (BiasDps * (1 - w)) + (mean * w);
+            RestBlocks++;
+        }
+
+        _blockStartS = double.NaN;
+    }
+
+    public void Reset()
+    {
+        BiasDps = Vector3.Zero;
+        RestBlocks = 0;
+        AtRest = false;
+        _blockStartS = double.NaN;
+    }
+
+    private void StartBlock(double timeS, Vector3 acc, Vector3 gyro)
+    {
+        _blockStartS = timeS;
+        _gyroSum = Vector3.Zero;
+        _gyroMin = _gyroMax = gyro;
+        _accMin = _accMax = acc;
+        _count = 0;
+    }
+
+    private static float MaxComponent(Vector3 v) => MathF.Max(v.X, MathF.Max(v.Y, v.Z));
+}

@@ -1,0 +1,549 @@
+using System.Numerics;
+using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Calibration;
+using GaitGateway.Dsp.Parameters;
+using GaitGateway.Dsp.Segmentation;
+using GaitGateway.Dsp.Trajectory;
+
+namespace GaitGateway.Dsp;
+
+/// <summary>Diagnostics of one <see cref="FootPipeline"/> (xio Fusion style: internal states are part of the API).</summary>
+public readonly record struct FootPipelineDiagnostics(
+    long Samples,
+    long SkippedSamples,
+    int Strides,
+    int RejectedSegments,
+    int GapsBridged,
+    int Resets,
+    double SwingThresholdDps,
+    Vector3 GyroBiasDps,
+    Vector3 ForwardAxisSensor,
+    Vector3 LeftAxisSensor);
+
+/// <summary>
+/// The per-foot streaming pipeline: gyro bias at rest → adaptive swing/mid-stance segmentation → per-stride
+/// zero-velocity-aided strapdown integration with linear velocity de-drift → gait events → stride parameters.
+/// Call <see cref="Update"/> once per sample; it returns true when a stride is complete.
+/// </summary>
+/// <remarks>
+/// <para>Segmentation: a swing is motion-energy (smoothed gyro norm) above a threshold that follows the recent swing
+/// peaks, sustained for <see cref="FootPipelineSettings.MinSwingDurationS"/>. Between two swings the sample of least
+/// energy is the mid-stance (MS), where the foot is taken to be at rest and flat. The threshold adapts because a fixed
+/// zero-velocity threshold fails across speeds (REFERENCES.md: SHOE optimum moves ~100× from walking to jogging).</para>
+/// <para>Trajectory: between consecutive MS the orientation is integrated from the gyro, levelled with gravity at each
+/// MS (gravity correction in stance), and acceleration is integrated twice with the velocity drift removed linearly so
+/// that velocity is zero at both MS — per-stride de-drifted integration as in Mariani 2010 and Falbriard 2021.</para>
+/// <para>Alignment: the sensor-to-foot rotation is estimated from the data, so a clip mounted up to ±15° off costs
+/// nothing: "up" is gravity at MS; the foot's left axis is opposite the mean swing angular velocity (the foot
+/// dorsiflexes, toes up, through the swing); forward = left × up.</para>
+/// <para>Events: toe-off (TO) is the most negative toes-up pitch rate between MS and mid-swing (Falbriard 2018, Front
+/// Physiol 9:610); initial contact (IC) is the impact — the onset of the largest jerk between mid-swing and the next
+/// MS — which holds for rearfoot, midfoot and forefoot landings alike, where pitch-rate extrema do not.</para>
+/// <para>Latency: stride k (IC_k → IC_k+1) is complete once MS_k+1 is known, i.e. when the swing after it starts.</para>
+/// </remarks>
+public sealed class FootPipeline
+{
+    private const float DegToRad = MathF.PI / 180f;
+    private const double RadToDeg = 180.0 / Math.PI;
+
+    private readonly FootPipelineSettings _s;
+    private readonly GyroBiasEstimator _bias;
+    private readonly SampleRing _ring;
+    // Per-segment scratch, sized with the ring: no allocation per stride either.
+    private readonly Vector3[] _velocity;
+    private readonly Vector3[] _accWorld;
+    private readonly float[] _toesUpRate;
+
+    private double _lastTimeS = double.NaN;
+    private float _energy;
+    private bool _gapPending;
+
+    // Swing detection.
+    private long _candidateStart = -1;
+    private bool _inSwing;
+    private float _swingPeak;
+    private float _peakEma = 300f * DegToRad;
+    private long _lastSwingEnd = -1;
+    private double _lastSwingStartS = double.NegativeInfinity;
+    private long _chainStart;
+
+    // Mid-stance chain.
+    private long _lastMs = -1;
+    private Quaternion _qAtLastMs = Quaternion.Identity;
+    private bool _haveOrientation;
+    private Vector3 _leftAxisSensor;
+    private bool _haveAxis;
+
+    // Events of the stance at _lastMs, found in the previous segment.
+    private double _prevIcS = double.NaN;
+    private double _prevStrikeDeg = double.NaN;
+    private double _prevImpactG = double.NaN;
+    private bool _prevImpactClipped;
+
+    private long _samples, _skipped;
+    private int _strides, _rejected, _gapsBridged, _resets;
+
+    public FootPipeline(Foot foot, FootPipelineSettings? settings = null)
+    {
+        Foot = foot;
+        _s = settings ?? new FootPipelineSettings();
+        _bias = new GyroBiasEstimator(_s.GyroBias);
+        var capacity = (int)Math.Ceiling(_s.MaxSampleRateHz * ((2 * _s.MaxStrideTimeS) + 1.5));
+        _ring = new SampleRing(capacity);
+        _velocity = new Vector3[capacity];
+        _accWorld = new Vector3[capacity];
+        _toesUpRate = new float[capacity];
+    }
+
+    public Foot Foot { get; }
+
+    /// <summary>Horizontal-and-vertical position of the sensor at the last mid-stance, world frame (x = heading at start), m.</summary>
+    public Vector3 PositionWorldM { get; private set; }
+
+    /// <summary>Time of the most recent initial contact found, s (NaN before the first). Updated before its stride is complete.</summary>
+    public double LastIcTimeS { get; private set; } = double.NaN;
+
+    public FootPipelineDiagnostics Diagnostics => new(
+        _samples, _skipped, _strides, _rejected, _gapsBridged, _resets,
+        SwingThreshold() / DegToRad, _bias.BiasDps,
+        _haveAxis ? Vector3.Cross(_leftAxisSensor, Vector3.UnitZ) : Vector3.Zero, _leftAxisSensor);
+
+    /// <summary>Feeds one sample. Returns true and the stride when one completes.</summary>
+    public bool Update(in ImuSample sample, out StrideMetrics stride)
+    {
+        stride = default;
+        var t = sample.TimeS;
+        if (!double.IsFinite(t) || !IsFinite(sample.AccSensorMps2) || !IsFinite(sample.GyroSensorDps))
+        {
+            // Treat a non-finite sample as lost: the next good one is flagged as following a gap.
+            _skipped++;
+            _gapPending = true;
+            return false;
+        }
+
+        if (!double.IsNaN(_lastTimeS))
+        {
+            var dt = t - _lastTimeS;
+            if (dt <= 0)
+            {
+                _skipped++;
+                return false; // duplicate or reordered sample: the sources guarantee order, so drop it.
+            }
+
+            if (dt > _s.MaxGapBridgeS)
+            {
+                ResetChain();
+                _gapPending = false;
+            }
+            else if ((sample.Flags & ImuSampleFlags.GapBefore) != 0 || _gapPending)
+            {
+                _gapsBridged++;
+                _gapPending = true;
+            }
+        }
+
+        _samples++;
+        var dtS = double.IsNaN(_lastTimeS) ? 0 : t - _lastTimeS;
+        _lastTimeS = t;
+
+        _bias.Update(t, sample.AccSensorMps2, sample.GyroSensorDps);
+        var gyroRps = (sample.GyroSensorDps - _bias.BiasDps) * DegToRad;
+        var rate = gyroRps.Length();
+        var alpha = dtS <= 0 ? 1f : (float)(dtS / ((_s.EnergyWindowS / 2) + dtS));
+        _energy += alpha * (rate - _energy);
+
+        var flags = (byte)(sample.Flags & (ImuSampleFlags.AccClipped | ImuSampleFlags.GyroClipped));
+        if (_gapPending) flags |= (byte)ImuSampleFlags.GapBefore;
+        _gapPending = false;
+        var n = _ring.Next;
+        _ring.Add(t, sample.AccSensorMps2, gyroRps, _energy, flags);
+
+        return DetectSwing(n, t, out stride);
+    }
+
+    /// <summary>Forgets everything learnt (bias, alignment, orientation, position).</summary>
+    public void Reset()
+    {
+        ResetChain();
+        _bias.Reset();
+        _haveAxis = false;
+        _haveOrientation = false;
+        _leftAxisSensor = Vector3.Zero;
+        _peakEma = 300f * DegToRad;
+        PositionWorldM = Vector3.Zero;
+        _lastTimeS = double.NaN;
+        LastIcTimeS = double.NaN;
+    }
+
+    private void ResetChain()
+    {
+        _resets++;
+        _candidateStart = -1;
+        _inSwing = false;
+        _lastSwingEnd = -1;
+        _lastMs = -1;
+        _prevIcS = double.NaN;
+        _chainStart = _ring.Next;
+        _lastSwingStartS = double.NegativeInfinity;
+    }
+
+    private float SwingThreshold() => MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _peakEma);
+
+    private bool DetectSwing(long n, double t, out StrideMetrics stride)
+    {
+        stride = default;
+        var high = SwingThreshold();
+        var low = 0.6f * high;
+        var e = _energy;
+        if (_inSwing)
+        {
+            _swingPeak = MathF.Max(_swingPeak, e);
+            if (e < low)
+            {
+                _inSwing = false;
+                _lastSwingEnd = n;
+                // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
+                _peakEma += 0.25f * (_swingPeak - _peakEma);
+            }
+
+            return false;
+        }
+
+        if (_candidateStart < 0)
+        {
+            if (e > high) _candidateStart = n;
+            return false;
+        }
+
+        if (e < low)
+        {
+            _candidateStart = -1; // a slap or a twitch, not a swing
+            return false;
+        }
+
+        var startS = _ring.TimeS(_candidateStart);
+        if (t - startS < _s.MinSwingDurationS) return false;
+        if (startS - _lastSwingStartS < _s.MinStrideTimeS * 0.8)
+        {
+            _candidateStart = -1;
+            return false;
+        }
+
+        // Confirmed swing: the stance before it is complete; its least-motion sample is the mid-stance.
+        var swingStart = _candidateStart;
+        _candidateStart = -1;
+        _inSwing = true;
+        _swingPeak = e;
+        _lastSwingStartS = startS;
+        var rateHz = EstimateRateHz(swingStart);
+        var from = _lastSwingEnd >= 0 && _lastSwingEnd < swingStart
+            ? _lastSwingEnd
+            : Math.Max(_chainStart, swingStart - (long)(1.5 * rateHz));
+        from = Math.Max(from, _ring.Oldest);
+        if (swingStart - from < 2) return false;
+        var ms = from;
+        var min = float.MaxValue;
+        for (var i = from; i < swingStart; i++)
+        {
+            var v = _ring.EnergyRps(i);
+            if (v < min) { min = v; ms = i; }
+        }
+
+        // The smoothing lags by about half its window: step back accordingly.
+        ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
+        return OnMidStance(ms, out stride);
+    }
+
+    private double EstimateRateHz(long n)
+    {
+        var back = Math.Min(16, n - _ring.Oldest);
+        if (back < 1) return 400;
+        var dt = (_ring.TimeS(n) - _ring.TimeS(n - back)) / back;
+        return dt > 0 ? 1.0 / dt : 400;
+    }
+
+    private bool OnMidStance(long ms, out StrideMetrics stride)
+    {
+        stride = default;
+        var gravityB = MeanAcc(ms);
+        if (!_haveOrientation)
+        {
+            _qAtLastMs = QuaternionMath.FromTo(Vector3.Normalize(gravityB), Vector3.UnitZ);
+            _haveOrientation = true;
+        }
+
+        if (_lastMs < 0 || !_ring.Holds(_lastMs))
+        {
+            _lastMs = ms;
+            _qAtLastMs = QuaternionMath.Level(_qAtLastMs, gravityB);
+            _prevIcS = double.NaN;
+            return false;
+        }
+
+        var a = _lastMs;
+        var duration = _ring.TimeS(ms) - _ring.TimeS(a);
+        if (duration < _s.MinStrideTimeS || duration > _s.MaxStrideTimeS)
+        {
+            _rejected++;
+            _lastMs = ms;
+            _qAtLastMs = QuaternionMath.Level(_qAtLastMs, gravityB);
+            _prevIcS = double.NaN;
+            return false;
+        }
+
+        var emitted = ProcessSegment(a, ms, gravityB, out stride);
+        _lastMs = ms;
+        return emitted;
+    }
+
+    private Vector3 MeanAcc(long center)
+    {
+        var rate = EstimateRateHz(center);
+        var half = Math.Max(1, (long)Math.Round(_s.MidStanceWindowS * rate));
+        var sum = Vector3.Zero;
+        var count = 0;
+        for (var i = Math.Max(_ring.Oldest, center - half); i <= Math.Min(_ring.Next - 1, center + half); i++)
+        {
+            sum += _ring.AccMps2(i);
+            count++;
+        }
+
+        return count > 0 ? sum / count : _ring.AccMps2(center);
+    }
+
+    private bool ProcessSegment(long a, long b, Vector3 gravityB, out StrideMetrics stride)
+    {
+        stride = default;
+        var len = (int)(b - a);
+        if (len >= _ring.Capacity - 1 || !_ring.Holds(a))
+        {
+            _rejected++;
+            return false;
+        }
+
+        var threshold = SwingThreshold();
+
+        // 1. Alignment: "up" at MS_b from gravity, "left" opposite the mean swing rotation.
+        var upB = Vector3.Normalize(gravityB);
+        var swingSum = Vector3.Zero;
+        for (var i = a; i <= b; i++)
+            if (_ring.EnergyRps(i) > threshold) swingSum += _ring.GyroRps(i);
+        if (swingSum.LengthSquared() > 0)
+        {
+            var leftNow = -Vector3.Normalize(swingSum);
+            _leftAxisSensor = _haveAxis ? Vector3.Normalize((0.8f * _leftAxisSensor) + (0.2f * leftNow)) : leftNow;
+            _haveAxis = true;
+        }
+
+        if (!_haveAxis)
+        {
+            _rejected++;
+            return false;
+        }
+
+        var left = Vector3.Normalize(_leftAxisSensor - (Vector3.Dot(_leftAxisSensor, upB) * upB));
+        var forward = Vector3.Cross(left, upB);
+
+        // 2. Strapdown integration MS_a → MS_b, levelled at MS_a, velocity de-drifted to zero at both ends.
+        var q = _qAtLastMs;
+        var g = new Vector3(0, 0, (float)Gravity.StandardMps2);
+        var flags = StrideFlags.None;
+        for (var k = 0; k <= len; k++)
+        {
+            var n = a + k;
+            var acc = _ring.AccMps2(n);
+            var gyro = _ring.GyroRps(n);
+            _accWorld[k] = Vector3.Transform(acc, q) - g;
+            _toesUpRate[k] = -Vector3.Dot(gyro, left);
+            var f = _ring.Flags(n);
+            if ((f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
+            if ((f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
+            if (k == len) break;
+            var dt = (float)(_ring.TimeS(n + 1) - _ring.TimeS(n));
+            var mid = 0.5f * (gyro + _ring.GyroRps(n + 1));
+            q = Quaternion.Normalize(q * QuaternionMath.Increment(mid, dt));
+        }
+
+        var t0 = _ring.TimeS(a);
+        var t1 = _ring.TimeS(b);
+        var v = Vector3.Zero;
+        _velocity[0] = v;
+        for (var k = 1; k <= len; k++)
+        {
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            v += 0.5f * (_accWorld[k - 1] + _accWorld[k]) * dt;
+            _velocity[k] = v;
+        }
+
+        var vEnd = _velocity[len];
+        var p = Vector3.Zero;
+        var maxHeight = 0f;
+        var maxHorizontalSpeed = 0f;
+        var prevV = Vector3.Zero;
+        for (var k = 1; k <= len; k++)
+        {
+            var frac = (float)((_ring.TimeS(a + k) - t0) / (t1 - t0));
+            var vk = _velocity[k] - (vEnd * frac);
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            p += 0.5f * (prevV + vk) * dt;
+            prevV = vk;
+            maxHeight = MathF.Max(maxHeight, p.Z);
+            maxHorizontalSpeed = MathF.Max(maxHorizontalSpeed, MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y)));
+        }
+
+        var strideLengthM = MathF.Sqrt((p.X * p.X) + (p.Y * p.Y));
+        PositionWorldM += p;
+        _qAtLastMs = QuaternionMath.Level(q, gravityB);
+
+        // 3. Events. Mid-swing = largest toes-up rate; TO before it, IC after it.
+        var swingPeakK = 0;
+        for (var k = 1; k < len; k++)
+            if (_toesUpRate[k] > _toesUpRate[swingPeakK]) swingPeakK = k;
+        var toK = 0;
+        for (var k = 1; k < swingPeakK; k++)
+            if (_toesUpRate[k] < _toesUpRate[toK]) toK = k;
+        var toS = SubSampleTime(a, toK, _toesUpRate, len);
+
+        var icK = FindImpact(a, swingPeakK, len);
+        double icS, strikeDeg = double.NaN, impactG = double.NaN;
+        var impactClipped = false;
+        if (icK > 0)
+        {
+            icS = 0.5 * (_ring.TimeS(a + icK - 1) + _ring.TimeS(a + icK));
+            strikeDeg = StrikeAngleDeg(a + icK - 1, b, upB, forward);
+            (impactG, impactClipped) = PeakImpact(a + icK - 1, b);
+            LastIcTimeS = icS;
+        }
+        else
+        {
+            icS = double.NaN;
+        }
+
+        // 4. Stride k = IC_k (found last segment) → IC_k+1 (found now), TO_k found now.
+        var emitted = false;
+        if (double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
+        {
+            var strideTime = icS - _prevIcS;
+            var contact = toS - _prevIcS;
+            if (strideTime >= _s.MinStrideTimeS && strideTime <= _s.MaxStrideTimeS && contact > 0 && contact < strideTime)
+            {
+                var speed = strideLengthM / strideTime;
+                var pattern = StrikeClassifier.Classify(_prevStrikeDeg, _s.Strike);
+                var landing = OverstrideDetector.LandingDistanceM(speed, _prevIcS, t0);
+                var (osIndex, osFlag) = OverstrideDetector.Evaluate(landing, _prevStrikeDeg, speed, _s.Overstride);
+                if (_prevImpactClipped) flags |= StrideFlags.AccClipped;
+                var duty = contact / strideTime;
+                stride = new StrideMetrics
+                {
+                    Foot = Foot,
+                    IcTimeS = _prevIcS,
+                    ToTimeS = toS,
+                    NextIcTimeS = icS,
+                    StrideTimeS = strideTime,
+                    StrideLengthM = strideLengthM,
+                    SpeedMps = speed,
+                    ContactTimeS = contact,
+                    SwingTimeS = icS - toS,
+                    FlightTimeS = double.NaN,
+                    DutyFactor = duty,
+                    StrikeAngleDeg = _prevStrikeDeg,
+                    StrikePattern = pattern,
+                    CadenceSpm = 120.0 / strideTime,
+                    PeakImpactG = _prevImpactG,
+                    FootClearanceM = maxHeight,
+                    PeakSwingSpeedMps = maxHorizontalSpeed,
+                    OverstrideIndex = osIndex,
+                    Overstride = osFlag,
+                    CalfLoad = CalfLoadModel.StepLoad(contact, strideTime / 2, speed, pattern, _s.CalfLoad),
+                    // Running has a flight phase, walking double support: duty factor 0.5 separates them.
+                    Gait = duty < 0.5 ? Gait.Run : Gait.Walk,
+                    Flags = flags,
+                };
+                _strides++;
+                emitted = true;
+            }
+            else
+            {
+                _rejected++;
+            }
+        }
+
+        _prevIcS = icS;
+        _prevStrikeDeg = strikeDeg;
+        _prevImpactG = impactG;
+        _prevImpactClipped = impactClipped;
+        return emitted;
+    }
+
+    /// <summary>Index (relative to a) of the first sample after the impact, or -1.</summary>
+    private int FindImpact(long a, int fromK, int len)
+    {
+        var maxJerk = 0f;
+        var maxK = -1;
+        for (var k = Math.Max(1, fromK); k <= len; k++)
+        {
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            var j = (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
+            if (j > maxJerk) { maxJerk = j; maxK = k; }
+        }
+
+        if (maxK < 0) return -1;
+        // The onset: the first sample whose jerk reaches half the peak, walking back from the peak over the rise.
+        var onset = maxK;
+        for (var k = maxK - 1; k >= Math.Max(1, fromK); k--)
+        {
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            var j = (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
+            if (j < 0.5f * maxJerk) break;
+            onset = k;
+        }
+
+        return onset;
+    }
+
+    /// <summary>Elevation of the foot's forward axis at <paramref name="ic"/> relative to the flat foot at MS <paramref name="b"/>.</summary>
+    private double StrikeAngleDeg(long ic, long b, Vector3 upB, Vector3 forwardSensor)
+    {
+        // Integrate the body rotation from IC to MS_b; the foot's attitude at MS_b is known from gravity.
+        var rel = Quaternion.Identity;
+        for (var n = ic; n < b; n++)
+        {
+            var dt = (float)(_ring.TimeS(n + 1) - _ring.TimeS(n));
+            rel = Quaternion.Normalize(rel * QuaternionMath.Increment(0.5f * (_ring.GyroRps(n) + _ring.GyroRps(n + 1)), dt));
+        }
+
+        var qB = QuaternionMath.FromTo(upB, Vector3.UnitZ);
+        var qIc = qB * Quaternion.Conjugate(rel);
+        var fwd = Vector3.Transform(forwardSensor, qIc);
+        return Math.Asin(Math.Clamp(fwd.Z, -1f, 1f)) * RadToDeg;
+    }
+
+    private (double G, bool Clipped) PeakImpact(long ic, long b)
+    {
+        var end = _ring.TimeS(ic) + _s.ImpactWindowS;
+        var peak = 0f;
+        var clipped = false;
+        for (var n = ic; n <= b && _ring.TimeS(n) <= end; n++)
+        {
+            peak = MathF.Max(peak, _ring.AccMps2(n).Length());
+            clipped |= (_ring.Flags(n) & (byte)ImuSampleFlags.AccClipped) != 0;
+        }
+
+        return (peak / Gravity.StandardMps2, clipped);
+    }
+
+    /// <summary>Parabolic refinement of an extremum at k (relative to a).</summary>
+    private double SubSampleTime(long a, int k, float[] y, int len)
+    {
+        var t = _ring.TimeS(a + k);
+        if (k <= 0 || k >= len) return t;
+        var denom = y[k - 1] - (2 * y[k]) + y[k + 1];
+        if (MathF.Abs(denom) < 1e-12f) return t;
+        var offset = Math.Clamp(0.5 * (y[k - 1] - y[k + 1]) / denom, -0.5, 0.5);
+        var dt = offset >= 0 ? _ring.TimeS(a + k + 1) - t : t - _ring.TimeS(a + k - 1);
+        return t + (offset * dt);
+    }
+
+    private static bool IsFinite(Vector3 v) => float.IsFinite(v.X) && float.IsFinite(v.Y) && float.IsFinite(v.Z);
+}

@@ -1,0 +1,40 @@
+using GaitGateway.Dsp.Calibration;
+using GaitGateway.Dsp.Parameters;
+
+namespace GaitGateway.Dsp;
+
+/// <summary>Settings of <see cref="FootPipeline"/>. Every default is documented; none is tuned to one recording.</summary>
+/// <param name="MaxSampleRateHz">Largest rate the history is sized for, Hz. Default 1600 (the clip's maximum).</param>
+/// <param name="MaxStrideTimeS">Longer mid-stance-to-mid-stance intervals are not strides (stops, shuffles), s.
+/// Default 2.5 s: slow walking strides last ≤ 1.6 s.</param>
+/// <param name="MinStrideTimeS">Shorter ones are not strides, s. Default 0.45 s: sprinting cadence ~220 steps/min.</param>
+/// <param name="MinStrideLengthM">A "stride" shorter than this is a shuffle or turn on the spot, m. Default 0.2 m.</param>
+/// <param name="MaxGapBridgeS">Gaps up to this are bridged and flagged; longer ones reset the stride state, s. Default 1 s.</param>
+/// <param name="EnergyWindowS">Moving-average window of the gyro-norm "motion energy", s. Default 0.02 s.</param>
+/// <param name="MinSwingRateDps">Floor of the swing-detection threshold, °/s. Default 100 °/s: slow walking swings
+/// peak at ~200 °/s, standing fidgets stay below ~50 °/s.</param>
+/// <param name="SwingThresholdFraction">The swing threshold follows this fraction of the recent swing peaks, so the
+/// detector adapts from walking (peaks ~300 °/s) to fast running (&gt; 1000 °/s). Default 0.3. A fixed threshold fails:
+/// the optimal SHOE threshold moves ~100-fold between walking and jogging (REFERENCES.md, PyShoe data).</param>
+/// <param name="MinSwingDurationS">Motion must stay above the threshold this long to count as a swing, s. Default
+/// 0.06 s: a rearfoot "slap" after contact lasts ~30–50 ms, a swing ≥ 0.25 s.</param>
+/// <param name="MidStanceWindowS">Half-width of the window averaged for the gravity direction at mid-stance, s. Default 0.01.</param>
+/// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
+public sealed record FootPipelineSettings(
+    double MaxSampleRateHz = 1600,
+    double MaxStrideTimeS = 2.5,
+    double MinStrideTimeS = 0.45,
+    double MinStrideLengthM = 0.2,
+    double MaxGapBridgeS = 1.0,
+    double EnergyWindowS = 0.02,
+    double MinSwingRateDps = 100,
+    double SwingThresholdFraction = 0.3,
+    double MinSwingDurationS = 0.06,
+    double MidStanceWindowS = 0.01,
+    double ImpactWindowS = 0.06)
+{
+    public GyroBiasSettings GyroBias { get; init; } = new();
+    public StrikeSettings Strike { get; init; } = new();
+    public OverstrideSettings Overstride { get; init; } = new();
+    public CalfLoadSettings CalfLoad { get; init; } = new();
+}

@@ -1,0 +1,51 @@
+using System.Numerics;
+
+namespace GaitGateway.Dsp.Segmentation;
+
+/// <summary>
+/// Preallocated history of bias-corrected samples, addressed by absolute sample number. Struct-of-arrays so that the
+/// per-stride passes walk contiguous memory; sized once from the maximum sample rate and stride duration so that
+/// nothing is allocated per sample.
+/// </summary>
+public sealed class SampleRing
+{
+    private readonly double[] _timeS;
+    private readonly Vector3[] _accMps2;
+    private readonly Vector3[] _gyroRps;
+    private readonly float[] _energyRps;
+    private readonly byte[] _flags;
+
+    public SampleRing(int capacity)
+    {
+        Capacity = capacity;
+        _timeS = new double[capacity];
+        _accMps2 = new Vector3[capacity];
+        _gyroRps = new Vector3[capacity];
+        _energyRps = new float[capacity];
+        _flags = new byte[capacity];
+    }
+
+    public int Capacity { get; }
+    /// <summary>Absolute number of the next sample to be written.</summary>
+    public long Next { get; private set; }
+    /// <summary>Oldest absolute sample number still held.</summary>
+    public long Oldest => Math.Max(0, Next - Capacity);
+
+    public void Add(double timeS, Vector3 accMps2, Vector3 gyroRps, float energyRps, byte flags)
+    {
+        var i = (int)(Next % Capacity);
+        _timeS[i] = timeS;
+        _accMps2[i] = accMps2;
+        _gyroRps[i] = gyroRps;
+        _energyRps[i] = energyRps;
+        _flags[i] = flags;
+        Next++;
+    }
+
+    public bool Holds(long n) => n >= Oldest && n < Next;
+    public double TimeS(long n) => _timeS[(int)(n % Capacity)];
+    public Vector3 AccMps2(long n) => _accMps2[(int)(n % Capacity)];
+    public Vector3 GyroRps(long n) => _gyroRps[(int)(n % Capacity)];
+    public float EnergyRps(long n) => _energyRps[(int)(n % Capacity)];
+    public byte Flags(long n) => _flags[(int)(n % Capacity)];
+}

@@ -1,0 +1,189 @@
+using GaitGateway.Core.Protocol;
+using GaitGateway.Core.Recording;
+using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.BothFeet;
+using GaitGateway.Dsp.Ingest;
+
+namespace GaitGateway.Dsp.Session;
+
+/// <summary>Receives a session's results. Called synchronously on the pipeline's thread: hand off, don't block.</summary>
+public interface IGaitSink
+{
+    void OnStride(in StrideMetrics stride);
+    void OnBout(in BoutSummary bout);
+}
+
+/// <summary>Settings of <see cref="GaitSession"/>.</summary>
+/// <param name="FlightWaitS">How long a stride waits for the other foot's next contact to compute flight time, s of
+/// data. Default 1.0 s; after that flight time is left empty rather than holding the stride back.</param>
+public sealed record GaitSessionSettings(double FlightWaitS = 1.0)
+{
+    public FootPipelineSettings Pipeline { get; init; } = new();
+    public BoutSettings Bouts { get; init; } = new();
+    public SensorClockSettings Clock { get; init; } = new();
+}
+
+/// <summary>
+/// One runner's session: notifications (live or replayed) or samples (CSV) in, strides and bouts out. Both feet are
+/// combined here: flight time (this foot's toe-off to the other foot's next contact; negative = double support) and
+/// walk/run bouts. Pure and synchronous — the same object runs behind BlueZ, the simulator and replay.
+/// </summary>
+public sealed class GaitSession
+{
+    private const int MaxPending = 8;
+    private readonly GaitSessionSettings _settings;
+    private readonly IGaitSink _sink;
+    private readonly FootChannel?[] _bySensor;
+    private readonly FootChannel?[] _byFoot = new FootChannel?[2];
+    private readonly BoutTracker _bouts;
+    private readonly ImuSample[] _scratch = new ImuSample[ImuPacket.MaxSamples];
+    private double _dataTimeS = double.NegativeInfinity;
+
+    public GaitSession(IReadOnlyList<RecordingSensor> sensors, IGaitSink sink, GaitSessionSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(sensors);
+        _settings = settings ?? new GaitSessionSettings();
+        _sink = sink;
+        _bouts = new BoutTracker(_settings.Bouts);
+        _bySensor = new FootChannel?[sensors.Count == 0 ? 0 : sensors.Max(s => s.Index) + 1];
+        foreach (var s in sensors)
+        {
+            if (s.Kind != "imu" || !FootNames.TryParse(s.Foot, out var foot)) continue;
+            if (_byFoot[(int)foot] is not null) continue; // one clip per foot; a second one is ignored
+            var ch = new FootChannel(foot, new FootPipeline(foot, _settings.Pipeline), new ImuStreamDecoder(_settings.Clock));
+            _bySensor[s.Index] = ch;
+            _byFoot[(int)foot] = ch;
+        }
+    }
+
+    /// <summary>For sample sources without packets (CSV import): one channel per foot present.</summary>
+    public static GaitSession ForFeet(IEnumerable<Foot> feet, IGaitSink sink, GaitSessionSettings? settings = null)
+    {
+        var sensors = feet.Distinct().Select((f, i) => new RecordingSensor { Index = i, Id = f.ToWord(), Foot = f.ToWord() }).ToList();
+        return new GaitSession(sensors, sink, settings);
+    }
+
+    public long RscMeasurements { get; private set; }
+    public RscMeasurement? LastRsc { get; private set; }
+    public long StridesEmitted { get; private set; }
+
+    public SensorStreamStats? StatsFor(int sensorIndex) =>
+        sensorIndex < _bySensor.Length && _bySensor[sensorIndex] is { } ch ? ch.Decoder.Stats : null;
+
+    public FootPipeline? PipelineFor(Foot foot) => _byFoot[(int)foot]?.Pipeline;
+
+    public void OnNotification(in Notification n)
+    {
+        if (n.Kind == FrameKind.RscMeasurement)
+        {
+            if (RscMeasurement.TryDecode(n.Payload, out var m)) { RscMeasurements++; LastRsc = m; }
+            return;
+        }
+
+        if (n.Kind != FrameKind.ImuData || n.SensorIndex >= _bySensor.Length || _bySensor[n.SensorIndex] is not { } ch) return;
+        var count = ch.Decoder.Decode(n.Payload, n.HostTimeUs, _scratch);
+        for (var i = 0; i < count; i++) Feed(ch, _scratch[i]);
+    }
+
+    public void OnSample(Foot foot, in ImuSample sample)
+    {
+        if (_byFoot[(int)foot] is { } ch) Feed(ch, sample);
+    }
+
+    /// <summary>End of input: releases held strides and closes the open bout.</summary>
+    public void Complete()
+    {
+        foreach (var ch in _byFoot)
+        {
+            if (ch is null) continue;
+            while (ch.PendingCount > 0) EmitPending(ch, double.NaN);
+        }
+
+        if (_bouts.Complete(out var bout)) _sink.OnBout(bout);
+    }
+
+    private void Feed(FootChannel ch, in ImuSample sample)
+    {
+        var hadIc = ch.Pipeline.LastIcTimeS;
+        var done = ch.Pipeline.Update(sample, out var stride);
+        var ic = ch.Pipeline.LastIcTimeS;
+        var now = ch.Decoder.ToSessionS(sample.TimeS);
+        if (double.IsFinite(now) && now > _dataTimeS) _dataTimeS = now;
+        if (!ic.Equals(hadIc) && double.IsFinite(ic)) ch.AddIc(ch.Decoder.ToSessionS(ic));
+        if (done)
+        {
+            var mapped = stride with
+            {
+                IcTimeS = ch.Decoder.ToSessionS(stride.IcTimeS),
+                ToTimeS = ch.Decoder.ToSessionS(stride.ToTimeS),
+                NextIcTimeS = ch.Decoder.ToSessionS(stride.NextIcTimeS),
+            };
+            if (ch.PendingCount == MaxPending) EmitPending(ch, double.NaN);
+            ch.Pending[ch.PendingCount++] = mapped;
+        }
+
+        ResolvePending();
+    }
+
+    private void ResolvePending()
+    {
+        for (var f = 0; f < 2; f++)
+        {
+            var ch = _byFoot[f];
+            if (ch is null) continue;
+            var other = _byFoot[1 - f];
+            while (ch.PendingCount > 0)
+            {
+                ref readonly var s = ref ch.Pending[0];
+                if (other is null) { EmitPending(ch, double.NaN); continue; }
+                var next = other.FirstIcAfter(s.IcTimeS + 0.02);
+                if (double.IsFinite(next) && next < s.NextIcTimeS + 0.02)
+                {
+                    EmitPending(ch, next - s.ToTimeS);
+                    continue;
+                }
+
+                if (_dataTimeS - s.NextIcTimeS > _settings.FlightWaitS) { EmitPending(ch, double.NaN); continue; }
+                break;
+            }
+        }
+    }
+
+    private void EmitPending(FootChannel ch, double flightS)
+    {
+        var s = ch.Pending[0] with { FlightTimeS = flightS };
+        Array.Copy(ch.Pending, 1, ch.Pending, 0, ch.PendingCount - 1);
+        ch.PendingCount--;
+        StridesEmitted++;
+        _sink.OnStride(s);
+        if (_bouts.Add(s, out var bout)) _sink.OnBout(bout);
+    }
+
+    private sealed class FootChannel(Foot foot, FootPipeline pipeline, ImuStreamDecoder decoder)
+    {
+        private readonly double[] _ics = new double[16];
+        private int _icCount;
+
+        public Foot Foot { get; } = foot;
+        public FootPipeline Pipeline { get; } = pipeline;
+        public ImuStreamDecoder Decoder { get; } = decoder;
+        public StrideMetrics[] Pending { get; } = new StrideMetrics[MaxPending];
+        public int PendingCount { get; set; }
+
+        public void AddIc(double t)
+        {
+            _ics[_icCount % _ics.Length] = t;
+            _icCount++;
+        }
+
+        public double FirstIcAfter(double t)
+        {
+            var best = double.PositiveInfinity;
+            var n = Math.Min(_icCount, _ics.Length);
+            for (var i = 0; i < n; i++)
+                if (_ics[i] > t && _ics[i] < best) best = _ics[i];
+            return best;
+        }
+    }
+}
