@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using GaitGateway.Core.Samples;
+
+namespace GaitGateway.Sensors.Csv;
+
+/// <summary>Import settings. Every field has a default that reads the shared example datasets as they are.</summary>
+public sealed record CsvImportOptions
+{
+    /// <summary>The foot of a one-sensor file (<see cref="CsvLayout.PerFoot"/>, <see cref="CsvLayout.Xio"/>). Default left.</summary>
+    public Foot Foot { get; init; } = Foot.Left;
+
+    /// <summary>File axes → gateway axes, applied to accelerometer and gyroscope. Default: identity.</summary>
+    public AxisMap? Axes { get; init; }
+
+    /// <summary>Sample rate of the gaitmap layout, whose time column is a sample index, Hz. Default 204.8.</summary>
+    public double GaitmapSampleRateHz { get; init; } = 204.8;
+
+    /// <summary>Data rows read ahead to estimate the rate from the median time step. Default 4096 (10 s at 400 Hz).</summary>
+    public int RateWindowRows { get; init; } = 4096;
+
+    /// <summary>Accepted sample-rate range, Hz. Default 100–1000.</summary>
+    public double MinSampleRateHz { get; init; } = 100;
+    public double MaxSampleRateHz { get; init; } = 1000;
+}
+
+/// <summary>
+/// Streams IMU samples from a CSV file in one pass. <see cref="Open"/> reads the header and the first
+/// <see cref="CsvImportOptions.RateWindowRows"/> rows (to estimate the rate from the median time step, which jitter
+/// and the odd long gap do not move); <see cref="ReadSamples"/> yields those and then the rest of the file as it reads
+/// it, so a long recording is never held in memory. Rows whose time equals the previous row's (duplicated rows, as in
+/// x-io exports) are skipped and counted; time going backwards is an error.
+/// Every problem is a <see cref="CsvFormatException"/> naming the file, line and column.
+/// </summary>
+public sealed class CsvImuReader : IDisposable
+{
+    private readonly TextReader _text;
+    private readonly CsvImportOptions _options;
+    private readonly AxisMap _axes;
+    private readonly List<Channel> _channels;
+    private readonly Column _time;
+    private readonly bool _timeIsIndex;
+    private readonly int _minCells;
+    private readonly Queue<Row> _ahead = new();
+    private readonly Range[] _cells;
+    private int _lineNumber;
+    private double _lastTime = double.NaN;
+    private int _lastTimeLine;
+    private bool _enumerated;
+
+    public string Path { get; }
+    public CsvLayout Layout { get; }
+    /// <summary>The feet this file holds, in the order their samples are yielded within a row.</summary>
+    public IReadOnlyList<Foot> Feet { get; }
+    /// <summary>Estimated from the median time step of the first rows (gaitmap layout: the given rate), Hz.</summary>
+    public double SampleRateHz { get; }
+    /// <summary>Data rows read so far, duplicates included; final once <see cref="ReadSamples"/> has finished.</summary>
+    public long RowCount { get; private set; }
+    /// <summary>Rows skipped so far because their time equalled the previous row's.</summary>
+    public long DuplicateCount { get; private set; }
+
+    /// <summary>Opens <paramref name="path"/>, detects its layout, reads the header and estimates the rate.</summary>
+    public static CsvImuReader Open(string path, CsvImportOptions? options = null)
+    {
+        options ??= new CsvImportOptions();
+        var text = OpenText(path);
+        try
+        {
+            return new CsvImuReader(path, text, options);
+        }
+        catch
+        {
+            text.Dispose();
+            throw;
+        }
+    }
+
+    internal static StreamReader OpenText(string path)
+    {
+        try
+        {
+            return new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { BufferSize = 64 * 1024 });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CsvFormatException(path, null, null, $"cannot open: {e.Message}", e);
+        }
+    }
+
+    private CsvImuReader(string path, TextReader text, CsvImportOptions options)
+    {
+        Path = path;
+        _text = text;
+        _options = options;
+        _axes = options.Axes ?? AxisMap.Identity;
+        var header = NextLine() ?? throw Error(1, null, "file is empty (no header line)");
+        var headerCells = SplitHeader(header);
+        _cells = new Range[Math.Max(headerCells.Count, 1) + 1];
+        Layout = DetectLayout(headerCells);
+        _channels = [];
+        switch (Layout)
+        {
+            case CsvLayout.GaitmapBothFeet:
+                {
+                    var axisLine = NextLine() ?? throw Error(2, null, "file ends after the 'sensor' header row; expected the 'axis' row");
+                    var axisCells = SplitHeader(axisLine);
+                    if (axisCells.Count == 0 || !axisCells[0].Equals("axis", StringComparison.OrdinalIgnoreCase))
+                        throw Error(2, null, "expected the second header row to start with 'axis'");
+                    if (axisCells.Count != headerCells.Count)
+                        throw Error(2, null, $"the 'axis' row has {axisCells.Count} cells, the 'sensor' row {headerCells.Count}");
+                    if (options.GaitmapSampleRateHz is not (> 0 and < double.PositiveInfinity))
+                        throw Error(null, null, $"gaitmap sample rate {options.GaitmapSampleRateHz} Hz is not a positive number");
+                    _time = new Column(0, headerCells[0], 1.0 / options.GaitmapSampleRateHz);
+                    _timeIsIndex = true;
+                    foreach (var (foot, word) in new[] { (Foot.Left, "left"), (Foot.Right, "right") })
+                    {
+                        var sensor = headerCells.Skip(1).FirstOrDefault(c => c.Contains(word, StringComparison.OrdinalIgnoreCase));
+                        if (sensor is null) throw Error(1, null, $"no {word} sensor column (expected e.g. {word}_sensor)");
+                        int Find(string axis)
+                        {
+                            for (var i = 1; i < headerCells.Count; i++)
+                                if (headerCells[i] == sensor && axisCells[i].Equals(axis, StringComparison.OrdinalIgnoreCase)) return i;
+                            throw Error(2, $"{sensor}/{axis}", "missing column");
+                        }
+
+                        // gaitmap stores m/s² and deg/s (datasets/README.md); its headers carry no units.
+                        _channels.Add(new Channel(foot,
+                            [new(Find("acc_x"), $"{sensor}/acc_x", 1), new(Find("acc_y"), $"{sensor}/acc_y", 1), new(Find("acc_z"), $"{sensor}/acc_z", 1)],
+                            [new(Find("gyr_x"), $"{sensor}/gyr_x", 1), new(Find("gyr_y"), $"{sensor}/gyr_y", 1), new(Find("gyr_z"), $"{sensor}/gyr_z", 1)]));
+                    }
+
+                    break;
+                }
+
+            case CsvLayout.PerFoot:
+            case CsvLayout.Xio:
+                {
+                    var columns = ParseNamedColumns(headerCells, Layout);
+                    Column Need(string name, Quantity q) =>
+                        columns.TryGetValue(name, out var c) ? c with { Factor = UnitFactor(c, q) } : throw Error(1, name, "missing column");
+                    _time = Need("time_s", Quantity.Time);
+                    _channels.Add(new Channel(options.Foot,
+                        [Need("acc_x", Quantity.Acceleration), Need("acc_y", Quantity.Acceleration), Need("acc_z", Quantity.Acceleration)],
+                        [Need("gyr_x", Quantity.AngularRate), Need("gyr_y", Quantity.AngularRate), Need("gyr_z", Quantity.AngularRate)]));
+                    break;
+                }
+
+            default:
+                throw new InvalidOperationException($"layout {Layout}");
+        }
+
+        Feet = _channels.Select(c => c.Foot).ToArray();
+        _minCells = 1 + _channels.SelectMany(c => c.Acc.Concat(c.Gyro)).Append(_time).Max(c => c.Index);
+
+        // Read ahead to estimate the rate; these rows are yielded first by ReadSamples.
+        var window = Math.Max(options.RateWindowRows, 2);
+        while (_ahead.Count < window && TryReadRow(out var row)) _ahead.Enqueue(row);
+        if (_ahead.Count == 0) throw Error(_lineNumber + 1, null, "no data rows after the header");
+        if (_ahead.Count < 2)
+            throw Error(_ahead.Peek().Line, null, "only one distinct time value; at least two rows are needed to estimate the sample rate");
+        var steps = new double[_ahead.Count - 1];
+        var k = 0;
+        double? previous = null;
+        foreach (var row in _ahead)
+        {
+            if (previous is { } p) steps[k++] = row.Time - p;
+            previous = row.Time;
+        }
+
+        Array.Sort(steps);
+        var median = steps.Length % 2 == 1 ? steps[steps.Length / 2] : 0.5 * (steps[(steps.Length / 2) - 1] + steps[steps.Length / 2]);
+        SampleRateHz = _timeIsIndex ? options.GaitmapSampleRateHz : 1.0 / median;
+        if (!(SampleRateHz >= options.MinSampleRateHz && SampleRateHz <= options.MaxSampleRateHz))
+            throw Error(_ahead.Peek().Line, _time.Name,
+                string.Create(CultureInfo.InvariantCulture, $"sample rate {SampleRateHz:0.###} Hz (median time step {median * 1000:0.####} ms) is outside {options.MinSampleRateHz:0.#}–{options.MaxSampleRateHz:0.#} Hz; check the time unit"));
+    }
+
+    /// <summary>Which layout a file has, from its first line. Throws <see cref="CsvFormatException"/> if none fits.</summary>
+    public static CsvLayout DetectLayout(string path)
+    {
+        using var text = OpenText(path);
+        string? first;
+        try
+        {
+            first = text.ReadLine();
+        }
+        catch (IOException e)
+        {
+            throw new CsvFormatException(path, 1, null, $"cannot read: {e.Message}", e);
+        }
+
+        if (first is null) throw new CsvFormatException(path, 1, null, "file is empty (no header line)");
+        var cells = SplitHeader(first);
+        return TryDetect(cells) ?? throw new CsvFormatException(path, 1, null, UnknownLayoutProblem(cells));
+    }
+
+    /// <summary>
+    /// The samples, in file order; for a two-foot file each row yields the left then the right sample. The axis map
+    /// is applied and units are converted. Enumerate once.
+    /// </summary>
+    public IEnumerable<FootSample> ReadSamples()
+    {
+        if (_enumerated) throw new InvalidOperationException("CsvImuReader.ReadSamples can be enumerated once");
+        _enumerated = true;
+        return Enumerate();
+    }
+
+    private IEnumerable<FootSample> Enumerate()
+    {
+        while (_ahead.Count > 0)
+        {
+            var row = _ahead.Dequeue();
+            foreach (var s in row.Samples) yield return s;
+        }
+
+        while (TryReadRow(out var row))
+            foreach (var s in row.Samples) yield return s;
+    }
+
+    /// <summary>Reads the next data row that is not a duplicate; false at the end of the file.</summary>
+    private bool TryReadRow(out Row row)
+    {
+        row = default;
+        while (NextLine() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            var span = line.AsSpan();
+            var count = Split(span, _cells);
+            if (count < _minCells)
+                throw Error(_lineNumber, null, $"expected at least {_minCells} cells, found {count}");
+            RowCount++;
+            var time = Number(span, _time) * _time.Factor;
+            if (time == _lastTime)
+            {
+                DuplicateCount++;
+                continue;
+            }
+
+            if (time < _lastTime)
+                throw Error(_lineNumber, _time.Name, string.Create(CultureInfo.InvariantCulture,
+                    $"time goes backwards ({time:0.######} s after {_lastTime:0.######} s on line {_lastTimeLine})"));
+            _lastTime = time;
+            _lastTimeLine = _lineNumber;
+            var samples = new FootSample[_channels.Count];
+            for (var c = 0; c < _channels.Count; c++)
+            {
+                var ch = _channels[c];
+                var acc = new Vector3(
+                    (float)(Number(span, ch.Acc[0]) * ch.Acc[0].Factor),
+                    (float)(Number(span, ch.Acc[1]) * ch.Acc[1].Factor),
+                    (float)(Number(span, ch.Acc[2]) * ch.Acc[2].Factor));
+                var gyro = new Vector3(
+                    (float)(Number(span, ch.Gyro[0]) * ch.Gyro[0].Factor),
+                    (float)(Number(span, ch.Gyro[1]) * ch.Gyro[1].Factor),
+                    (float)(Number(span, ch.Gyro[2]) * ch.Gyro[2].Factor));
+                samples[c] = new FootSample(ch.Foot, new ImuSample(time, _axes.Apply(acc), _axes.Apply(gyro)));
+            }
+
+            row = new Row(_lineNumber, time, samples);
+            return true;
+        }
+
+        return false;
+    }
+
+    private double Number(ReadOnlySpan<char> line, Column column)
+    {
+        var cell = Unquote(line[_cells[column.Index]]);
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
+            throw Error(_lineNumber, column.Name, $"{CsvFormatException.Quote(cell)} is not a number");
+        if (!double.IsFinite(v))
+            throw Error(_lineNumber, column.Name, $"{CsvFormatException.Quote(cell)} is not a finite number");
+        return v;
+    }
+
+    private string? NextLine()
+    {
+        try
+        {
+            var line = _text.ReadLine();
+            if (line is not null) _lineNumber++;
+            return line;
+        }
+        catch (IOException e)
+        {
+            throw new CsvFormatException(Path, _lineNumber + 1, null, $"cannot read: {e.Message}", e);
+        }
+    }
+
+    private CsvFormatException Error(int? line, string? column, string problem) => new(Path, line, column, problem);
+
+    private double UnitFactor(Column c, Quantity q)
+    {
+        if (c.Unit is null) return 1.0; // header without a unit: m/s², °/s, s
+        return CsvUnits.Factor(q, c.Unit)
+            ?? throw Error(1, c.Name, $"unknown unit '{c.Unit}' (accepted: {CsvUnits.Accepted(q)})");
+    }
+
+    /// <summary>Header cells → canonical name (time_s, acc_x, …, gyr_z) → column with its unit text.</summary>
+    private Dictionary<string, Column> ParseNamedColumns(List<string> cells, CsvLayout layout)
+    {
+        var map = new Dictionary<string, Column>(StringComparer.Ordinal);
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var (name, unit) = SplitUnit(cells[i], layout == CsvLayout.Xio ? ('(', ')') : ('[', ']'));
+            var canonical = Canonical(name, layout);
+            if (canonical is null) continue; // other columns (magnetometer, labels) are ignored
+            if (map.ContainsKey(canonical)) throw Error(1, cells[i], $"column {canonical} appears twice");
+            map[canonical] = new Column(i, cells[i], 1.0, unit);
+        }
+
+        return map;
+    }
+
+    private static (string Name, string? Unit) SplitUnit(string cell, (char Open, char Close) brackets)
+    {
+        var open = cell.IndexOf(brackets.Open, StringComparison.Ordinal);
+        if (open < 0) return (cell.Trim(), null);
+        var close = cell.IndexOf(brackets.Close, open + 1);
+        var unit = close < 0 ? cell[(open + 1)..] : cell[(open + 1)..close];
+        return (cell[..open].Trim(), unit.Trim());
+    }
+
+    private static string? Canonical(string name, CsvLayout layout)
+    {
+        var n = name.Trim().ToUpperInvariant();
+        if (layout == CsvLayout.Xio)
+        {
+            return n switch
+            {
+                "TIME" => "time_s",
+                "ACCELEROMETER X" => "acc_x", "ACCELEROMETER Y" => "acc_y", "ACCELEROMETER Z" => "acc_z",
+                "GYROSCOPE X" => "gyr_x", "GYROSCOPE Y" => "gyr_y", "GYROSCOPE Z" => "gyr_z",
+                _ => null,
+            };
+        }
+
+        return n switch
+        {
+            "TIME_S" or "TIME" => "time_s",
+            "ACC_X" or "ACC_Y" or "ACC_Z" or "GYR_X" or "GYR_Y" or "GYR_Z" => n.ToLowerInvariant(),
+            _ => null,
+        };
+    }
+
+    private CsvLayout DetectLayout(List<string> cells) => TryDetect(cells) ?? throw Error(1, null, UnknownLayoutProblem(cells));
+
+    private static CsvLayout? TryDetect(List<string> cells)
+    {
+        if (cells.Count > 0 && cells[0].Equals("sensor", StringComparison.OrdinalIgnoreCase)) return CsvLayout.GaitmapBothFeet;
+        if (cells.Any(c => c.StartsWith("Gyroscope", StringComparison.OrdinalIgnoreCase) || c.StartsWith("Accelerometer", StringComparison.OrdinalIgnoreCase)))
+            return CsvLayout.Xio;
+        if (cells.Any(c => SplitUnit(c, ('[', ']')).Name.StartsWith("time", StringComparison.OrdinalIgnoreCase))) return CsvLayout.PerFoot;
+        return null;
+    }
+
+    private static string UnknownLayoutProblem(List<string> cells) =>
+        $"unrecognised header {CsvFormatException.Quote(string.Join(',', cells))}; expected 'time_s, acc_x, acc_y, acc_z, gyr_x, gyr_y, gyr_z', gaitmap's 'sensor,…' rows or x-io's 'Time (s), Gyroscope X (deg/s), …'";
+
+    private static List<string> SplitHeader(string line) =>
+        line.Split(',').Select(c => Unquote(c.AsSpan()).ToString()).ToList() is var l && l.Count == 1 && l[0].Length == 0 ? [] : l;
+
+    /// <summary>Splits on commas into <paramref name="cells"/> without allocating; returns the number of cells
+    /// (cells beyond the buffer are counted, not stored).</summary>
+    private static int Split(ReadOnlySpan<char> line, Range[] cells)
+    {
+        var n = 0;
+        var start = 0;
+        while (true)
+        {
+            var comma = line[start..].IndexOf(',');
+            var end = comma < 0 ? line.Length : start + comma;
+            if (n < cells.Length) cells[n] = start..end;
+            n++;
+            if (comma < 0) return n;
+            start = end + 1;
+        }
+    }
+
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> cell)
+    {
+        cell = cell.Trim();
+        return cell.Length >= 2 && cell[0] == '"' && cell[^1] == '"' ? cell[1..^1].Trim() : cell;
+    }
+
+    public void Dispose() => _text.Dispose();
+
+    private readonly record struct Column(int Index, string Name, double Factor, string? Unit = null);
+
+    private sealed record Channel(Foot Foot, Column[] Acc, Column[] Gyro);
+
+    private readonly record struct Row(int Line, double Time, FootSample[] Samples);
+}

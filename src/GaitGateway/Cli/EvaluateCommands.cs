@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Globalization;
+using GaitGateway.Evaluation;
+using GaitGateway.Pipeline;
+
+namespace GaitGateway.Cli;
+
+public static partial class GaitGatewayCli
+{
+    private static Command EvaluateCommand()
+    {
+        var input = new Argument<string?>("input") { Description = "Recording or CSV to evaluate", Arity = ArgumentArity.ZeroOrOne };
+        var truth = new Option<string?>("--truth") { Description = "Truth stride CSV (the simulator writes <recording>.truth.csv)" };
+        var gaitmap = new Option<string?>("--gaitmap") { Description = "Folder of the gaitmap-walk dataset (motion-capture reference)" };
+        var loop = new Option<string?>("--loop") { Description = "A closed-loop walk CSV (xio-loop-walk): end-point drift" };
+        var cmd = new Command("evaluate", "Accuracy against a truth file or a shared reference dataset") { input, truth, gaitmap, loop };
+        cmd.SetAction(async (p, ct) =>
+        {
+            if (p.GetValue(gaitmap) is { } dir)
+            {
+                var csv = Path.Combine(dir, "imu_sample.csv");
+                if (!File.Exists(csv)) throw new InputException($"{dir}: no imu_sample.csv (not the gaitmap-walk folder)");
+                var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [csv], StorePath = "" }, null, ct).ConfigureAwait(false);
+                var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"gaitmap-walk: {f.Matched}/{f.ReferenceStrides} strides matched; stride length MAE {f.StrideLengthMaeM * 100:F1} cm (bias {f.StrideLengthBiasM * 100:F1} cm); IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms; strike angle MAE {f.StrikeAngleMaeDeg:F2} °"));
+                return 0;
+            }
+
+            if (p.GetValue(loop) is { } loopCsv)
+            {
+                var f = LoopEvaluation.Evaluate(loopCsv);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(loopCsv)}: {f.Strides} strides, path {f.PathLengthM:F1} m, end-point error {f.EndErrorM:F2} m = {f.EndErrorPercent:F2} % of the path"));
+                return 0;
+            }
+
+            var file = p.GetValue(input) ?? throw new InputException("evaluate: give a recording with --truth, or --gaitmap DIR, or --loop CSV");
+            var truthPath = p.GetValue(truth) ?? file + ".truth.csv";
+            if (!File.Exists(truthPath)) throw new InputException($"{truthPath}: no such truth file");
+            var truthStrides = TruthEvaluation.ReadStrideCsv(truthPath);
+            var rec = IsRecording(file);
+            var result = await ReplayJob.RunAsync(new ReplayOptions { Recording = rec ? file : null, CsvFiles = rec ? [] : [file], StorePath = "" }, null, ct).ConfigureAwait(false);
+            Console.WriteLine(TruthEvaluation.Compare(truthStrides, result.Strides).Format());
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using GaitGateway.Core.Recording;
+using GaitGateway.Output;
+using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Csv;
+using GaitGateway.Storage;
+using GaitGateway.Storage.Reports;
+using GaitGateway.Storage.Sqlite;
+using Spectre.Console;
+
+namespace GaitGateway.Cli;
+
+/// <summary>The `gaitgw` command line. Bad input: one line on stderr naming what and where, exit code 2.</summary>
+public static partial class GaitGatewayCli
+{
+    public const int ExitBadInput = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("GaitGateway: running-gait metrics from shoe-clip IMUs, live and from recordings.");
+        root.Subcommands.Add(ReplayCommand());
+        root.Subcommands.Add(EvaluateCommand());
+        root.Subcommands.Add(SessionsCommand());
+        root.Subcommands.Add(ReportCommand());
+        try
+        {
+            return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsInputError(e))
+        {
+            await Console.Error.WriteLineAsync("gaitgw: " + OneLine(e.Message)).ConfigureAwait(false);
+            return ExitBadInput;
+        }
+    }
+
+    public static bool IsInputError(Exception e) =>
+        e is InputException or RecordingFormatException or CsvFormatException or StoreException
+            or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException
+            or ArgumentException;
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+
+    private static Command ReplayCommand()
+    {
+        var inputs = new Argument<string[]>("input") { Description = "A recording (.ggrec) or CSV file(s)", Arity = ArgumentArity.ZeroOrMore };
+        var left = new Option<string?>("--left") { Description = "CSV of the left foot (time_s, acc_x.., gyr_x..)" };
+        var right = new Option<string?>("--right") { Description = "CSV of the right foot" };
+        var axes = new Option<string?>("--axes") { Description = "Map the file's axes onto the gateway frame, e.g. x=-y,y=x,z=z" };
+        var export = new Option<string?>("--export") { Description = "Write one row per stride to this CSV" };
+        var store = new Option<string?>("--store") { Description = "SQLite store file (default: a file in the user's data directory)" };
+        var noStore = new Option<bool>("--no-store") { Description = "Do not write to the store" };
+        var runner = new Option<string>("--runner") { Description = "Runner name for CSV imports", DefaultValueFactory = _ => "runner" };
+        var quiet = new Option<bool>("--quiet") { Description = "No progress bar or table" };
+        var cmd = new Command("replay", "Run the pipeline over a recording or CSV files and print the walk/run bouts")
+        {
+            inputs, left, right, axes, export, store, noStore, runner, quiet,
+        };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var files = p.GetValue(inputs) ?? [];
+            string? recording = null;
+            var csv = new List<string>();
+            foreach (var f in files)
+            {
+                if (!File.Exists(f)) throw new InputException($"{f}: no such file");
+                if (IsRecording(f)) recording = recording is null ? f : throw new InputException("replay: one recording at a time");
+                else csv.Add(f);
+            }
+
+            if (recording is not null && (csv.Count > 0 || p.GetValue(left) is not null || p.GetValue(right) is not null))
+                throw new InputException("replay: give either a recording or CSV files, not both");
+            var storePath = p.GetValue(noStore) ? "" : p.GetValue(store) ?? StorePaths.DefaultStorePath();
+            var q = p.GetValue(quiet);
+            if (!q && storePath != "") Console.WriteLine($"store: {storePath}");
+            var options = new ReplayOptions
+            {
+                Recording = recording, CsvFiles = csv, LeftCsv = p.GetValue(left), RightCsv = p.GetValue(right),
+                Axes = p.GetValue(axes), ExportCsv = p.GetValue(export), StorePath = storePath, Runner = p.GetValue(runner) ?? "runner",
+            };
+            var result = await WithProgressAsync(q, "replay", prog => ReplayJob.RunAsync(options, prog, ct)).ConfigureAwait(false);
+            if (result.Warning is { } w) await Console.Error.WriteLineAsync("warning: " + w).ConfigureAwait(false);
+            if (!q)
+            {
+                AnsiConsole.Write(BoutTable.Build(result.Bouts));
+                Console.WriteLine(Summary(result));
+            }
+
+            return 0;
+        });
+        return cmd;
+    }
+
+    internal static string Summary(ReplayResult r)
+    {
+        var strides = r.Strides;
+        var run = strides.Where(s => s.Gait == Core.Strides.Gait.Run).ToList();
+        var calf = strides.Where(s => double.IsFinite(s.CalfLoad)).Sum(s => s.CalfLoad);
+        var overs = strides.Count(s => s.Overstride);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{strides.Count} strides ({strides.Count(s => s.Foot == Core.Samples.Foot.Left)} left, {strides.Count(s => s.Foot == Core.Samples.Foot.Right)} right), {r.Bouts.Count} bouts, {run.Count} running strides, {overs} overstriding, calf load {calf:F0}");
+        return r.SessionId is { } id ? text + $"; stored as session {id}" : text;
+    }
+
+    private static bool IsRecording(string path)
+    {
+        Span<byte> magic = stackalloc byte[8];
+        using var f = File.OpenRead(path);
+        return f.Read(magic) == 8 && magic.SequenceEqual(RecordingWriter.Magic);
+    }
+
+    internal static async Task<T> WithProgressAsync<T>(bool quiet, string label, Func<Action<double>?, Task<T>> work)
+    {
+        if (quiet || Console.IsOutputRedirected) return await work(null).ConfigureAwait(false);
+        T result = default!;
+        await AnsiConsole.Progress().AutoClear(true).StartAsync(async ctx =>
+        {
+            var task = ctx.AddTask(label, maxValue: 1.0);
+            result = await work(v => task.Value = Math.Min(1.0, v)).ConfigureAwait(false);
+            task.Value = 1.0;
+        }).ConfigureAwait(false);
+        return result;
+    }
+
+    private static Command SessionsCommand()
+    {
+        var store = new Option<string?>("--store") { Description = "SQLite store file" };
+        var cmd = new Command("sessions", "List the sessions in the store") { store };
+        cmd.SetAction(p =>
+        {
+            using var s = SqliteStore.Open(p.GetValue(store) ?? StorePaths.DefaultStorePath());
+            Console.Write(SessionReport.Sessions(s));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command ReportCommand()
+    {
+        var id = new Argument<long>("session") { Description = "Session id (see `gaitgw sessions`)" };
+        var store = new Option<string?>("--store") { Description = "SQLite store file" };
+        var cmd = new Command("report", "Print one session: summary, bouts, totals") { id, store };
+        cmd.SetAction(p =>
+        {
+            using var s = SqliteStore.Open(p.GetValue(store) ?? StorePaths.DefaultStorePath());
+            Console.Write(SessionReport.Report(s, p.GetValue(id)));
+            return 0;
+        });
+        return cmd;
+    }
+}

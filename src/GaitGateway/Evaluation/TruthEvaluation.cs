@@ -1,0 +1,88 @@
+using System.Globalization;
+using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Pipeline;
+
+namespace GaitGateway.Evaluation;
+
+/// <summary>Accuracy against a truth file in the export's own columns (the simulator writes one beside each recording).</summary>
+public sealed record TruthFigures(
+    int TruthStrides, int Matched, int Extra,
+    double StrideLengthMaePercent, double CadenceMaeSpm, double ContactTimeMaeS, double IcMaeS, double ToMaeS,
+    double StrikeAngleMaeDeg, double StrikeClassAccuracy, double SpeedMaeMps,
+    int OverstrideTruth, int OverstrideFlaggedTrue, int OverstrideFalsePositives, int NormalTruth)
+{
+    public string Format() => string.Create(CultureInfo.InvariantCulture,
+        $"""
+        strides: truth {TruthStrides}, matched {Matched} ({100.0 * Matched / Math.Max(1, TruthStrides):F1} %), extra {Extra}
+        stride length MAE: {StrideLengthMaePercent:F2} %
+        speed MAE: {SpeedMaeMps:F3} m/s
+        cadence MAE: {CadenceMaeSpm:F2} steps/min
+        contact time MAE: {ContactTimeMaeS * 1000:F1} ms
+        initial contact MAE: {IcMaeS * 1000:F1} ms, toe-off MAE: {ToMaeS * 1000:F1} ms
+        strike angle MAE: {StrikeAngleMaeDeg:F2} °, strike class right: {StrikeClassAccuracy * 100:F1} %
+        overstriding: {OverstrideFlaggedTrue}/{OverstrideTruth} truth strides flagged, {OverstrideFalsePositives}/{NormalTruth} normal running strides flagged
+        """);
+}
+
+public static class TruthEvaluation
+{
+    public static List<StrideMetrics> ReadStrideCsv(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0].Trim() != StrideCsv.Header) throw new InputException($"{path}: line 1: not a stride CSV (expected header '{StrideCsv.Header}')");
+        var result = new List<StrideMetrics>();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var c = lines[i].Split(',');
+            if (c.Length != 13) throw new InputException($"{path}: line {i + 1}: expected 13 cells, found {c.Length}");
+            double D(int k) => c[k].Length == 0 ? double.NaN : double.TryParse(c[k], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+                : throw new InputException($"{path}: line {i + 1}, column {k + 1}: '{c[k]}' is not a number");
+            if (!FootNames.TryParse(c[0], out var foot)) throw new InputException($"{path}: line {i + 1}: foot '{c[0]}' is not left/right");
+            result.Add(new StrideMetrics
+            {
+                Foot = foot, IcTimeS = D(1), ToTimeS = D(2), StrideTimeS = D(3), StrideLengthM = D(4), SpeedMps = D(5),
+                ContactTimeS = D(6), FlightTimeS = D(7), StrikeAngleDeg = D(8), StrikePattern = StrideCsv.ParsePattern(c[9]),
+                CadenceSpm = D(10), Overstride = c[11].Trim() == "1", CalfLoad = D(12),
+                NextIcTimeS = D(1) + D(3),
+            });
+        }
+
+        return result;
+    }
+
+    public static TruthFigures Compare(IReadOnlyList<StrideMetrics> truth, IReadOnlyList<StrideMetrics> ours)
+    {
+        var pairs = new List<(StrideMetrics T, StrideMetrics O)>();
+        var used = new HashSet<int>();
+        foreach (var t in truth)
+        {
+            var best = -1;
+            var bestErr = double.MaxValue;
+            for (var i = 0; i < ours.Count; i++)
+            {
+                if (ours[i].Foot != t.Foot || used.Contains(i)) continue;
+                var err = Math.Abs(ours[i].IcTimeS - t.IcTimeS);
+                if (err < bestErr) { bestErr = err; best = i; }
+            }
+
+            // Matched when our IC is within a quarter stride of the truth's.
+            if (best >= 0 && bestErr < 0.25 * t.StrideTimeS) { used.Add(best); pairs.Add((t, ours[best])); }
+        }
+
+        var running = pairs.Where(p => p.T.SpeedMps >= 2.0).ToList();
+        return new TruthFigures(
+            truth.Count, pairs.Count, ours.Count - pairs.Count,
+            Stats.MeanAbs(pairs.Select(p => 100 * (p.O.StrideLengthM - p.T.StrideLengthM) / p.T.StrideLengthM)),
+            Stats.MeanAbs(pairs.Select(p => p.O.CadenceSpm - p.T.CadenceSpm)),
+            Stats.MeanAbs(pairs.Select(p => p.O.ContactTimeS - p.T.ContactTimeS)),
+            Stats.MeanAbs(pairs.Select(p => p.O.IcTimeS - p.T.IcTimeS)),
+            Stats.MeanAbs(pairs.Select(p => p.O.ToTimeS - p.T.ToTimeS)),
+            Stats.MeanAbs(pairs.Select(p => p.O.StrikeAngleDeg - p.T.StrikeAngleDeg)),
+            pairs.Count == 0 ? double.NaN : (double)pairs.Count(p => p.O.StrikePattern == p.T.StrikePattern) / pairs.Count,
+            Stats.MeanAbs(pairs.Select(p => p.O.SpeedMps - p.T.SpeedMps)),
+            running.Count(p => p.T.Overstride), running.Count(p => p.T.Overstride && p.O.Overstride),
+            running.Count(p => !p.T.Overstride && p.O.Overstride), running.Count(p => !p.T.Overstride));
+    }
+}

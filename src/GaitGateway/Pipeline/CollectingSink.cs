@@ -1,0 +1,23 @@
+using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Session;
+
+namespace GaitGateway.Pipeline;
+
+/// <summary>Keeps every stride and bout of a session in memory (replay, tests), and forwards them if asked.</summary>
+public sealed class CollectingSink(IGaitSink? next = null) : IGaitSink
+{
+    public List<StrideMetrics> Strides { get; } = [];
+    public List<BoutSummary> Bouts { get; } = [];
+
+    public void OnStride(in StrideMetrics stride)
+    {
+        Strides.Add(stride);
+        next?.OnStride(stride);
+    }
+
+    public void OnBout(in BoutSummary bout)
+    {
+        Bouts.Add(bout);
+        next?.OnBout(bout);
+    }
+}

@@ -1,0 +1,3 @@
+using GaitGateway.Cli;
+
+return await GaitGatewayCli.RunAsync(args).ConfigureAwait(false);
