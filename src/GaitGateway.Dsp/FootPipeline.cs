@@ -250,6 +250,9 @@ public sealed class FootPipeline
             if (v < min) { min = v; ms = i; }
         }
 
+        // No quiet moment between the two swings: the first "swing" was a heel-strike slap or a stumble, not a stance.
+        if (min > low) return false;
+
         // The smoothing lags by about half its window: step back accordingly.
         ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
         return OnMidStance(ms, out stride);
@@ -489,17 +492,16 @@ public sealed class FootPipeline
         }
 
         if (maxK < 0) return -1;
-        // The onset: the first sample whose jerk reaches half the peak, walking back from the peak over the rise.
-        var onset = maxK;
-        for (var k = maxK - 1; k >= Math.Max(1, fromK); k--)
+        // The contact is the FIRST strong jerk, not the largest: in walking the forefoot slap ~50 ms after heel
+        // strike can out-jerk the heel strike itself.
+        for (var k = Math.Max(1, fromK); k <= maxK; k++)
         {
             var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
             var j = (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
-            if (j < 0.5f * maxJerk) break;
-            onset = k;
+            if (j >= 0.4f * maxJerk) return k;
         }
 
-        return onset;
+        return maxK;
     }
 
     /// <summary>Elevation of the foot's forward axis at <paramref name="ic"/> relative to the flat foot at MS <paramref name="b"/>.</summary>

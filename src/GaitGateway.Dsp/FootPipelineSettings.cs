@@ -17,7 +17,8 @@ namespace GaitGateway.Dsp;
 /// detector adapts from walking (peaks ~300 °/s) to fast running (&gt; 1000 °/s). Default 0.3. A fixed threshold fails:
 /// the optimal SHOE threshold moves ~100-fold between walking and jogging (REFERENCES.md, PyShoe data).</param>
 /// <param name="MinSwingDurationS">Motion must stay above the threshold this long to count as a swing, s. Default
-/// 0.06 s: a rearfoot "slap" after contact lasts ~30–50 ms, a swing ≥ 0.25 s.</param>
+/// 0.12 s: a heel-strike "slap" after contact lasts up to ~80 ms in walking (gaitmap data), a swing ≥ 0.25 s even
+/// when sprinting.</param>
 /// <param name="MidStanceWindowS">Half-width of the window averaged for the gravity direction at mid-stance, s. Default 0.01.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
@@ -29,7 +30,7 @@ public sealed record FootPipelineSettings(
     double EnergyWindowS = 0.02,
     double MinSwingRateDps = 100,
     double SwingThresholdFraction = 0.3,
-    double MinSwingDurationS = 0.06,
+    double MinSwingDurationS = 0.12,
     double MidStanceWindowS = 0.01,
     double ImpactWindowS = 0.06)
 {

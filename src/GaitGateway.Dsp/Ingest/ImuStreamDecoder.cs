@@ -21,7 +21,7 @@ public sealed class ImuStreamDecoder
     private uint _lastRawUs;
     private long _unwrappedUs;
     private long _epochBaseUs;
-    private double _dspOffsetS;
+    private double _dspOffsetS = double.NaN;
     private double _expectedNextS = double.NaN;
     private long _packets, _lost, _malformed, _samples, _clockResets;
 
