@@ -149,7 +149,10 @@ public sealed class FootPipeline
 
         _bias.Update(t, sample.AccSensorMps2, sample.GyroSensorDps);
         var gyroRps = (sample.GyroSensorDps - _bias.BiasDps) * DegToRad;
-        var rate = gyroRps.Length();
+        // Motion energy: angular rate plus the specific force's departure from 1 g, as the SHOE detector combines both
+        // (Skog 2010). The gyro norm alone dips to ~0 where the pitch rate reverses in mid-swing; the accelerometer
+        // does not, and at mid-stance both are near zero.
+        var rate = gyroRps.Length() + ((float)_s.AccEnergyWeightRpsPerMps2 * MathF.Abs(sample.AccSensorMps2.Length() - (float)Gravity.StandardMps2));
         var alpha = dtS <= 0 ? 1f : (float)(dtS / ((_s.EnergyWindowS / 2) + dtS));
         _energy += alpha * (rate - _energy);
 
@@ -251,7 +254,7 @@ public sealed class FootPipeline
         }
 
         // No quiet moment between the two swings: the first "swing" was a heel-strike slap or a stumble, not a stance.
-        if (min > low) return false;
+        if (min > 0.8f * high) return false;
 
         // The smoothing lags by about half its window: step back accordingly.
         ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));

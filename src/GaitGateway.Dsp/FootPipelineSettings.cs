@@ -20,6 +20,9 @@ namespace GaitGateway.Dsp;
 /// 0.12 s: a heel-strike "slap" after contact lasts up to ~80 ms in walking (gaitmap data), a swing ≥ 0.25 s even
 /// when sprinting.</param>
 /// <param name="MidStanceWindowS">Half-width of the window averaged for the gravity direction at mid-stance, s. Default 0.01.</param>
+/// <param name="AccEnergyWeightRpsPerMps2">Weight of |‖a‖ − g| in the motion energy, (rad/s) per (m/s²). Default 0.2:
+/// a swing's 3–4 g of centripetal and tangential acceleration then counts like ~400 °/s, noise at rest (~0.1 m/s²)
+/// like ~1 °/s.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
@@ -32,7 +35,8 @@ public sealed record FootPipelineSettings(
     double SwingThresholdFraction = 0.3,
     double MinSwingDurationS = 0.12,
     double MidStanceWindowS = 0.01,
-    double ImpactWindowS = 0.06)
+    double ImpactWindowS = 0.06,
+    double AccEnergyWeightRpsPerMps2 = 0.2)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public StrikeSettings Strike { get; init; } = new();

@@ -20,6 +20,7 @@ public static partial class GaitGatewayCli
     {
         var root = new RootCommand("GaitGateway: running-gait metrics from shoe-clip IMUs, live and from recordings.");
         root.Subcommands.Add(ReplayCommand());
+        root.Subcommands.Add(SimulateCommand());
         root.Subcommands.Add(EvaluateCommand());
         root.Subcommands.Add(SessionsCommand());
         root.Subcommands.Add(ReportCommand());

@@ -11,7 +11,7 @@ public static class BoutTable
     {
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in new[] { "#", "gait", "start", "duration", "strides", "cadence [spm]", "stride [m]", "speed [m/s]", "pace [min/km]", "contact [ms]", "strike [°]", "pattern", "overstride", "calf load" })
-            table.AddColumn(new TableColumn(h).RightAligned());
+            table.AddColumn(new TableColumn(new Text(h)).RightAligned());
         var i = 1;
         foreach (var b in bouts)
         {
