@@ -1,0 +1,408 @@
+using System.Numerics;
+using GaitGateway.Core.Samples;
+
+namespace GaitGateway.Sensors.Simulation;
+
+/// <summary>
+/// Rigid-body state of the shoe at one instant, world frame (z up, x = direction of travel). Orientation is
+/// z-y-x Euler: yaw about world z, then sole pitch (toes up positive, i.e. a rotation of −pitch about the foot's y
+/// axis, which points to the runner's left), then roll about the foot's x axis.
+/// </summary>
+internal struct Pose
+{
+    public V3 PosW;
+    public V3 VelW;
+    public V3 AccW;
+    public double YawRad;
+    public double PitchRad;
+    public double RollRad;
+    public double YawRateRps;
+    public double PitchRateRps;
+    public double PitchAccRps2;
+    public double RollRateRps;
+
+    public readonly M3 FootToWorld => M3.FromZyx(YawRad, -PitchRad, RollRad);
+
+    /// <summary>Specific force in the foot frame, m/s²: Rᵀ(a + g·ẑ), so +9.81 on z at rest and flat.</summary>
+    public readonly V3 SpecificForceFoot => FootToWorld.TransposeMul(AccW + new V3(0, 0, Gravity.StandardMps2));
+
+    /// <summary>Body angular rate in the foot frame, rad/s, from the z-y-x Euler rates.</summary>
+    public readonly V3 AngularRateFoot
+    {
+        get
+        {
+            var beta = -PitchRad;
+            var betaDot = -PitchRateRps;
+            double sb = Math.Sin(beta), cb = Math.Cos(beta), sr = Math.Sin(RollRad), cr = Math.Cos(RollRad);
+            return new V3(
+                RollRateRps - (sb * YawRateRps),
+                (cr * betaDot) + (sr * cb * YawRateRps),
+                (-sr * betaDot) + (cr * cb * YawRateRps));
+        }
+    }
+}
+
+/// <summary>Shoe geometry in the foot frame (origin at the heel's ground contact, x to the toes, z up).</summary>
+internal static class FootGeometry
+{
+    /// <summary>Sensor point: on the laces/instep, 0.12 m ahead of the heel and 0.06 m above the sole.</summary>
+    public static readonly V3 Sensor = new(0.12, 0, 0.06);
+
+    /// <summary>Metatarsal heads: the pivot of heel rise and of a forefoot landing (~70 % of a 27 cm shoe).</summary>
+    public static readonly V3 Mtp = new(0.19, 0, 0);
+
+    public static readonly V3 Heel = new(0, 0, 0);
+}
+
+/// <summary>
+/// Impact transient at initial contact: d(t) = A·t²·e^(−t/τ)·sin(2πft). Value, slope and curvature are zero at t = 0
+/// (so the C2 trajectory stays C2), and d and d′ return to zero: the shock rings the shoe without changing where the
+/// foot ends up or how fast it moves — an integrator of the signals still closes the stride.
+/// </summary>
+internal static class ImpactTransient
+{
+    public const double TauS = 0.0025;
+    public const double FrequencyHz = 60;
+
+    /// <summary>After 16 τ the envelope is below 10⁻⁴ of its peak; it is cut there.</summary>
+    public const double DurationS = 16 * TauS;
+
+    private static readonly double UnitPeakAcc;
+    private static readonly double UnitPeakRate;
+
+#pragma warning disable CA1810 // one-off numeric normalisation reads better in a static constructor
+    static ImpactTransient()
+#pragma warning restore CA1810
+    {
+        for (var t = 0.0; t < DurationS; t += 1e-6)
+        {
+            Unit(t, out _, out var d1, out var d2);
+            UnitPeakAcc = Math.Max(UnitPeakAcc, Math.Abs(d2));
+            UnitPeakRate = Math.Max(UnitPeakRate, Math.Abs(d1));
+        }
+    }
+
+    /// <summary>Transient scaled so its second derivative peaks at <paramref name="peakSecondDerivative"/>.</summary>
+    public static void ByPeakSecondDerivative(double t, double peakSecondDerivative, out double d, out double d1, out double d2)
+    {
+        Unit(t, out d, out d1, out d2);
+        var k = peakSecondDerivative / UnitPeakAcc;
+        d *= k; d1 *= k; d2 *= k;
+    }
+
+    /// <summary>Transient scaled so its first derivative peaks at <paramref name="peakFirstDerivative"/>.</summary>
+    public static void ByPeakFirstDerivative(double t, double peakFirstDerivative, out double d, out double d1, out double d2)
+    {
+        Unit(t, out d, out d1, out d2);
+        var k = peakFirstDerivative / UnitPeakRate;
+        d *= k; d1 *= k; d2 *= k;
+    }
+
+    private static void Unit(double t, out double d, out double d1, out double d2)
+    {
+        if (t <= 0 || t >= DurationS)
+        {
+            d = d1 = d2 = 0;
+            return;
+        }
+
+        // d = Im(t² e^{λt}), λ = −1/τ + iω: d′ = Im((2t + λt²)e^{λt}), d″ = Im((2 + 4λt + λ²t²)e^{λt}).
+        var lambda = new Complex(-1 / TauS, 2 * Math.PI * FrequencyHz);
+        var e = Complex.Exp(lambda * t);
+        d = (t * t * e).Imaginary;
+        d1 = (((2 * t) + (lambda * t * t)) * e).Imaginary;
+        d2 = ((2 + (4 * lambda * t) + (lambda * lambda * t * t)) * e).Imaginary;
+    }
+}
+
+/// <summary>
+/// One stance of one foot: landing roll about the heel (positive strike angle) or the metatarsal heads (negative)
+/// while the contact point slides to rest, foot flat and still around mid-stance, heel rise about the metatarsal
+/// heads to toe-off. A stance without a step is the standing stance at the session start; a stance whose foot takes
+/// no further step stays flat for ever (the runner stopped).
+/// </summary>
+internal sealed class Stance
+{
+    private readonly double _yawRad;
+    private readonly M3 _rz;
+    private readonly V3 _pivotIcW;
+    private readonly V3 _landLever;
+    private readonly Quintic _landPitch;
+    private readonly double _landS;
+    private readonly Quintic _slide;
+    private readonly double _slideS;
+    private readonly double _slideEndM;
+    private readonly Quintic _risePitch;
+    private readonly V3 _mtpW;
+    private readonly V3 _impactDirW;
+    private readonly double _impactAccPeakMps2;
+    private readonly double _impactPitchRatePeakRps;
+
+    public StepPlan? Step { get; }
+    public double IcTimeS { get; }
+    public double FlatStartS { get; }
+    public double HeelRiseS { get; }
+    public double ToeOffS { get; }
+    public double ToeOffAngleDeg { get; }
+    public V3 FlatHeelW { get; }
+    public V3 FlatSensorW { get; }
+    public double YawRad => _yawRad;
+
+    private Stance(StepPlan? step, V3 heelW, double yawRad, StepPlan? next, double restSinceS)
+    {
+        Step = step;
+        _yawRad = yawRad;
+        _rz = M3.RotZ(yawRad);
+        if (step is null)
+        {
+            IcTimeS = double.NegativeInfinity;
+            FlatStartS = restSinceS;
+            FlatHeelW = heelW;
+            _pivotIcW = heelW;
+            _landLever = FootGeometry.Sensor;
+        }
+        else
+        {
+            IcTimeS = step.IcTimeS;
+            var strikeRad = step.StrikeAngleDeg * Math.PI / 180;
+            _landS = step.FootFlatAfterIcS;
+            FlatStartS = IcTimeS + _landS;
+            // Foot still rotating toward flat at contact (foot slap for heel strikers), at half the mean roll rate:
+            // a quintic with that end slope stays monotonic.
+            _landPitch = Quintic.Hermite(strikeRad, -0.5 * strikeRad / _landS, 0, 0, 0, 0, _landS);
+            var pivotFoot = strikeRad >= 0 ? FootGeometry.Heel : FootGeometry.Mtp;
+            _landLever = FootGeometry.Sensor - pivotFoot;
+            // The contact point arrives with forward speed u0 and slides to rest (braking; Wille 2014): distance u0·τ/2
+            // keeps the quintic monotonic.
+            _slideS = Math.Min(0.04, 0.8 * _landS);
+            _slideEndM = 0.5 * step.IcForwardSpeedMps * _slideS;
+            _slide = Quintic.Hermite(0, step.IcForwardSpeedMps, 0, _slideEndM, 0, 0, _slideS);
+            _pivotIcW = new V3(step.ComXAtIcM + step.LandingDistanceM, step.LateralM, 0);
+            FlatHeelW = _pivotIcW + new V3(_slideEndM, 0, 0) - _rz.Mul(pivotFoot);
+            _impactAccPeakMps2 = step.ImpactPeakMps2;
+            // Heel strikes jolt the foot toes-down, forefoot landings heel-down; ~15 °/s per g of impact.
+            _impactPitchRatePeakRps = -Math.Sign(strikeRad) * 15 * (step.ImpactPeakMps2 / Gravity.StandardMps2) * Math.PI / 180;
+            // Mostly vertical, with the braking component along the direction of travel.
+            var dir = new V3(-0.3, 0, 1);
+            _impactDirW = (1 / dir.Length) * dir;
+        }
+
+        FlatSensorW = FlatHeelW + _rz.Mul(FootGeometry.Sensor);
+        _mtpW = FlatHeelW + _rz.Mul(FootGeometry.Mtp);
+
+        if (next is null)
+        {
+            HeelRiseS = ToeOffS = double.PositiveInfinity;
+            return;
+        }
+
+        double heelRise, toeOff, toeOffDeg;
+        if (next.FromRest || step is null)
+        {
+            // Push-off from standing: time it so the swing into the next step has its nominal length.
+            toeOff = next.IcTimeS - (next.NominalStrideTimeS - next.ContactTimeS);
+            heelRise = toeOff - (next.ContactTimeS - next.HeelRiseAfterIcS);
+            toeOffDeg = next.ToeOffAngleDeg;
+            var earliest = Math.Max(FlatStartS, ImpactEnd) + 0.05;
+            if (heelRise < earliest)
+            {
+                heelRise = earliest;
+                toeOff = Math.Max(toeOff, heelRise + 0.1);
+            }
+        }
+        else
+        {
+            heelRise = IcTimeS + step.HeelRiseAfterIcS;
+            toeOff = IcTimeS + step.ContactTimeS;
+            toeOffDeg = step.ToeOffAngleDeg;
+        }
+
+        HeelRiseS = heelRise;
+        ToeOffS = toeOff;
+        ToeOffAngleDeg = toeOffDeg;
+        var toRad = toeOffDeg * Math.PI / 180;
+        var rise = toeOff - heelRise;
+        // Still rotating at toe-off (1.5 × the mean heel-rise rate; monotonic for factors below 2.5).
+        _risePitch = Quintic.Hermite(0, 0, 0, toRad, 1.5 * toRad / rise, 0, rise);
+    }
+
+    private double ImpactEnd => IcTimeS + ImpactTransient.DurationS;
+
+    public static Stance Standing(V3 heelW, double yawRad, StepPlan? next, double sinceS) => new(null, heelW, yawRad, next, sinceS);
+
+    public static Stance FromStep(StepPlan step, StepPlan? nextOfSameFoot) => new(step, default, step.YawDeg * Math.PI / 180, nextOfSameFoot, 0);
+
+    public void Evaluate(double t, ref Pose pose)
+    {
+        pose.YawRad = _yawRad;
+        pose.YawRateRps = 0;
+        pose.RollRad = 0;
+        pose.RollRateRps = 0;
+        if (t < HeelRiseS)
+        {
+            var tau = t - IcTimeS;
+            if (Step is null || tau >= Math.Max(_landS, ImpactTransient.DurationS))
+            {
+                pose.PosW = FlatSensorW;
+                pose.VelW = pose.AccW = default;
+                pose.PitchRad = pose.PitchRateRps = pose.PitchAccRps2 = 0;
+                return;
+            }
+
+            double th = 0, th1 = 0, th2 = 0;
+            if (tau < _landS) _landPitch.Eval(tau, out th, out th1, out th2);
+            ImpactTransient.ByPeakFirstDerivative(tau, _impactPitchRatePeakRps, out var i0, out var i1, out var i2);
+            th += i0; th1 += i1; th2 += i2;
+            double sx = _slideEndM, sv = 0, sa = 0;
+            if (tau < _slideS) _slide.Eval(tau, out sx, out sv, out sa);
+            var pivot = _pivotIcW + new V3(sx, 0, 0);
+            Pivot(pivot, new V3(sv, 0, 0), new V3(sa, 0, 0), _landLever, th, th1, th2, ref pose);
+            ImpactTransient.ByPeakSecondDerivative(tau, _impactAccPeakMps2, out var d0, out var d1, out var d2);
+            pose.PosW += d0 * _impactDirW;
+            pose.VelW += d1 * _impactDirW;
+            pose.AccW += d2 * _impactDirW;
+            return;
+        }
+
+        _risePitch.Eval(Math.Min(t, ToeOffS) - HeelRiseS, out var r0, out var r1, out var r2);
+        Pivot(_mtpW, default, default, FootGeometry.Sensor - FootGeometry.Mtp, r0, r1, r2, ref pose);
+    }
+
+    /// <summary>Sensor point of a foot pitched by θ about a ground pivot: p = P + Rz·Ry(−θ)·r, differentiated twice.</summary>
+    private void Pivot(V3 pivotW, V3 pivotVelW, V3 pivotAccW, V3 lever, double th, double th1, double th2, ref Pose pose)
+    {
+        var beta = -th;
+        var b1 = -th1;
+        var b2 = -th2;
+        double c = Math.Cos(beta), s = Math.Sin(beta);
+        var q = new V3((c * lever.X) + (s * lever.Z), lever.Y, (-s * lever.X) + (c * lever.Z));
+        var dq = new V3((-s * lever.X) + (c * lever.Z), 0, (-c * lever.X) - (s * lever.Z));
+        var ddq = new V3(-q.X, 0, -q.Z);
+        pose.PosW = pivotW + _rz.Mul(q);
+        pose.VelW = pivotVelW + _rz.Mul(b1 * dq);
+        pose.AccW = pivotAccW + _rz.Mul((b1 * b1 * ddq) + (b2 * dq));
+        pose.PitchRad = th;
+        pose.PitchRateRps = th1;
+        pose.PitchAccRps2 = th2;
+    }
+}
+
+/// <summary>
+/// The swing from one stance's toe-off to the next stance's initial contact: quintic Hermite segments matching
+/// position, velocity and acceleration (and pitch, pitch rate, pitch acceleration) at both ends, plus C2 bumps for
+/// foot clearance, a little lateral swing and roll/yaw wobble.
+/// </summary>
+internal sealed class Swing
+{
+    private readonly double _t0;
+    private readonly double _durationS;
+    private readonly Quintic _x, _y, _z, _pitch, _yaw;
+    private readonly double _clearBumpM, _latBumpM, _rollBumpRad, _yawBumpRad;
+
+    public Swing(Stance from, Stance to)
+    {
+        ArgumentNullException.ThrowIfNull(to.Step);
+        _t0 = from.ToeOffS;
+        _durationS = to.IcTimeS - _t0;
+        if (!(_durationS > 0)) throw new InvalidOperationException($"swing of {_durationS} s at t = {_t0} s");
+        var a = default(Pose);
+        var b = default(Pose);
+        from.Evaluate(_t0, ref a);
+        to.Evaluate(to.IcTimeS, ref b);
+        _x = Quintic.Hermite(a.PosW.X, a.VelW.X, a.AccW.X, b.PosW.X, b.VelW.X, b.AccW.X, _durationS);
+        _y = Quintic.Hermite(a.PosW.Y, a.VelW.Y, a.AccW.Y, b.PosW.Y, b.VelW.Y, b.AccW.Y, _durationS);
+        _z = Quintic.Hermite(a.PosW.Z, a.VelW.Z, a.AccW.Z, b.PosW.Z, b.VelW.Z, b.AccW.Z, _durationS);
+        _pitch = Quintic.Hermite(a.PitchRad, a.PitchRateRps, a.PitchAccRps2, b.PitchRad, b.PitchRateRps, b.PitchAccRps2, _durationS);
+        _yaw = Quintic.Hermite(from.YawRad, 0, 0, to.YawRad, 0, 0, _durationS);
+        var step = to.Step;
+        var endsAboveFlat = (0.5 * (a.PosW.Z + b.PosW.Z)) - to.FlatSensorW.Z;
+        _clearBumpM = Math.Max(0.01, step.ClearanceM - endsAboveFlat);
+        _latBumpM = step.LateralWobbleM;
+        _rollBumpRad = step.RollWobbleDeg * Math.PI / 180;
+        _yawBumpRad = step.YawWobbleDeg * Math.PI / 180;
+    }
+
+    public double StartS => _t0;
+    public double DurationS => _durationS;
+
+    public void Evaluate(double t, ref Pose pose)
+    {
+        var tau = Math.Clamp(t - _t0, 0, _durationS);
+        _x.Eval(tau, out var x0, out var x1, out var x2);
+        _y.Eval(tau, out var y0, out var y1, out var y2);
+        _z.Eval(tau, out var z0, out var z1, out var z2);
+        SmoothBump.Eval(tau, _durationS, _clearBumpM, out var h0, out var h1, out var h2);
+        SmoothBump.Eval(tau, _durationS, _latBumpM, out var l0, out var l1, out var l2);
+        pose.PosW = new V3(x0, y0 + l0, z0 + h0);
+        pose.VelW = new V3(x1, y1 + l1, z1 + h1);
+        pose.AccW = new V3(x2, y2 + l2, z2 + h2);
+        _pitch.Eval(tau, out pose.PitchRad, out pose.PitchRateRps, out pose.PitchAccRps2);
+        _yaw.Eval(tau, out var w0, out var w1, out _);
+        SmoothBump.Eval(tau, _durationS, _yawBumpRad, out var yb0, out var yb1, out _);
+        SmoothBump.Eval(tau, _durationS, _rollBumpRad, out var rb0, out var rb1, out _);
+        pose.YawRad = w0 + yb0;
+        pose.YawRateRps = w1 + yb1;
+        pose.RollRad = rb0;
+        pose.RollRateRps = rb1;
+    }
+}
+
+/// <summary>
+/// The continuous motion of one foot over the whole session, evaluated at non-decreasing times. Holds only the
+/// current stance, the next one and the swing between them: memory does not grow with session length.
+/// </summary>
+internal sealed class FootTrajectory
+{
+    private readonly IEnumerator<StepPlan> _steps;
+    private readonly List<StepPlan> _ahead = new(3);
+    private Stance _current;
+    private Stance? _next;
+    private Swing? _swing;
+
+    public FootTrajectory(Foot foot, PlanTimeline timeline, SimulationSettings settings)
+    {
+        _steps = StepPlanner.Steps(timeline, settings).Where(s => s.Foot == foot).GetEnumerator();
+        var side = foot == Foot.Left ? 1 : -1;
+        // Standing with the feet side by side, the centre of mass above the middle of the feet.
+        var heel = new V3(-0.10, side * 0.06, 0);
+        Fill();
+        _current = Stance.Standing(heel, side * 5 * Math.PI / 180, Ahead(0), 0);
+        BuildNext();
+    }
+
+    public Stance Current => _current;
+
+    /// <summary>Whether an impact transient overlaps [t0, t1] (the clip then samples the model densely).</summary>
+    public bool ImpactOverlaps(double t0, double t1) => Overlaps(_current, t0, t1) || (_next is not null && Overlaps(_next, t0, t1));
+
+    private static bool Overlaps(Stance s, double t0, double t1) =>
+        s.Step is not null && s.IcTimeS <= t1 && s.IcTimeS + ImpactTransient.DurationS >= t0;
+
+    public void Evaluate(double t, ref Pose pose)
+    {
+        while (_next is not null && t >= _next.IcTimeS)
+        {
+            _current = _next;
+            _ahead.RemoveAt(0);
+            Fill();
+            BuildNext();
+        }
+
+        if (_swing is null || t < _current.ToeOffS) _current.Evaluate(t, ref pose);
+        else _swing.Evaluate(t, ref pose);
+    }
+
+    private StepPlan? Ahead(int i) => i < _ahead.Count ? _ahead[i] : null;
+
+    private void Fill()
+    {
+        while (_ahead.Count < 2 && _steps.MoveNext()) _ahead.Add(_steps.Current);
+    }
+
+    private void BuildNext()
+    {
+        var step = Ahead(0);
+        _next = step is null ? null : Stance.FromStep(step, Ahead(1));
+        _swing = _next is null ? null : new Swing(_current, _next);
+    }
+}

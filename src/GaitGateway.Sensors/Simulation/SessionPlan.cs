@@ -1,0 +1,123 @@
+using GaitGateway.Core.Strides;
+
+namespace GaitGateway.Sensors.Simulation;
+
+/// <summary>What the runner does in a plan segment.</summary>
+public enum PlanGait : byte
+{
+    /// <summary>Standing still, both feet flat (speed ignored).</summary>
+    Stand = 0,
+    Walk = 1,
+    Run = 2,
+}
+
+/// <summary>One interval of a session plan.</summary>
+/// <param name="Gait">Stand, walk or run.</param>
+/// <param name="DurationS">Length of the interval, s.</param>
+/// <param name="SpeedMps">Centre-of-mass speed, m/s (walk 0.5..2.2, run 1.8..7; ignored when standing).</param>
+/// <param name="StrikePattern">Running strike pattern; null = the runner's own (<see cref="SimulationSettings.StrikePattern"/>).
+/// Walking always lands on the heel.</param>
+/// <param name="Overstride">Landing far ahead of the body with a steeper heel strike, longer strides at lower cadence.</param>
+public sealed record PlanSegment(PlanGait Gait, double DurationS, double SpeedMps, StrikePattern? StrikePattern = null, bool Overstride = false);
+
+/// <summary>A named sequence of segments; the simulator adds a lead-in and lead-out of standing still.</summary>
+public sealed record SessionPlan(string Name, IReadOnlyList<PlanSegment> Segments)
+{
+    public double DurationS => Segments.Sum(s => s.DurationS);
+
+    public void Validate()
+    {
+        if (Segments.Count == 0) throw new ArgumentException($"plan '{Name}' has no segments", nameof(Segments));
+        foreach (var s in Segments)
+        {
+            // A stand shorter than ~1 s would leave no flat foot between the last landing and the next push-off.
+            if (s.Gait == PlanGait.Stand && s.DurationS < 1)
+                throw new ArgumentException($"plan '{Name}': standing segments last at least 1 s", nameof(Segments));
+            if (s.Gait != PlanGait.Stand && s.DurationS < 2)
+                throw new ArgumentException($"plan '{Name}': moving segments last at least 2 s", nameof(Segments));
+            if (s.Gait == PlanGait.Walk && s.SpeedMps is < 0.5 or > 2.2)
+                throw new ArgumentException($"plan '{Name}': walking speed {s.SpeedMps} m/s outside 0.5..2.2", nameof(Segments));
+            if (s.Gait == PlanGait.Run && s.SpeedMps is < 1.8 or > 7)
+                throw new ArgumentException($"plan '{Name}': running speed {s.SpeedMps} m/s outside 1.8..7", nameof(Segments));
+            if (s.StrikePattern == Core.Strides.StrikePattern.Unknown)
+                throw new ArgumentException($"plan '{Name}': strike pattern must be rearfoot, midfoot, forefoot or null", nameof(Segments));
+        }
+    }
+}
+
+/// <summary>The named plans the CLI offers (<c>simulate --plan NAME</c>).</summary>
+public static class SessionPlans
+{
+    private static readonly (string Name, string Description, Func<SimulationSettings, SessionPlan> Build)[] All =
+    [
+        ("c25k-w1r1", "NHS Couch to 5K week 1: 5 min brisk walk, then 8 × (1 min run, 1.5 min walk)", W1R1),
+        ("c25k-w5r3", "C25K week 5 run 3: 5 min brisk walk, 20 min continuous run", W5R3),
+        ("c25k-w6r2", "C25K week 6 run 2: 5 min brisk walk, 10 min run, 3 min walk, 10 min run", W6R2),
+        ("sample-walk-run", "~2.5 min: walk, run 2.8 m/s, push at 3.6 m/s that turns into overstriding, walk", SampleWalkRun),
+        ("run-steady", "steady run at RunSpeedMps with the runner's strike pattern for PlanDurationS (300 s)", RunSteady),
+        ("overstride-test", "1 min normal run, 1 min overstriding at the same speed, 1 min normal", OverstrideTest),
+        ("standing", "standing still for PlanDurationS (600 s): drift and bias tests", Standing),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
+
+    /// <summary>One line per plan: "name: description".</summary>
+    public static IReadOnlyList<string> Descriptions { get; } = All.Select(p => $"{p.Name}: {p.Description}").ToArray();
+
+    /// <summary>Builds the named plan with the runner's speeds from <paramref name="settings"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static SessionPlan Get(string name, SimulationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        foreach (var p in All)
+        {
+            if (string.Equals(p.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) return p.Build(settings);
+        }
+
+        throw new ArgumentException($"unknown plan '{name}'; known plans: {string.Join(", ", Names)}", nameof(name));
+    }
+
+    private static PlanSegment Walk(double minutes, SimulationSettings s) => new(PlanGait.Walk, minutes * 60, s.WalkSpeedMps);
+
+    private static PlanSegment Run(double minutes, SimulationSettings s) => new(PlanGait.Run, minutes * 60, s.RunSpeedMps);
+
+    // REFERENCES.md, NHS Couch to 5K table: every run starts with a 5-minute brisk walk.
+    private static SessionPlan W1R1(SimulationSettings s)
+    {
+        var segs = new List<PlanSegment> { Walk(5, s) };
+        for (var i = 0; i < 8; i++)
+        {
+            segs.Add(Run(1, s));
+            segs.Add(Walk(1.5, s));
+        }
+
+        return new SessionPlan("c25k-w1r1", segs);
+    }
+
+    private static SessionPlan W5R3(SimulationSettings s) => new("c25k-w5r3", [Walk(5, s), Run(20, s)]);
+
+    private static SessionPlan W6R2(SimulationSettings s) => new("c25k-w6r2", [Walk(5, s), Run(10, s), Walk(3, s), Run(10, s)]);
+
+    // The committed sample: the week-6 complaint in miniature (REFERENCES.md): pace up, stride lengthens, the foot
+    // lands ahead of the body.
+    private static SessionPlan SampleWalkRun(SimulationSettings s) => new("sample-walk-run",
+    [
+        new(PlanGait.Walk, 30, 1.4),
+        new(PlanGait.Run, 40, 2.8),
+        new(PlanGait.Run, 15, 3.6),
+        new(PlanGait.Run, 25, 3.6, StrikePattern.Rearfoot, Overstride: true),
+        new(PlanGait.Walk, 30, 1.4),
+    ]);
+
+    private static SessionPlan RunSteady(SimulationSettings s) =>
+        new("run-steady", [new(PlanGait.Run, s.PlanDurationS ?? 300, s.RunSpeedMps, s.StrikePattern)]);
+
+    private static SessionPlan OverstrideTest(SimulationSettings s) => new("overstride-test",
+    [
+        new(PlanGait.Run, 60, s.RunSpeedMps),
+        new(PlanGait.Run, 60, s.RunSpeedMps, StrikePattern.Rearfoot, Overstride: true),
+        new(PlanGait.Run, 60, s.RunSpeedMps),
+    ]);
+
+    private static SessionPlan Standing(SimulationSettings s) => new("standing", [new(PlanGait.Stand, s.PlanDurationS ?? 600, 0)]);
+}

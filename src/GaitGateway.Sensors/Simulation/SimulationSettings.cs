@@ -1,0 +1,169 @@
+using System.Numerics;
+using GaitGateway.Core.Protocol;
+using GaitGateway.Core.Strides;
+
+namespace GaitGateway.Sensors.Simulation;
+
+/// <summary>
+/// Everything the simulated runner and shoe clips can vary. Every number carries its unit in its name; defaults are
+/// a typical recreational runner wearing a BMI270-class clip on the laces (see Simulation/README.md for the table).
+/// Random per-foot quantities (bias, mounting, drift, clock start) are drawn from <see cref="Seed"/> unless given.
+/// </summary>
+public sealed record SimulationSettings
+{
+    // ---- sensor -------------------------------------------------------------------------------------------------
+
+    /// <summary>Output data rate, Hz (100..1600). 400 Hz: the minimum for running foot kinematics (REFERENCES.md).</summary>
+    public int SampleRateHz { get; init; } = 400;
+
+    /// <summary>Accelerometer full scale. ±16 g clips hard heel strikes on purpose: the pipeline must survive it.</summary>
+    public AccRange AccRange { get; init; } = AccRange.G16;
+
+    public GyroRange GyroRange { get; init; } = GyroRange.Dps2000;
+
+    /// <summary>Samples batched in one notification, 1..19 (19 fills ATT MTU 247).</summary>
+    public int SamplesPerPacket { get; init; } = ImuPacket.MaxSamples;
+
+    /// <summary>Accelerometer white-noise density, µg/√Hz (BMI270 datasheet: 160). σ = density·√(rate/2).</summary>
+    public double AccNoiseDensityUgPerSqrtHz { get; init; } = 160;
+
+    /// <summary>Gyroscope white-noise density, °/s/√Hz (BMI270 datasheet: 0.008).</summary>
+    public double GyroNoiseDensityDpsPerSqrtHz { get; init; } = 0.008;
+
+    /// <summary>Constant accelerometer bias, drawn per foot and axis uniformly in ±this, m/s².</summary>
+    public double AccBiasMaxMps2 { get; init; } = 0.05;
+
+    /// <summary>Constant gyroscope bias, drawn per foot and axis uniformly in ±this, °/s (typical MEMS: up to ~1 °/s).</summary>
+    public double GyroBiasMaxDps { get; init; } = 0.5;
+
+    /// <summary>Mounting misalignment sensor vs foot, drawn per foot and axis uniformly in ±this, degrees (max 15).</summary>
+    public double MountingMaxDeg { get; init; } = 5;
+
+    /// <summary>Explicit left-clip mounting (roll about x, pitch about y, yaw about z, degrees, applied z-y-x); overrides the draw.</summary>
+    public Vector3? MountingLeftDeg { get; init; }
+
+    /// <summary>Explicit right-clip mounting, as <see cref="MountingLeftDeg"/>.</summary>
+    public Vector3? MountingRightDeg { get; init; }
+
+    /// <summary>Probability that a whole notification is lost on air, 0..1. The sequence number still advances.</summary>
+    public double PacketLossProbability { get; init; } = 0.005;
+
+    /// <summary>Shortest BLE delivery latency after the packet's last sample, ms.</summary>
+    public double LatencyMinMs { get; init; } = 5;
+
+    /// <summary>Longest BLE delivery latency, ms (uniform jitter between min and max; order per clip is kept).</summary>
+    public double LatencyMaxMs { get; init; } = 30;
+
+    /// <summary>Sensor µs counter at session start; null = random per foot (then the uint32 wraps, every 71.6 min, at a random moment).</summary>
+    public uint? SensorClockStartUs { get; init; }
+
+    /// <summary>Packet sequence number of the first packet; null = random per foot.</summary>
+    public ushort? SequenceStart { get; init; }
+
+    /// <summary>Sensor clock rate error drawn per foot uniformly in ±this, ppm (crystal: ±20..50).</summary>
+    public double ClockDriftMaxPpm { get; init; } = 20;
+
+    /// <summary>Explicit left-clip clock error, ppm (positive = sensor clock runs fast); overrides the draw.</summary>
+    public double? ClockDriftLeftPpm { get; init; }
+
+    public double? ClockDriftRightPpm { get; init; }
+
+    /// <summary>Fixes every random choice: the same seed and settings give byte-identical output.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Recording start; null = a fixed instant derived from <see cref="Seed"/> (deterministic files).</summary>
+    public DateTimeOffset? StartUtc { get; init; }
+
+    // ---- runner -------------------------------------------------------------------------------------------------
+
+    public string Runner { get; init; } = "sim-runner";
+
+    /// <summary>The runner's own strike pattern in running segments that do not set one.</summary>
+    public StrikePattern StrikePattern { get; init; } = StrikePattern.Rearfoot;
+
+    /// <summary>Walking speed of plans that walk (C25K "brisk walk"), m/s.</summary>
+    public double WalkSpeedMps { get; init; } = 1.5;
+
+    /// <summary>Running speed of C25K plans and <c>run-steady</c>, m/s (beginner pace ≈ 6:25 min/km).</summary>
+    public double RunSpeedMps { get; init; } = 2.6;
+
+    /// <summary>Duration of <c>run-steady</c> and <c>standing</c>, s; null = 300 s and 600 s.</summary>
+    public double? PlanDurationS { get; init; }
+
+    /// <summary>Step-to-step variability of step time, % (1 σ). Healthy runners: ~1–3 %.</summary>
+    public double StrideTimeVariabilityPct { get; init; } = 2;
+
+    /// <summary>Contact-time variability, % (1 σ).</summary>
+    public double ContactTimeVariabilityPct { get; init; } = 3;
+
+    /// <summary>Strike-angle variability, degrees (1 σ). The pattern class of a segment is kept.</summary>
+    public double StrikeAngleVariabilityDeg { get; init; } = 1;
+
+    /// <summary>Right foot's contact time is longer than the left's by this, % (0 = symmetric).</summary>
+    public double AsymmetryRightContactPct { get; init; }
+
+    /// <summary>Steps that land on the right foot last longer (and so are longer) than left steps by this, %.</summary>
+    public double AsymmetryRightStepPct { get; init; }
+
+    /// <summary>Scales every impact transient; 0 switches them off.</summary>
+    public double ImpactScale { get; init; } = 1;
+
+    /// <summary>Time over which speed changes between moving segments, s (a few strides).</summary>
+    public double SpeedRampS { get; init; } = 4;
+
+    /// <summary>Standing still before the plan starts, s (lets a pipeline see gravity first).</summary>
+    public double LeadInS { get; init; } = 3;
+
+    /// <summary>Standing still after the plan ends, s.</summary>
+    public double LeadOutS { get; init; } = 2;
+
+    /// <summary>Defaults with every sensor error off (noise, bias, mounting, loss, latency jitter, drift). The runner
+    /// still varies from stride to stride: zero the *Variability* settings for a perfectly periodic runner.</summary>
+    public static SimulationSettings Ideal { get; } = new()
+    {
+        AccNoiseDensityUgPerSqrtHz = 0,
+        GyroNoiseDensityDpsPerSqrtHz = 0,
+        AccBiasMaxMps2 = 0,
+        GyroBiasMaxDps = 0,
+        MountingMaxDeg = 0,
+        PacketLossProbability = 0,
+        LatencyMinMs = 10,
+        LatencyMaxMs = 10,
+        ClockDriftMaxPpm = 0,
+    };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string range)
+        {
+            if (!ok) throw new ArgumentException($"{name} = {value} is out of range ({range})", name);
+        }
+
+        Check(SampleRateHz is >= ImuPacket.MinSampleRateHz and <= ImuPacket.MaxSampleRateHz, nameof(SampleRateHz), SampleRateHz, "100..1600 Hz");
+        Check(SamplesPerPacket is >= 1 and <= ImuPacket.MaxSamples, nameof(SamplesPerPacket), SamplesPerPacket, "1..19");
+        Check(AccNoiseDensityUgPerSqrtHz >= 0, nameof(AccNoiseDensityUgPerSqrtHz), AccNoiseDensityUgPerSqrtHz, ">= 0");
+        Check(GyroNoiseDensityDpsPerSqrtHz >= 0, nameof(GyroNoiseDensityDpsPerSqrtHz), GyroNoiseDensityDpsPerSqrtHz, ">= 0");
+        Check(AccBiasMaxMps2 >= 0, nameof(AccBiasMaxMps2), AccBiasMaxMps2, ">= 0");
+        Check(GyroBiasMaxDps >= 0, nameof(GyroBiasMaxDps), GyroBiasMaxDps, ">= 0");
+        Check(MountingMaxDeg is >= 0 and <= 15, nameof(MountingMaxDeg), MountingMaxDeg, "0..15°");
+        Check(PacketLossProbability is >= 0 and < 1, nameof(PacketLossProbability), PacketLossProbability, "0..1");
+        Check(LatencyMinMs >= 0 && LatencyMaxMs >= LatencyMinMs, nameof(LatencyMaxMs), LatencyMaxMs, ">= LatencyMinMs >= 0");
+        Check(ClockDriftMaxPpm is >= 0 and <= 1000, nameof(ClockDriftMaxPpm), ClockDriftMaxPpm, "0..1000 ppm");
+        Check(WalkSpeedMps is >= 0.5 and <= 2.2, nameof(WalkSpeedMps), WalkSpeedMps, "0.5..2.2 m/s");
+        Check(RunSpeedMps is >= 1.8 and <= 7, nameof(RunSpeedMps), RunSpeedMps, "1.8..7 m/s");
+        Check(StrideTimeVariabilityPct is >= 0 and <= 10, nameof(StrideTimeVariabilityPct), StrideTimeVariabilityPct, "0..10 %");
+        Check(ContactTimeVariabilityPct is >= 0 and <= 10, nameof(ContactTimeVariabilityPct), ContactTimeVariabilityPct, "0..10 %");
+        Check(StrikeAngleVariabilityDeg is >= 0 and <= 5, nameof(StrikeAngleVariabilityDeg), StrikeAngleVariabilityDeg, "0..5°");
+        Check(AsymmetryRightContactPct is >= -20 and <= 20, nameof(AsymmetryRightContactPct), AsymmetryRightContactPct, "±20 %");
+        Check(AsymmetryRightStepPct is >= -20 and <= 20, nameof(AsymmetryRightStepPct), AsymmetryRightStepPct, "±20 %");
+        Check(ImpactScale is >= 0 and <= 5, nameof(ImpactScale), ImpactScale, "0..5");
+        Check(SpeedRampS is >= 0.5 and <= 60, nameof(SpeedRampS), SpeedRampS, "0.5..60 s");
+        Check(LeadInS is >= 1 and <= 600, nameof(LeadInS), LeadInS, "1..600 s");
+        Check(LeadOutS is >= 0 and <= 600, nameof(LeadOutS), LeadOutS, "0..600 s");
+        Check(PlanDurationS is null or (>= 10 and <= 86400), nameof(PlanDurationS), PlanDurationS ?? 0, "10 s..24 h");
+        if (StrikePattern == StrikePattern.Unknown)
+            throw new ArgumentException("StrikePattern must be rearfoot, midfoot or forefoot", nameof(StrikePattern));
+    }
+
+}

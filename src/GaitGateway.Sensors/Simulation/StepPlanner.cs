@@ -1,0 +1,165 @@
+using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+
+namespace GaitGateway.Sensors.Simulation;
+
+/// <summary>
+/// One initial contact with everything the foot model needs to shape the stance that starts with it and the swing
+/// that leads to it. Angles in degrees, times in s since session start, positions in world metres.
+/// </summary>
+internal sealed record StepPlan
+{
+    public required Foot Foot { get; init; }
+    public required double IcTimeS { get; init; }
+    /// <summary>First step of this foot after standing: the stance before it is a rest stance.</summary>
+    public required bool FromRest { get; init; }
+    public required PlanGait Gait { get; init; }
+    public required int SegmentIndex { get; init; }
+    public required bool Overstride { get; init; }
+    /// <summary>Pattern of the segment (what the runner intends; the angle decides the truth class).</summary>
+    public required StrikePattern SegmentPattern { get; init; }
+    /// <summary>Centre-of-mass speed at IC, m/s.</summary>
+    public required double SpeedMps { get; init; }
+    /// <summary>Speed the stride parameters were taken at (COM speed clamped to the gait's range), m/s.</summary>
+    public required double ParamSpeedMps { get; init; }
+    /// <summary>Nominal stride time at this speed, s (the swing of a first step after rest uses it).</summary>
+    public required double NominalStrideTimeS { get; init; }
+    public required double ContactTimeS { get; init; }
+    public required double LandingDistanceM { get; init; }
+    public required double ComXAtIcM { get; init; }
+    /// <summary>Lateral position of the foot's centre line, m (+ = left of the line of travel).</summary>
+    public required double LateralM { get; init; }
+    /// <summary>Foot progression (toe-out) angle, degrees, + = toes toward the runner's left.</summary>
+    public required double YawDeg { get; init; }
+    public required double StrikeAngleDeg { get; init; }
+    public required double ToeOffAngleDeg { get; init; }
+    public required double ClearanceM { get; init; }
+    /// <summary>Forward speed of the contact point at IC, m/s: it slides to rest (braking; large when overstriding).</summary>
+    public required double IcForwardSpeedMps { get; init; }
+    public required double ImpactPeakMps2 { get; init; }
+    /// <summary>Roll and yaw wobble amplitude in the swing that ends at this step, degrees.</summary>
+    public required double RollWobbleDeg { get; init; }
+    public required double YawWobbleDeg { get; init; }
+    public required double LateralWobbleM { get; init; }
+
+    /// <summary>Mid-stance (COM passes over the contact point), s after IC, clamped inside the contact.</summary>
+    public double MidStanceAfterIcS => Math.Clamp(LandingDistanceM / ParamSpeedMps, 0.15 * ContactTimeS, 0.6 * ContactTimeS);
+
+    /// <summary>Landing roll to foot flat, s after IC.</summary>
+    public double FootFlatAfterIcS => Math.Max(0.025, 0.6 * MidStanceAfterIcS);
+
+    /// <summary>Heel rise, s after IC; kept after the impact transient has died out.</summary>
+    public double HeelRiseAfterIcS => Math.Max(MidStanceAfterIcS + (0.25 * (ContactTimeS - MidStanceAfterIcS)), ImpactTransient.DurationS + 0.005);
+}
+
+/// <summary>
+/// Generates the session's initial contacts in time order, alternating left and right (the right foot half a
+/// stride after the left), with stride-to-stride variability. Deterministic for a seed: each foot's model runs its
+/// own planner and keeps its own steps, so the two clips share no state.
+/// </summary>
+internal static class StepPlanner
+{
+    public static IEnumerable<StepPlan> Steps(PlanTimeline timeline, SimulationSettings settings)
+    {
+        var rng = SimRandom.Stream(settings.Seed, SimRandom.PurposePlan);
+        foreach (var (start, end) in timeline.MovingPeriods)
+        {
+            var foot = Foot.Left;
+            var fresh = 2; // first step of each foot in this period comes from rest
+            var t = start + (0.6 * NominalStride(timeline, start));
+            while (t < end)
+            {
+                var step = Make(timeline, settings, rng, foot, t, fresh > 0);
+                yield return step;
+                fresh--;
+                foot = foot == Foot.Left ? Foot.Right : Foot.Left;
+                // Steps landing on the right last (1 + a/2) times longer, those on the left (1 − a/2): right steps
+                // are a % longer than left ones while the stride (sum of both) keeps its length.
+                var asym = settings.AsymmetryRightStepPct / 200 * (foot == Foot.Right ? 1 : -1);
+                t += step.NominalStrideTimeS / 2 * (1 + (settings.StrideTimeVariabilityPct / 100 * rng.Gauss())) * (1 + asym);
+            }
+        }
+    }
+
+    private static double NominalStride(PlanTimeline timeline, double t)
+    {
+        var seg = timeline.SegmentAt(t) ?? throw new InvalidOperationException("moving period without a segment");
+        var v = ParamSpeed(seg.Segment.Gait, timeline.SpeedMps(t), seg.Segment.SpeedMps);
+        return StrideTime(seg.Segment.Gait, v, seg.Segment.Overstride);
+    }
+
+    private static double ParamSpeed(PlanGait gait, double comSpeedMps, double segmentSpeedMps) => gait == PlanGait.Walk
+        ? Math.Clamp(comSpeedMps, Math.Min(0.8, segmentSpeedMps), 2.2)
+        : Math.Clamp(comSpeedMps, Math.Min(2.0, segmentSpeedMps), 7);
+
+    private static double StrideTime(PlanGait gait, double v, bool overstride)
+    {
+        var cadence = gait == PlanGait.Walk ? GaitRelations.WalkCadenceSpm(v) : GaitRelations.RunCadenceSpm(v);
+        if (overstride) cadence *= GaitRelations.OverstrideCadenceFactor;
+        return 120.0 / cadence;
+    }
+
+    private static StepPlan Make(PlanTimeline timeline, SimulationSettings s, Random rng, Foot foot, double t, bool fromRest)
+    {
+        var span = timeline.SegmentAt(t) ?? throw new InvalidOperationException("step outside the plan");
+        var seg = span.Segment;
+        var gait = seg.Gait;
+        var pattern = span.StrikePattern;
+        var v = ParamSpeed(gait, timeline.SpeedMps(t), seg.SpeedMps);
+        var over = seg.Overstride && gait == PlanGait.Run;
+        var stride = StrideTime(gait, v, over);
+        var contact = gait == PlanGait.Walk
+            ? GaitRelations.WalkDutyFactor(v) * stride
+            : GaitRelations.RunContactTimeS(v) * (over ? 1.05 : 1);
+        if (foot == Foot.Right) contact *= 1 + (s.AsymmetryRightContactPct / 100);
+        contact *= 1 + (s.ContactTimeVariabilityPct / 100 * rng.Gauss());
+        // Keep a swing of at least 30 % of the stride whatever the variability and asymmetry settings.
+        contact = Math.Min(contact, 0.7 * stride);
+
+        var strike = GaitRelations.StrikeAngleDeg(gait, pattern, v, over) + (s.StrikeAngleVariabilityDeg * rng.Gauss());
+        // Variability moves the angle, never the class the segment asks for (so truth classes equal the plan).
+        strike = GaitRelations.Classify(GaitRelations.StrikeAngleDeg(gait, pattern, v, over)) switch
+        {
+            StrikePattern.Rearfoot => Math.Max(strike, 9.5),
+            StrikePattern.Forefoot => Math.Min(strike, -3.5),
+            _ => Math.Clamp(strike, 0, 6.5),
+        };
+        var landing = GaitRelations.LandingDistanceM(gait, pattern, v, over) * (1 + (0.05 * rng.Gauss()));
+        var side = foot == Foot.Left ? 1 : -1;
+        var lateral = side * ((gait == PlanGait.Walk ? 0.06 : 0.04) + (0.01 * rng.Gauss()));
+        var yaw = side * (5 + (1.5 * rng.Gauss()));
+        var toeOff = GaitRelations.ToeOffAngleDeg(gait, v) + (1.5 * rng.Gauss());
+        var clearance = GaitRelations.ClearanceM(gait, v) * (1 + (0.05 * rng.Gauss()));
+        var icSpeed = over ? 0.15 * v : gait == PlanGait.Walk ? 0.05 : 0.1;
+        var impact = GaitRelations.ImpactPeakG(gait, pattern, v, over) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * rng.Gauss()));
+        var roll = 3 * rng.Gauss();
+        var yawWobble = 2 * rng.Gauss();
+        var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss()));
+        return new StepPlan
+        {
+            Foot = foot,
+            IcTimeS = t,
+            FromRest = fromRest,
+            Gait = gait,
+            SegmentIndex = span.Index,
+            Overstride = over,
+            SegmentPattern = pattern,
+            SpeedMps = timeline.SpeedMps(t),
+            ParamSpeedMps = v,
+            NominalStrideTimeS = stride,
+            ContactTimeS = contact,
+            LandingDistanceM = landing,
+            ComXAtIcM = timeline.PositionM(t),
+            LateralM = lateral,
+            YawDeg = yaw,
+            StrikeAngleDeg = strike,
+            ToeOffAngleDeg = toeOff,
+            ClearanceM = clearance,
+            IcForwardSpeedMps = icSpeed,
+            ImpactPeakMps2 = Math.Max(0, impact),
+            RollWobbleDeg = roll,
+            YawWobbleDeg = yawWobble,
+            LateralWobbleM = latWobble,
+        };
+    }
+}
