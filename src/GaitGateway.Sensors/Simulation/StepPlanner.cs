@@ -128,7 +128,8 @@ internal static class StepPlanner
         var side = foot == Foot.Left ? 1 : -1;
         var lateral = side * ((gait == PlanGait.Walk ? 0.06 : 0.04) + (0.01 * rng.Gauss()));
         var yaw = side * (5 + (1.5 * rng.Gauss()));
-        var toeOff = GaitRelations.ToeOffAngleDeg(gait, v) + (1.5 * rng.Gauss());
+        // Kept within the −(22..45)° band of toe-off sole pitch whatever the draw.
+        var toeOff = Math.Clamp(GaitRelations.ToeOffAngleDeg(gait, v) + (1.5 * rng.Gauss()), -45, -22);
         var clearance = GaitRelations.ClearanceM(gait, v) * (1 + (0.05 * rng.Gauss()));
         var icSpeed = over ? 0.15 * v : gait == PlanGait.Walk ? 0.05 : 0.1;
         var impact = GaitRelations.ImpactPeakG(gait, pattern, v, over) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * rng.Gauss()));

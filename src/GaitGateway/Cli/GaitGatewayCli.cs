@@ -26,7 +26,9 @@ public static partial class GaitGatewayCli
         root.Subcommands.Add(ReportCommand());
         try
         {
-            return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+            // Our own handler below prints bad input as one line; the library's default would print a stack trace.
+            var config = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            return await root.Parse(args).InvokeAsync(config).ConfigureAwait(false);
         }
         catch (Exception e) when (IsInputError(e))
         {

@@ -16,6 +16,8 @@ public sealed class SignalConsistencyTests(ITestOutputHelper output)
         { "run-steady", StrikePattern.Midfoot, 3.5, 400 },
         { "overstride-test", StrikePattern.Rearfoot, 3.6, 400 },
         { "c25k-w1r1", StrikePattern.Rearfoot, 2.6, 400 },
+        { "walk-stand-run", StrikePattern.Forefoot, 3.0, 1600 },
+        { "run-steady", StrikePattern.Rearfoot, 3.2, 100 },
     };
 
     [Theory]
@@ -23,7 +25,9 @@ public sealed class SignalConsistencyTests(ITestOutputHelper output)
     public void Integrating_the_signals_recovers_stride_length_and_strike_angle(string planName, StrikePattern pattern, double speed, int rateHz)
     {
         var settings = SimTestKit.Exact() with { StrikePattern = pattern, RunSpeedMps = speed, SampleRateHz = rateHz, PlanDurationS = 30 };
-        var plan = SessionPlans.Get(planName, settings);
+        var plan = planName == "walk-stand-run"
+            ? new SessionPlan(planName, [new(PlanGait.Walk, 15, 1.2), new(PlanGait.Stand, 3, 0), new(PlanGait.Run, 20, 3.0), new(PlanGait.Walk, 10, 1.6)])
+            : SessionPlans.Get(planName, settings);
         if (planName == "c25k-w1r1") plan = plan with { Segments = plan.Segments.Take(3).Select(s => s with { DurationS = Math.Min(s.DurationS, 20) }).ToList() };
         var run = SimulatedRun.Create(plan, settings);
         double worstLenPct = 0, worstAngle = 0;

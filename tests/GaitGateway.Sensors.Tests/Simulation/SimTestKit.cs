@@ -14,7 +14,6 @@ internal static class SimTestKit
         Seed = seed,
         AccRange = AccRange.G32,
         GyroRange = GyroRange.Dps4000,
-        ImpactScale = double.Parse(Environment.GetEnvironmentVariable("SIM_IMPACT") ?? "1", System.Globalization.CultureInfo.InvariantCulture),
     };
 
     /// <summary>Decodes one foot's notifications; sample times are true session times (sensor clock undone).</summary>

@@ -1,0 +1,87 @@
+using System.Globalization;
+using GaitGateway.BlueZSim;
+using GaitGateway.Core.Protocol;
+using GaitGateway.Core.Samples;
+using Tmds.DBus.Protocol;
+
+// gaitgateway-bluezsim: a stand-in for bluetoothd on a private bus.
+//   --bus ADDRESS          D-Bus address (default $DBUS_SYSTEM_BUS_ADDRESS)
+//   --clips N              shoe clips (default 2: left, right)
+//   --footpods N           RSC footpods (default 1)
+//   --rate HZ              IMU sample rate (default 400)
+//   --samples-per-packet N samples per notification (default 19)
+//   --time-scale X         simulated seconds per wall second (default 1); packets and timestamps stay exact
+//   --addresses A,B,..     clip addresses (default C0:FF:EE:00:00:01, ..02, ..)
+// Prints "READY <unique-name>" once org.bluez is owned. Faults: com.gaitgateway.Sim1 at /com/gaitgateway/sim, or
+// stdin commands (type "help").
+var opts = ParseArgs(args);
+var address = opts.GetValueOrDefault("bus") ?? Environment.GetEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS");
+if (string.IsNullOrEmpty(address))
+{
+    Console.Error.WriteLine("no bus: pass --bus ADDRESS or set DBUS_SYSTEM_BUS_ADDRESS");
+    return 2;
+}
+
+var clips = int.Parse(opts.GetValueOrDefault("clips") ?? "2", CultureInfo.InvariantCulture);
+var footpods = int.Parse(opts.GetValueOrDefault("footpods") ?? "1", CultureInfo.InvariantCulture);
+var rate = ushort.Parse(opts.GetValueOrDefault("rate") ?? "400", CultureInfo.InvariantCulture);
+var spp = byte.Parse(opts.GetValueOrDefault("samples-per-packet") ?? "19", CultureInfo.InvariantCulture);
+var timeScale = double.Parse(opts.GetValueOrDefault("time-scale") ?? "1", CultureInfo.InvariantCulture);
+var addresses = (opts.GetValueOrDefault("addresses") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+using var connection = new DBusConnection(address);
+await connection.ConnectAsync();
+var bus = new SimBus(connection);
+var clock = new SimClock(timeScale);
+var peripherals = new List<SimPeripheral>();
+for (var i = 0; i < clips; i++)
+{
+    var foot = i % 2 == 0 ? Foot.Left : Foot.Right;
+    var addr = i < addresses.Length ? addresses[i].ToUpperInvariant() : $"C0:FF:EE:00:00:{i + 1:X2}";
+    var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp };
+    peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.ShoeClip, addr, $"GaitClip {(foot == Foot.Left ? "L" : "R")}{i / 2 + 1}",
+        foot, i, config, new SyntheticGaitSource(foot == Foot.Right)));
+}
+
+for (var i = 0; i < footpods; i++)
+{
+    peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.RscFootpod, $"F0:0D:00:00:00:{i + 1:X2}", $"Footpod {i + 1}",
+        Foot.Left, clips + i, ShoeClipConfig.RunningDefault(Foot.Left), new SyntheticGaitSource(false)));
+}
+
+var world = new SimWorld(bus, peripherals);
+world.Start();
+connection.AddMethodHandler(bus);
+await connection.RequestNameAsync("org.bluez", RequestNameOptions.Default);
+Console.WriteLine($"READY {connection.UniqueName}");
+Console.Out.Flush();
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+var pump = world.RunAsync(cts.Token);
+var disconnected = connection.DisconnectedAsync();
+var stdin = Task.Run(async () =>
+{
+    while (await Console.In.ReadLineAsync() is { } line)
+    {
+        if (line.Trim() == "quit") break;
+        Console.WriteLine(world.Command(line));
+    }
+});
+// Ends on quit, on stdin closing with the parent, on Ctrl-C, or when the bus goes away.
+await Task.WhenAny(stdin, disconnected, Task.Delay(Timeout.Infinite, cts.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+await cts.CancelAsync();
+await pump;
+return 0;
+
+static Dictionary<string, string> ParseArgs(string[] args)
+{
+    var d = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument {args[i]}");
+        d[args[i][2..]] = args[i + 1];
+    }
+
+    return d;
+}

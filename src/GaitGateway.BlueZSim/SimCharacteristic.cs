@@ -1,0 +1,198 @@
+using System.Net.Sockets;
+using Tmds.DBus.Protocol;
+
+namespace GaitGateway.BlueZSim;
+
+/// <summary>A remote GATT characteristic as bluetoothd exports it (GattCharacteristic1), with both notify paths.</summary>
+internal sealed class SimCharacteristic
+{
+    /// <summary>ATT MTU reported by AcquireNotify and the MTU property: 247 (the packet format is sized for it).</summary>
+    public const ushort Mtu = 247;
+
+    private readonly SimBus _bus;
+    private Socket? _acquired;
+
+    public SimCharacteristic(SimBus bus, string servicePath, int handle, string uuid, string[] flags, byte[] value)
+    {
+        _bus = bus;
+        Uuid = uuid;
+        Flags = flags;
+        Object = new SimObject($"{servicePath}/char{handle:x4}");
+        Iface = new SimInterface(Names.GattCharacteristic1) { Methods = Handle };
+        Iface.Props["UUID"] = VariantValue.String(uuid);
+        Iface.Props["Service"] = VariantValue.ObjectPath(new ObjectPath(servicePath));
+        Iface.Props["Value"] = VariantValue.Array(value);
+        if (CanNotify)
+        {
+            // Client side: NotifyAcquired is present only for characteristics that can notify (doc: "omitted in
+            // case 'notify' flag is not set"); its presence is how clients know AcquireNotify is available.
+            Iface.Props["Notifying"] = VariantValue.Bool(false);
+            Iface.Props["NotifyAcquired"] = VariantValue.Bool(false);
+        }
+
+        Iface.Props["Flags"] = VariantValue.Array(flags);
+        Iface.Props["Handle"] = VariantValue.UInt16((ushort)handle);
+        Iface.Props["MTU"] = VariantValue.UInt16(Mtu);
+        Object.Interfaces.Add(Iface);
+    }
+
+    public string Uuid { get; }
+    public string[] Flags { get; }
+    public SimObject Object { get; }
+    public SimInterface Iface { get; }
+    public bool CanNotify => Flags.Contains("notify") || Flags.Contains("indicate");
+    public bool Notifying { get; private set; }
+    public bool IsSubscribed => Notifying || _acquired is not null;
+    /// <summary>When false, the client cannot start notifications (tests the StartNotify fallback when AcquireNotify fails).</summary>
+    public bool AcquireNotifySupported { get; set; } = true;
+
+    public Func<byte[]>? OnRead { get; set; }
+    public Action<byte[]>? OnWrite { get; set; }
+
+    public long Sent { get; private set; }
+    public long Dropped { get; private set; }
+
+    /// <summary>Sends one notification by whichever path the client chose; call under the bus gate.</summary>
+    public void Notify(ReadOnlySpan<byte> value)
+    {
+        if (_acquired is { } socket)
+        {
+            try
+            {
+                socket.Send(value, SocketFlags.None);
+                Sent++;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+            {
+                // The client is not reading and the socket buffer is full: like a controller with no free buffers.
+                Dropped++;
+            }
+            catch (Exception)
+            {
+                Release(); // EPIPE: the client closed its end
+            }
+        }
+        else if (Notifying)
+        {
+            _bus.EmitValueChanged(Object.Path, value);
+            Sent++;
+        }
+    }
+
+    /// <summary>Link down: bluetoothd closes acquired sockets (the client sees a hang-up) and ends notify sessions.</summary>
+    public void Reset()
+    {
+        _acquired?.Dispose();
+        _acquired = null;
+        Notifying = false;
+        if (CanNotify)
+        {
+            Iface.Props["Notifying"] = VariantValue.Bool(false);
+            Iface.Props["NotifyAcquired"] = VariantValue.Bool(false);
+        }
+    }
+
+    private void Release()
+    {
+        _acquired?.Dispose();
+        _acquired = null;
+        _bus.SetProps(Object, Names.GattCharacteristic1, ("NotifyAcquired", VariantValue.Bool(false)), ("Notifying", VariantValue.Bool(false)));
+    }
+
+    private bool Handle(MethodContext context, string member)
+    {
+        var r = context.Request.GetBodyReader();
+        switch (member)
+        {
+            case "ReadValue":
+            {
+                var options = r.ReadDictionaryOfStringToVariantValue();
+                if (!Flags.Contains("read")) throw new SimDBusError(Names.ErrNotPermitted, "Read not permitted");
+                var value = OnRead?.Invoke() ?? Iface.Props["Value"].GetArray<byte>();
+                var offset = options.TryGetValue("offset", out var o) ? Unwrap(o).GetUInt16() : 0;
+                if (offset > value.Length) throw new SimDBusError(Names.ErrInvalidOffset, "Invalid offset");
+                _bus.SetProps(Object, Names.GattCharacteristic1, ("Value", VariantValue.Array(value)));
+                using var w = context.CreateReplyWriter("ay");
+                w.WriteArray(value.AsSpan(offset));
+                context.Reply(w.CreateMessage());
+                return true;
+            }
+
+            case "WriteValue":
+            {
+                var value = r.ReadArrayOfByte();
+                var options = r.ReadDictionaryOfStringToVariantValue();
+                var type = options.TryGetValue("type", out var t) ? Unwrap(t).GetString() : "request";
+                var allowed = type == "command" ? Flags.Contains("write-without-response") : Flags.Contains("write");
+                if (!allowed) throw new SimDBusError(Names.ErrNotPermitted, "Write not permitted");
+                OnWrite?.Invoke(value);
+                Reply(context);
+                return true;
+            }
+
+            case "StartNotify":
+                if (!CanNotify) throw new SimDBusError(Names.ErrNotSupported, "Operation is not supported");
+                if (_acquired is not null) throw new SimDBusError(Names.ErrNotPermitted, "Notify acquired");
+                Notifying = true;
+                _bus.SetProps(Object, Names.GattCharacteristic1, ("Notifying", VariantValue.Bool(true)));
+                Reply(context);
+                return true;
+
+            case "StopNotify":
+                if (!Notifying) throw new SimDBusError(Names.ErrFailed, "No notify session started");
+                Notifying = false;
+                _bus.SetProps(Object, Names.GattCharacteristic1, ("Notifying", VariantValue.Bool(false)));
+                Reply(context);
+                return true;
+
+            case "AcquireNotify":
+            {
+                r.ReadDictionaryOfStringToVariantValue();
+                if (!CanNotify || !AcquireNotifySupported) throw new SimDBusError(Names.ErrNotSupported, "Operation is not supported");
+                if (Notifying || _acquired is not null) throw new SimDBusError(Names.ErrNotPermitted, "Notify already acquired");
+                var (local, remote) = SocketPair.Create();
+                _acquired = local;
+                _bus.SetProps(Object, Names.GattCharacteristic1, ("NotifyAcquired", VariantValue.Bool(true)), ("Notifying", VariantValue.Bool(true)));
+                using var w = context.CreateReplyWriter("hq");
+                w.WriteHandle(remote); // the message owns and closes our copy once sent
+                w.WriteUInt16(Mtu);
+                context.Reply(w.CreateMessage());
+                _ = WatchHangUpAsync(local);
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>When the client closes its end, bluetoothd releases the notify lock; a read of 0 bytes says so.</summary>
+    private async Task WatchHangUpAsync(Socket local)
+    {
+        var buffer = new byte[16];
+        try
+        {
+            while (await local.ReceiveAsync(buffer, SocketFlags.None) > 0)
+            {
+                // a client has nothing to say on a notify socket; ignore
+            }
+        }
+        catch (Exception)
+        {
+            // closed by Reset or the client
+        }
+
+        lock (_bus.Gate)
+        {
+            if (ReferenceEquals(_acquired, local)) Release();
+        }
+    }
+
+    public static void Reply(MethodContext context)
+    {
+        using var w = context.CreateReplyWriter(null);
+        context.Reply(w.CreateMessage());
+    }
+
+    public static VariantValue Unwrap(VariantValue v) => v.Type == VariantValueType.Variant ? v.GetVariantValue() : v;
+}

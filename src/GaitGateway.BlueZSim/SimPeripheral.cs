@@ -1,0 +1,347 @@
+using System.Diagnostics;
+using System.Text;
+using GaitGateway.Core.Protocol;
+using GaitGateway.Core.Samples;
+using Tmds.DBus.Protocol;
+
+namespace GaitGateway.BlueZSim;
+
+internal enum PeripheralKind
+{
+    ShoeClip,
+    RscFootpod,
+}
+
+/// <summary>Malformed notifications the simulator can inject between valid packets.</summary>
+internal enum MalformedKind
+{
+    /// <summary>Shorter than the 12-byte header.</summary>
+    Short,
+    /// <summary>A valid layout with an unknown format version.</summary>
+    Version,
+    /// <summary>Header says N samples, the payload holds one byte less.</summary>
+    Length,
+}
+
+/// <summary>
+/// One simulated peripheral: its Device1 object, its GATT database (exported while connected, as bluetoothd does
+/// for unpaired LE devices) and its firmware behaviour (control opcodes, streaming, battery, device information).
+/// </summary>
+internal sealed class SimPeripheral
+{
+    private readonly SimBus _bus;
+    private readonly SimClock _clock;
+    private readonly IImuSampleSource _source;
+    private readonly List<(SimObject Service, List<SimCharacteristic> Chars)> _gatt = [];
+    private readonly Queue<MalformedKind> _malformed = new();
+    private readonly uint _bootOffsetUs;
+    private ShoeClipConfig _config;
+    private long _nextPacket;
+    private bool _streaming;
+    private bool _streamStartPending;
+    private bool _timeSyncPending;
+    private double _nextRscSeconds;
+    private double _distanceM;
+
+    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, Foot foot, int index, ShoeClipConfig config, IImuSampleSource source)
+    {
+        _bus = bus;
+        _clock = clock;
+        Kind = kind;
+        Address = address;
+        Name = name;
+        _config = config;
+        _source = source;
+        // Each clip booted at a different moment: sensor clocks must not coincide.
+        _bootOffsetUs = (uint)(7_000_000 + (index * 3_333_333));
+        Rssi = (short)(-55 - (index * 4));
+        _ = foot;
+        BuildGatt();
+    }
+
+    public PeripheralKind Kind { get; }
+    public string Address { get; }
+    public string Name { get; }
+    public short Rssi { get; set; }
+    public bool InRange { get; set; } = true;
+    public SimObject? Device { get; private set; }
+    public bool Exported => Device is not null;
+    public bool Connected { get; private set; }
+    public string[] AdvertisedUuids => Kind == PeripheralKind.ShoeClip ? [GattUuids.ShoeClipService] : [GattUuids.RunningSpeedCadenceService];
+    public SimCharacteristic DataCharacteristic => _gatt[^1].Chars[0];
+
+    public long PacketsProduced { get; private set; }
+    public long Sent => DataCharacteristic.Sent;
+    public long Dropped => DataCharacteristic.Dropped;
+
+    public string DevicePath(string adapterPath) => adapterPath + "/dev_" + Address.Replace(':', '_');
+
+    /// <summary>Exports the Device1 object (discovery saw an advertisement).</summary>
+    public void Export(string adapterPath)
+    {
+        var dev = new SimObject(DevicePath(adapterPath));
+        var i = new SimInterface(Names.Device1) { Methods = HandleDevice };
+        i.Props["Address"] = VariantValue.String(Address);
+        i.Props["AddressType"] = VariantValue.String("random");
+        i.Props["Name"] = VariantValue.String(Name);
+        i.Props["Alias"] = VariantValue.String(Name);
+        i.Props["Paired"] = VariantValue.Bool(false);
+        i.Props["Bonded"] = VariantValue.Bool(false);
+        i.Props["Trusted"] = VariantValue.Bool(false);
+        i.Props["Blocked"] = VariantValue.Bool(false);
+        i.Props["LegacyPairing"] = VariantValue.Bool(false);
+        i.Props["RSSI"] = VariantValue.Int16(Rssi);
+        i.Props["Connected"] = VariantValue.Bool(false);
+        i.Props["UUIDs"] = VariantValue.Array(AdvertisedUuids);
+        i.Props["Adapter"] = VariantValue.ObjectPath(new ObjectPath(adapterPath));
+        i.Props["ServicesResolved"] = VariantValue.Bool(false);
+        dev.Interfaces.Add(i);
+        Device = dev;
+        _bus.Export(dev);
+    }
+
+    /// <summary>The object is gone from the tree (removal, adapter gone); the peripheral itself lives on.</summary>
+    public void Forget()
+    {
+        if (Device is null) return;
+        DropLink();
+        _bus.Unexport(Device.Path);
+        Device = null;
+    }
+
+    public void Advertise()
+    {
+        if (Device is null) return;
+        // RSSI jitters by a dB or two between advertisements, which is what makes BlueZ emit PropertiesChanged.
+        var jitter = (short)(Random.Shared.Next(3) - 1);
+        _bus.SetProps(Device, Names.Device1, ("RSSI", VariantValue.Int16((short)(Rssi + jitter))));
+    }
+
+    /// <summary>
+    /// Link loss as bluetoothd reports it for an unpaired LE device: ServicesResolved=false, the GATT objects removed,
+    /// then Connected=false. Acquired notify sockets are closed, which the client sees as a hang-up.
+    /// </summary>
+    public void DropLink()
+    {
+        if (!Connected || Device is null) return;
+        Connected = false;
+        _streaming = false; // firmware stops streaming when the central goes away
+        _bus.SetProps(Device, Names.Device1, ("ServicesResolved", VariantValue.Bool(false)));
+        foreach (var (service, chars) in _gatt)
+        {
+            foreach (var c in chars) c.Reset();
+            _bus.Unexport(service.Path);
+        }
+
+        _bus.SetProps(Device, Names.Device1, ("Connected", VariantValue.Bool(false)));
+    }
+
+    public void InjectMalformed(MalformedKind kind, int count)
+    {
+        for (var i = 0; i < count; i++) _malformed.Enqueue(kind);
+    }
+
+    private bool HandleDevice(MethodContext context, string member)
+    {
+        switch (member)
+        {
+            case "Connect":
+                if (Connected) throw new SimDBusError(Names.ErrAlreadyConnected, "Already Connected");
+                if (!InRange || !SimWorld.Instance.AdapterPowered) throw new SimDBusError(Names.ErrFailed, "le-connection-abort-by-local");
+                Connected = true;
+                _bus.SetProps(Device!, Names.Device1, ("Connected", VariantValue.Bool(true)));
+                SimCharacteristic.Reply(context);
+                // bluetoothd resolves the GATT database after the link is up, exporting objects one by one and
+                // setting ServicesResolved last; clients must wait for it.
+                _ = ResolveServicesAsync();
+                return true;
+
+            case "Disconnect":
+                DropLink();
+                SimCharacteristic.Reply(context);
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    private async Task ResolveServicesAsync()
+    {
+        await Task.Delay(30);
+        lock (_bus.Gate)
+        {
+            if (!Connected || Device is null) return;
+            foreach (var (service, chars) in _gatt)
+            {
+                _bus.Export(service);
+                foreach (var c in chars) _bus.Export(c.Object);
+            }
+
+            _bus.SetProps(Device, Names.Device1, ("ServicesResolved", VariantValue.Bool(true)));
+        }
+    }
+
+    private void BuildGatt()
+    {
+        // Paths are only known once exported under an adapter; all BlueZ paths here are under hci0.
+        var devicePath = DevicePath(SimWorld.AdapterPath);
+        var model = Kind == PeripheralKind.ShoeClip ? "ShoeClip-Sim" : "Footpod-Sim";
+        AddService(devicePath, 0x0010, GattUuids.DeviceInformationService,
+            (0x0011, GattUuids.ManufacturerName, ["read"], Encoding.UTF8.GetBytes("GaitGateway")),
+            (0x0013, GattUuids.ModelNumber, ["read"], Encoding.UTF8.GetBytes(model)),
+            (0x0015, GattUuids.FirmwareRevision, ["read"], Encoding.UTF8.GetBytes("0.9.0-sim")));
+        AddService(devicePath, 0x0020, GattUuids.BatteryService,
+            (0x0021, GattUuids.BatteryLevel, ["read", "notify"], [87]));
+        if (Kind == PeripheralKind.ShoeClip)
+        {
+            var cfg = new byte[ShoeClipConfig.Bytes];
+            _config.Encode(cfg);
+            AddService(devicePath, 0x0030, GattUuids.ShoeClipService,
+                (0x0031, GattUuids.ImuData, ["notify"], []),
+                (0x0034, GattUuids.Configuration, ["read", "write"], cfg),
+                (0x0036, GattUuids.Control, ["write", "write-without-response"], []));
+            var chars = _gatt[^1].Chars;
+            chars[1].OnRead = () =>
+            {
+                var b = new byte[ShoeClipConfig.Bytes];
+                _config.Encode(b);
+                return b;
+            };
+            chars[1].OnWrite = value =>
+            {
+                if (!ShoeClipConfig.TryDecode(value, out var c)) throw new SimDBusError(Names.ErrFailed, "0x80");
+                _config = c;
+            };
+            chars[2].OnWrite = OnControl;
+        }
+        else
+        {
+            AddService(devicePath, 0x0030, GattUuids.RunningSpeedCadenceService,
+                (0x0031, GattUuids.RscMeasurement, ["notify"], []),
+                (0x0034, "00002a54-0000-1000-8000-00805f9b34fb", ["read"], [0x03, 0x00])); // RSC Feature: stride + distance
+        }
+    }
+
+    private void AddService(string devicePath, int handle, string uuid, params (int Handle, string Uuid, string[] Flags, byte[] Value)[] chars)
+    {
+        var service = new SimObject($"{devicePath}/service{handle:x4}");
+        var i = new SimInterface(Names.GattService1);
+        i.Props["UUID"] = VariantValue.String(uuid);
+        i.Props["Device"] = VariantValue.ObjectPath(new ObjectPath(devicePath));
+        i.Props["Primary"] = VariantValue.Bool(true);
+        i.Props["Includes"] = VariantValue.Array(Array.Empty<ObjectPath>());
+        i.Props["Handle"] = VariantValue.UInt16((ushort)handle);
+        service.Interfaces.Add(i);
+        _gatt.Add((service, chars.Select(c => new SimCharacteristic(_bus, service.Path, c.Handle, c.Uuid, c.Flags, c.Value)).ToList()));
+    }
+
+    private void OnControl(byte[] value)
+    {
+        if (value.Length == 0) throw new SimDBusError(Names.ErrFailed, "0x80");
+        switch ((ControlOpcode)value[0])
+        {
+            case ControlOpcode.StartStreaming:
+                if (_streaming) return;
+                _streaming = true;
+                _streamStartPending = true;
+                _nextPacket = CurrentPacketIndex();
+                break;
+            case ControlOpcode.StopStreaming:
+                _streaming = false;
+                break;
+            case ControlOpcode.TimeSync:
+                _timeSyncPending = true;
+                break;
+            default:
+                throw new SimDBusError(Names.ErrFailed, "0x81");
+        }
+    }
+
+    /// <summary>Index of the packet being filled now: the sample clock runs from boot whether or not anyone listens.</summary>
+    private long CurrentPacketIndex() => (long)(_clock.VirtualSeconds * _config.SampleRateHz / _config.SamplesPerPacket);
+
+    /// <summary>Sends whatever is due; called by the streaming loop under the bus gate. Returns packets sent.</summary>
+    public int Pump(Span<byte> packet, Span<RawImuCounts> samples)
+    {
+        if (!Connected) return 0;
+        if (Kind == PeripheralKind.RscFootpod) return PumpRsc(packet);
+        if (!_streaming) return 0;
+        var due = CurrentPacketIndex();
+        var n = 0;
+        while (_nextPacket < due)
+        {
+            while (_malformed.TryDequeue(out var bad)) SendMalformed(bad, packet, samples);
+            var k = _nextPacket++;
+            var spp = _config.SamplesPerPacket;
+            var firstSample = k * spp;
+            var s = samples[..spp];
+            _source.Generate(firstSample, _config.SampleRateHz, _config.AccRange, _config.GyroRange, s);
+            var flags = ImuPacketFlags.None;
+            if (_streamStartPending) flags |= ImuPacketFlags.StreamStart;
+            if (_timeSyncPending) flags |= ImuPacketFlags.TimeSync;
+            _streamStartPending = _timeSyncPending = false;
+            // Sensor time of the first sample: exact integer µs for every supported rate that divides 10^6.
+            var timeUs = unchecked(_bootOffsetUs + (uint)((ulong)firstSample * 1_000_000UL / (ulong)_config.SampleRateHz));
+            var header = new ImuPacketHeader(ImuPacket.FormatVersion, flags, unchecked((ushort)k), timeUs, _config.SampleRateHz,
+                _config.AccRange, _config.GyroRange, (byte)spp);
+            var length = ImuPacket.Encode(header, s, packet);
+            PacketsProduced++;
+            DataCharacteristic.Notify(packet[..length]);
+            n++;
+        }
+
+        return n;
+    }
+
+    private void SendMalformed(MalformedKind kind, Span<byte> packet, Span<RawImuCounts> samples)
+    {
+        samples[0] = default;
+        var header = new ImuPacketHeader(ImuPacket.FormatVersion, ImuPacketFlags.None, 0, 0, _config.SampleRateHz, _config.AccRange, _config.GyroRange, 1);
+        var length = ImuPacket.Encode(header, samples[..1], packet);
+        switch (kind)
+        {
+            case MalformedKind.Short:
+                length = 5;
+                break;
+            case MalformedKind.Version:
+                packet[0] = 0x7E;
+                break;
+            case MalformedKind.Length:
+                length--;
+                break;
+        }
+
+        DataCharacteristic.Notify(packet[..length]);
+    }
+
+    private int PumpRsc(Span<byte> packet)
+    {
+        if (!DataCharacteristic.IsSubscribed) return 0;
+        const double PeriodS = 0.5; // footpods notify at 1-2 Hz
+        var now = _clock.VirtualSeconds;
+        if (_nextRscSeconds == 0) _nextRscSeconds = now;
+        var n = 0;
+        while (_nextRscSeconds <= now)
+        {
+            _nextRscSeconds += PeriodS;
+            var speed = 3.2 + (0.2 * Math.Sin(_nextRscSeconds / 10)); // m/s
+            _distanceM += speed * PeriodS;
+            var m = new RscMeasurement(speed, 172, 1.12, _distanceM, true);
+            var length = m.Encode(packet);
+            PacketsProduced++;
+            DataCharacteristic.Notify(packet[..length]);
+            n++;
+        }
+
+        return n;
+    }
+}
+
+/// <summary>Simulated time: wall time since start multiplied by a time scale (packets stay protocol-exact).</summary>
+internal sealed class SimClock(double timeScale)
+{
+    private readonly Stopwatch _sw = Stopwatch.StartNew();
+    public double TimeScale { get; } = timeScale;
+    public double VirtualSeconds => _sw.Elapsed.TotalSeconds * TimeScale;
+}

@@ -1,0 +1,109 @@
+using System.Text;
+
+namespace GaitGateway.Storage.Influx;
+
+/// <summary>Which write endpoint the server speaks.</summary>
+public enum InfluxMode : byte
+{
+    /// <summary><c>/api/v2/write?org=…&amp;bucket=…</c>: InfluxDB 2.x/3.x, VictoriaMetrics, and 1.8+ with its v2 compatibility API.</summary>
+    V2 = 0,
+    /// <summary><c>/write?db=…</c>: InfluxDB 1.x before 1.8 (the bucket is used as the database name).</summary>
+    V1 = 1,
+}
+
+/// <summary>
+/// Settings of <see cref="InfluxForwarder"/>. <see cref="ToString"/> never prints the token.
+/// </summary>
+/// <param name="Url">Server base URL, e.g. <c>http://127.0.0.1:8086</c>.</param>
+/// <param name="Org">Organisation (v2); ignored by VictoriaMetrics and in <see cref="InfluxMode.V1"/>.</param>
+/// <param name="Bucket">Bucket (v2) or database (v1).</param>
+/// <param name="Token">
+/// API token (v2), or "user:password" (v1, sent as HTTP Basic), or null/empty for none. Resolve it with
+/// <see cref="InfluxToken.Resolve"/> (environment variable or secrets file) rather than a command-line argument.
+/// </param>
+public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, string? Token, InfluxMode Mode = InfluxMode.V2)
+{
+    /// <summary>Name of this sink's row in <c>forward_cursor</c>. Default "influx". Change it and everything is sent again.</summary>
+    public string SinkName { get; init; } = "influx";
+
+    /// <summary>Points per HTTP request, at most. Default 5000 (InfluxDB's recommended batch size).</summary>
+    public int BatchSize { get; init; } = 5000;
+
+    /// <summary>
+    /// How often the forwarder looks for new rows once it has caught up. Default 1 s: a dashboard sees a stride
+    /// about a second after it is committed, at one request per second while running.
+    /// </summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Unforwarded strides at which the backlog counts as full. Default 1,000,000 (~100 h of running, two feet;
+    /// ~225 MB of store, measured 225 B per stride row). At 80 % a warning is raised; at the limit an error is raised, and nothing is dropped: the
+    /// strides stay in the local store (the system of record) and are still sent, oldest first, once the server
+    /// accepts writes. The limit exists to make a long outage loud, not to bound memory: the backlog lives on disk.
+    /// </summary>
+    public long MaxBacklogRows { get; init; } = 1_000_000;
+
+    /// <summary>Fraction of <see cref="MaxBacklogRows"/> at which a warning is raised. Default 0.8.</summary>
+    public double BacklogWarnFraction { get; init; } = 0.8;
+
+    /// <summary>Timeout of one write request. Default 10 s. A timed-out write is retried (writes are idempotent).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Delay before the first retry. Default 1 s; doubles per failed attempt.</summary>
+    public TimeSpan RetryInitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest delay between retries. Default 60 s. Retries never stop while the error is transient.</summary>
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Factor of the exponential backoff. Default 2.</summary>
+    public double RetryBackoffFactor { get; init; } = 2;
+
+    /// <summary>
+    /// Random extra delay, as a fraction of the computed delay (0..1). Default 0.2: gateways that lost the same
+    /// server at the same moment do not all come back in the same second.
+    /// </summary>
+    public double RetryJitter { get; init; } = 0.2;
+
+    private bool PrintMembers(StringBuilder b)
+    {
+        // Written by hand so that the token never reaches a log through ToString().
+        b.Append("Url = ").Append(Url).Append(", Org = ").Append(Org).Append(", Bucket = ").Append(Bucket)
+            .Append(", Token = ").Append(string.IsNullOrEmpty(Token) ? "(none)" : "***")
+            .Append(", Mode = ").Append(Mode).Append(", SinkName = ").Append(SinkName)
+            .Append(", BatchSize = ").Append(BatchSize).Append(", FlushInterval = ").Append(FlushInterval)
+            .Append(", MaxBacklogRows = ").Append(MaxBacklogRows).Append(", RequestTimeout = ").Append(RequestTimeout)
+            .Append(", RetryInitialDelay = ").Append(RetryInitialDelay).Append(", RetryMaxDelay = ").Append(RetryMaxDelay);
+        return true;
+    }
+}
+
+/// <summary>Where the InfluxDB token comes from.</summary>
+public static class InfluxToken
+{
+    /// <summary>Environment variable holding the token.</summary>
+    public const string EnvironmentVariable = "GAITGW_INFLUX_TOKEN";
+
+    /// <summary>
+    /// The token from, in this order: <see cref="EnvironmentVariable"/>; the first non-blank line of
+    /// <paramref name="secretsFile"/> (when given); otherwise null (no authentication). The token is never part of
+    /// an exception message.
+    /// </summary>
+    public static string? Resolve(string? secretsFile = null)
+    {
+        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(env)) return env.Trim();
+        if (string.IsNullOrEmpty(secretsFile)) return null;
+        try
+        {
+            foreach (var line in File.ReadLines(secretsFile))
+            {
+                if (!string.IsNullOrWhiteSpace(line)) return line.Trim();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"cannot read InfluxDB token file '{secretsFile}': {e.Message}", e);
+        }
+        throw new StoreException($"InfluxDB token file '{secretsFile}' is empty");
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Text;
+using GaitGateway.Bluetooth.Abstractions;
+using GaitGateway.Bluetooth.Links;
+using GaitGateway.Core.Protocol;
+using GaitGateway.Core.Samples;
+using Xunit.Abstractions;
+
+namespace GaitGateway.Bluetooth.Tests;
+
+/// <summary>The BlueZ transport against the simulator on a private dbus-daemon.</summary>
+public sealed class BlueZTransportTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Scan_finds_both_clips_and_the_footpod_with_name_and_rssi()
+    {
+        await using var sim = await SimEnvironment.StartAsync();
+        await using var adapter = await sim.ConnectAdapterAsync();
+
+        var found = await SensorScanner.ScanAsync(adapter, TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal([SimEnvironment.LeftClip, SimEnvironment.RightClip, SimEnvironment.Footpod], found.Select(f => f.Address));
+        Assert.Equal([SensorKind.ShoeClip, SensorKind.ShoeClip, SensorKind.RscFootpod], found.Select(f => f.Kind));
+        Assert.All(found, f => Assert.False(string.IsNullOrEmpty(f.Name)));
+        Assert.All(found, f => Assert.InRange(f.RssiDbm ?? 0, (short)-100, (short)-20));
+    }
+
+    [Fact]
+    public async Task Connect_reads_configuration_device_information_and_battery()
+    {
+        await using var sim = await SimEnvironment.StartAsync();
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var device = await adapter.FindDeviceAsync(SimEnvironment.LeftClip, [GattUuids.ShoeClipService], Timeout, default);
+        Assert.NotNull(device);
+
+        var gatt = await device.ConnectAsync(Timeout, default);
+
+        Assert.True(device.IsConnected);
+        var dis = await gatt.GetPrimaryServiceAsync(GattUuids.DeviceInformationService, default);
+        var firmware = await (await dis.GetCharacteristicAsync(GattUuids.FirmwareRevision, default)).ReadValueAsync(default);
+        Assert.Equal("0.9.0-sim", Encoding.UTF8.GetString(firmware));
+        var battery = await (await (await gatt.GetPrimaryServiceAsync(GattUuids.BatteryService, default))
+            .GetCharacteristicAsync(GattUuids.BatteryLevel, default)).ReadValueAsync(default);
+        Assert.Equal([87], battery);
+        var clip = await gatt.GetPrimaryServiceAsync(GattUuids.ShoeClipService, default);
+        var configChar = await clip.GetCharacteristicAsync(GattUuids.Configuration, default);
+        Assert.True(ShoeClipConfig.TryDecode(await configChar.ReadValueAsync(default), out var config));
+        Assert.Equal(ShoeClipConfig.RunningDefault(Foot.Left), config);
+        Assert.True((await clip.GetCharacteristicAsync(GattUuids.ImuData, default)).Properties.HasFlag(GattCharacteristicProperties.Notify));
+
+        // A written configuration reads back.
+        var wanted = config with { SampleRateHz = 200 };
+        var bytes = new byte[ShoeClipConfig.Bytes];
+        wanted.Encode(bytes);
+        await configChar.WriteValueAsync(bytes, GattWriteType.WithResponse, default);
+        Assert.True(ShoeClipConfig.TryDecode(await configChar.ReadValueAsync(default), out var readBack));
+        Assert.Equal(wanted, readBack);
+
+        await Assert.ThrowsAsync<BleException>(() => gatt.GetPrimaryServiceAsync(GattUuids.RunningSpeedCadenceService, default));
+        await device.DisconnectAsync(default);
+        Assert.False(device.IsConnected);
+    }
+
+    [Theory]
+    [InlineData(GattNotifyMode.PreferSocket)]
+    [InlineData(GattNotifyMode.PropertiesChanged)]
+    public async Task Notifications_arrive_as_exact_packets_through_either_path(GattNotifyMode mode)
+    {
+        await using var sim = await SimEnvironment.StartAsync();
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var device = (await adapter.FindDeviceAsync(SimEnvironment.RightClip, [GattUuids.ShoeClipService], Timeout, default))!;
+        var gatt = await device.ConnectAsync(Timeout, default);
+        var clip = await gatt.GetPrimaryServiceAsync(GattUuids.ShoeClipService, default);
+        var data = await clip.GetCharacteristicAsync(GattUuids.ImuData, default);
+        var received = new List<ImuPacketHeader>();
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await using (var sub = await data.StartNotificationsAsync(value =>
+                     {
+                         Assert.Equal(ImuPacketError.None, ImuPacket.TryDecodeHeader(value, out var h));
+                         lock (received)
+                         {
+                             received.Add(h);
+                             if (received.Count == 10) enough.TrySetResult();
+                         }
+
+                         return default;
+                     }, mode, default))
+        {
+            Assert.Equal(mode, sub.Mode);
+            if (mode == GattNotifyMode.PreferSocket) Assert.Equal(247, sub.Mtu);
+            await (await clip.GetCharacteristicAsync(GattUuids.Control, default)).WriteValueAsync(new[] { (byte)ControlOpcode.StartStreaming }, GattWriteType.WithResponse, default);
+            await enough.Task.WaitAsync(Timeout);
+        }
+
+        lock (received)
+        {
+            Assert.True((received[0].Flags & ImuPacketFlags.StreamStart) != 0);
+            for (var i = 1; i < received.Count; i++)
+            {
+                Assert.Equal((ushort)(received[i - 1].Sequence + 1), received[i].Sequence);
+                Assert.Equal(received[i - 1].SensorTimeUs + (19 * 2500u), received[i].SensorTimeUs); // 19 samples × 2500 µs at 400 Hz
+            }
+        }
+
+        output.WriteLine($"{mode}: {received.Count} packets, first seq {received[0].Sequence}");
+    }
+
+    [Fact]
+    public async Task Socket_notifications_fall_back_to_PropertiesChanged_when_AcquireNotify_is_refused()
+    {
+        await using var sim = await SimEnvironment.StartAsync();
+        await sim.SetAcquireNotifySupportedAsync(false);
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var device = (await adapter.FindDeviceAsync(SimEnvironment.LeftClip, [GattUuids.ShoeClipService], Timeout, default))!;
+        var gatt = await device.ConnectAsync(Timeout, default);
+        var data = await (await gatt.GetPrimaryServiceAsync(GattUuids.ShoeClipService, default)).GetCharacteristicAsync(GattUuids.ImuData, default);
+
+        await using var sub = await data.StartNotificationsAsync(_ => default, GattNotifyMode.PreferSocket, default);
+
+        Assert.Equal(GattNotifyMode.PropertiesChanged, sub.Mode);
+    }
+
+    [Fact]
+    public async Task Socket_subscription_completes_on_link_loss()
+    {
+        await using var sim = await SimEnvironment.StartAsync();
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var device = (await adapter.FindDeviceAsync(SimEnvironment.LeftClip, [GattUuids.ShoeClipService], Timeout, default))!;
+        var disconnected = new TaskCompletionSource<BleDisconnectReason>(TaskCreationOptions.RunContinuationsAsynchronously);
+        device.Disconnected += (_, e) => disconnected.TrySetResult(e.Reason);
+        var gatt = await device.ConnectAsync(Timeout, default);
+        var data = await (await gatt.GetPrimaryServiceAsync(GattUuids.ShoeClipService, default)).GetCharacteristicAsync(GattUuids.ImuData, default);
+        await using var sub = await data.StartNotificationsAsync(_ => default, GattNotifyMode.PreferSocket, default);
+
+        await sim.LinkLossAsync(SimEnvironment.LeftClip);
+
+        await sub.Completion.WaitAsync(Timeout);
+        Assert.Equal(BleDisconnectReason.LinkLost, await disconnected.Task.WaitAsync(Timeout));
+        Assert.False(device.IsConnected);
+    }
+
+    internal static async Task<T> Eventually<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (true)
+        {
+            var v = probe();
+            if (done(v)) return v;
+            if (sw.Elapsed > timeout) throw new TimeoutException($"{what}: still {v} after {timeout.TotalSeconds:0.#} s");
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace GaitGateway.Tests;
+
+/// <summary>Locates the checkout, the shared datasets beside it, and runs the real gaitgw executable.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    public static string Sample => Path.Combine(Root, "samples", "c25k-sample.ggwrec");
+
+    private static string FindRoot()
+    {
+        var d = new DirectoryInfo(AppContext.BaseDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "GaitGateway.sln"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("GaitGateway.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string TempDir()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "gaitgw-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    /// <summary>Runs gaitgw as a separate process, as a user would.</summary>
+    public static (int Exit, string Out, string Err) Gaitgw(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gaitgw.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = TempDir(); // never touch the developer's default store
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("gaitgw " + string.Join(' ', args)); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
