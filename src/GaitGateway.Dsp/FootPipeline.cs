@@ -253,9 +253,11 @@ public sealed class FootPipeline
             if (v < min) { min = v; ms = i; }
         }
 
-        // No quiet moment between the two swings: the first "swing" was a heel-strike slap or a stumble, not a stance.
-        if (min > 0.8f * high) return false;
+        // No quiet moment between the two swings: the first "swing" was a heel-strike slap, a heel rise or a stumble,
+        // not a stance. Real mid-stances sit far below the swing threshold (≤ 10 % of it in walking and running alike).
+        if (min > 0.4f * high) return false;
 
+       
         // The smoothing lags by about half its window: step back accordingly.
         ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
         return OnMidStance(ms, out stride);
@@ -330,26 +332,39 @@ public sealed class FootPipeline
 
         var threshold = SwingThreshold();
 
-        // 1. Alignment: "up" at MS_b from gravity, "left" opposite the mean swing rotation.
+        // 1. Alignment, axis: the foot's pitch axis is the principal axis of the swing's angular rate (power iteration on
+        // Σ ω ωᵀ; 3×3, no allocation). Its sign is fixed below, after integration, from the direction of travel.
         var upB = Vector3.Normalize(gravityB);
-        var swingSum = Vector3.Zero;
+        Matrix4x4 cov = default;
+        var any = false;
         for (var i = a; i <= b; i++)
-            if (_ring.EnergyRps(i) > threshold) swingSum += _ring.GyroRps(i);
-        if (swingSum.LengthSquared() > 0)
         {
-            var leftNow = -Vector3.Normalize(swingSum);
-            _leftAxisSensor = _haveAxis ? Vector3.Normalize((0.8f * _leftAxisSensor) + (0.2f * leftNow)) : leftNow;
-            _haveAxis = true;
+            if (_ring.EnergyRps(i) <= threshold) continue;
+            var w = _ring.GyroRps(i);
+            cov.M11 += w.X * w.X; cov.M12 += w.X * w.Y; cov.M13 += w.X * w.Z;
+            cov.M22 += w.Y * w.Y; cov.M23 += w.Y * w.Z; cov.M33 += w.Z * w.Z;
+            any = true;
         }
 
-        if (!_haveAxis)
+        if (!any && !_haveAxis)
         {
             _rejected++;
             return false;
         }
 
-        var left = Vector3.Normalize(_leftAxisSensor - (Vector3.Dot(_leftAxisSensor, upB) * upB));
-        var forward = Vector3.Cross(left, upB);
+        var axis = _haveAxis ? _leftAxisSensor : Vector3.UnitY;
+        if (any)
+        {
+            for (var it = 0; it < 24; it++)
+            {
+                var next = new Vector3(
+                    (cov.M11 * axis.X) + (cov.M12 * axis.Y) + (cov.M13 * axis.Z),
+                    (cov.M12 * axis.X) + (cov.M22 * axis.Y) + (cov.M23 * axis.Z),
+                    (cov.M13 * axis.X) + (cov.M23 * axis.Y) + (cov.M33 * axis.Z));
+                if (next.LengthSquared() < 1e-20f) break;
+                axis = Vector3.Normalize(next);
+            }
+        }
 
         // 2. Strapdown integration MS_a → MS_b, levelled at MS_a, velocity de-drifted to zero at both ends.
         var q = _qAtLastMs;
@@ -361,7 +376,6 @@ public sealed class FootPipeline
             var acc = _ring.AccMps2(n);
             var gyro = _ring.GyroRps(n);
             _accWorld[k] = Vector3.Transform(acc, q) - g;
-            _toesUpRate[k] = -Vector3.Dot(gyro, left);
             var f = _ring.Flags(n);
             if ((f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
             if ((f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
@@ -386,6 +400,7 @@ public sealed class FootPipeline
         var p = Vector3.Zero;
         var maxHeight = 0f;
         var maxHorizontalSpeed = 0f;
+        var midSwingK = len / 2;
         var prevV = Vector3.Zero;
         for (var k = 1; k <= len; k++)
         {
@@ -395,17 +410,29 @@ public sealed class FootPipeline
             p += 0.5f * (prevV + vk) * dt;
             prevV = vk;
             maxHeight = MathF.Max(maxHeight, p.Z);
-            maxHorizontalSpeed = MathF.Max(maxHorizontalSpeed, MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y)));
+            var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
+            if (hs > maxHorizontalSpeed) { maxHorizontalSpeed = hs; midSwingK = k; }
         }
 
         var strideLengthM = MathF.Sqrt((p.X * p.X) + (p.Y * p.Y));
+
+        // Alignment, sign: forward = left × up must point along the travel, so a clip mounted backwards or upside down
+        // (or a ±15° misalignment) changes nothing.
+        var upA = Vector3.Normalize(MeanAcc(a));
+        var fwdWorldA = Vector3.Transform(Vector3.Cross(axis, upA), _qAtLastMs);
+        if ((fwdWorldA.X * p.X) + (fwdWorldA.Y * p.Y) < 0) axis = -axis;
+        if (_haveAxis && Vector3.Dot(axis, _leftAxisSensor) < 0 && strideLengthM < _s.MinStrideLengthM) axis = -axis;
+        _leftAxisSensor = _haveAxis ? Vector3.Normalize((0.8f * _leftAxisSensor) + (0.2f * axis)) : axis;
+        _haveAxis = true;
+        var left = Vector3.Normalize(_leftAxisSensor - (Vector3.Dot(_leftAxisSensor, upB) * upB));
+        var forward = Vector3.Cross(left, upB);
+        for (var k = 0; k <= len; k++) _toesUpRate[k] = -Vector3.Dot(_ring.GyroRps(a + k), left);
         PositionWorldM += p;
         _qAtLastMs = QuaternionMath.Level(q, gravityB);
 
-        // 3. Events. Mid-swing = largest toes-up rate; TO before it, IC after it.
-        var swingPeakK = 0;
-        for (var k = 1; k < len; k++)
-            if (_toesUpRate[k] > _toesUpRate[swingPeakK]) swingPeakK = k;
+        // 3. Events. Mid-swing = the foot's fastest moment (robust to whatever the foot's rotations do in stance, e.g.
+        // a forefoot landing's heel drop); TO before it, IC after it.
+        var swingPeakK = midSwingK;
         var toK = 0;
         for (var k = 1; k < swingPeakK; k++)
             if (_toesUpRate[k] < _toesUpRate[toK]) toK = k;
@@ -436,8 +463,7 @@ public sealed class FootPipeline
             {
                 var speed = strideLengthM / strideTime;
                 var pattern = StrikeClassifier.Classify(_prevStrikeDeg, _s.Strike);
-                var landing = OverstrideDetector.LandingDistanceM(speed, _prevIcS, t0);
-                var (osIndex, osFlag) = OverstrideDetector.Evaluate(landing, _prevStrikeDeg, speed, _s.Overstride);
+                var (osIndex, osFlag) = OverstrideDetector.Evaluate(_prevIcS, t0, contact, _prevStrikeDeg, speed, _s.Overstride);
                 if (_prevImpactClipped) flags |= StrideFlags.AccClipped;
                 var duty = contact / strideTime;
                 stride = new StrideMetrics
@@ -496,15 +522,24 @@ public sealed class FootPipeline
 
         if (maxK < 0) return -1;
         // The contact is the FIRST strong jerk, not the largest: in walking the forefoot slap ~50 ms after heel
-        // strike can out-jerk the heel strike itself.
+        // strike can out-jerk the heel strike itself. From there, walk back up the impact's rising edge (at most
+        // 15 ms) to its onset: the contact happened just before the first sample that departs from swing.
+        var first = maxK;
         for (var k = Math.Max(1, fromK); k <= maxK; k++)
         {
-            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
-            var j = (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
-            if (j >= 0.4f * maxJerk) return k;
+            if (Jerk(a, k) >= 0.4f * maxJerk) { first = k; break; }
         }
 
-        return maxK;
+        var limitS = _ring.TimeS(a + first) - 0.015;
+        var onset = first;
+        while (onset - 1 >= Math.Max(1, fromK) && Jerk(a, onset - 1) >= 0.1f * maxJerk && _ring.TimeS(a + onset - 1) >= limitS) onset--;
+        return onset;
+    }
+
+    private float Jerk(long a, int k)
+    {
+        var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+        return (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
     }
 
     /// <summary>Elevation of the foot's forward axis at <paramref name="ic"/> relative to the flat foot at MS <paramref name="b"/>.</summary>

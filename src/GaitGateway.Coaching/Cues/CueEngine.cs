@@ -14,6 +14,9 @@ namespace GaitGateway.Coaching.Cues;
 /// <param name="ContactAsymmetryPct">|L − R| / mean of recent contact times, %.</param>
 /// <param name="StepAsymmetryPct">|L − R| / mean of recent step lengths, %.</param>
 /// <param name="LeftContactSharePct">Left contact time / (left + right) × 100 (50 = balanced; Garmin's "GCT balance").</param>
+/// <param name="OverstrideHolds">The overstride cue condition holds now (cue raised or debounced).</param>
+/// <param name="CalfLoadHolds">The calf-load cue condition holds now.</param>
+/// <param name="AsymmetryHolds">An asymmetry cue condition holds now.</param>
 /// <param name="CuesRaised">Cues raised so far.</param>
 /// <param name="CuesSuppressed">Cue conditions that held but were not raised because of <see cref="CueSettings.MinIntervalS"/>.</param>
 public readonly record struct CueDiagnostics(
@@ -27,6 +30,9 @@ public readonly record struct CueDiagnostics(
     double StepAsymmetryPct,
     double StepAsymmetryBaselinePct,
     double LeftContactSharePct,
+    bool OverstrideHolds,
+    bool CalfLoadHolds,
+    bool AsymmetryHolds,
     long CuesRaised,
     long CuesSuppressed);
 
@@ -40,9 +46,10 @@ public readonly record struct CueDiagnostics(
 /// <para>Only running strides count (<see cref="Gait.Run"/>); walking breaks neither trigger nor dilute anything.</para>
 /// <para>Baselines: whatever <see cref="CueBaseline"/> gives (e.g. from earlier sessions), otherwise measured over
 /// <see cref="CueSettings.BaselineRunningS"/> of running after skipping <see cref="CueSettings.BaselineSkipS"/>.</para>
-/// <para>Overstriding: mean Dsp overstride index of the last <see cref="CueSettings.OverstrideWindowStrides"/> running
-/// strides ≥ max(<see cref="CueSettings.OverstrideIndexMin"/>, baseline × (1 + rise)) with at least half of them
-/// flagged. Pushing the pace lengthens the stride and moves the landing ahead of the body — the week-6 complaint in
+/// <para>Overstriding: of the last <see cref="CueSettings.OverstrideWindowStrides"/> running strides at least
+/// <see cref="CueSettings.OverstrideFlaggedFraction"/> flagged by the Dsp, and their mean overstride index
+/// <see cref="CueSettings.OverstrideRiseFraction"/> above the runner's baseline index (unless the baseline itself was
+/// mostly flagged). Pushing the pace lengthens the stride and moves the landing ahead of the body — the week-6 complaint in
 /// REFERENCES.md — and the remedy asked for is +5 % cadence (Heiderscheit 2011, MSSE 43:296: +5–10 % step rate lowers
 /// braking; Lieberman 2015: each +5 strides/min lands the foot 5.9 % closer to the hip).</para>
 /// <para>Calf load per minute = Σ per-stride calf load / Σ stride time × feet × 60 over the window: independent of
@@ -82,6 +89,8 @@ public sealed class CueEngine
 
     private double _calfNow = double.NaN, _indexNow = double.NaN, _contactAsymNow = double.NaN, _stepAsymNow = double.NaN, _leftShare = double.NaN;
     private long _raised, _suppressed;
+    private bool _osHolds, _calfHolds, _asymHolds;
+    private int _baseFlagged;
 
     public CueEngine(CueSettings? settings = null, CueBaseline? baseline = null)
     {
@@ -116,6 +125,9 @@ public sealed class CueEngine
         StepAsymmetryPct: _stepAsymNow,
         StepAsymmetryBaselinePct: _stepAsymBaseline,
         LeftContactSharePct: _leftShare,
+        OverstrideHolds: _osHolds,
+        CalfLoadHolds: _calfHolds,
+        AsymmetryHolds: _asymHolds,
         CuesRaised: _raised,
         CuesSuppressed: _suppressed);
 
@@ -138,6 +150,8 @@ public sealed class CueEngine
         _stepAsymBaseline = _given.StepAsymmetryPct ?? double.NaN;
         _calfNow = _indexNow = _contactAsymNow = _stepAsymNow = _leftShare = double.NaN;
         _raised = _suppressed = 0;
+        _osHolds = _calfHolds = _asymHolds = false;
+        _baseFlagged = 0;
     }
 
     /// <summary>Adds one stride (either foot, in the order the session emits them); returns the number of cues raised.</summary>
@@ -238,7 +252,12 @@ public sealed class CueEngine
     {
         if (_measuredBaselineDone || _runningS <= _settings.BaselineSkipS) return;
         if (double.IsFinite(s.CalfLoad)) { _baseLoad += s.CalfLoad; _baseStrideS += s.StrideTimeS; }
-        if (double.IsFinite(s.OverstrideIndex)) { _baseIndexSum += s.OverstrideIndex; _baseIndexCount++; }
+        if (double.IsFinite(s.OverstrideIndex))
+        {
+            _baseIndexSum += s.OverstrideIndex;
+            _baseIndexCount++;
+            if (s.Overstride) _baseFlagged++;
+        }
         if (_runningS < _settings.BaselineSkipS + _settings.BaselineRunningS) return;
 
         _measuredBaselineDone = true;
@@ -254,13 +273,16 @@ public sealed class CueEngine
 
     private int CheckOverstride(double now)
     {
+        _osHolds = false;
         if (!double.IsFinite(_indexNow)) return 0;
-        var threshold = double.IsFinite(_indexBaseline)
-            ? Math.Max(_settings.OverstrideIndexMin, _indexBaseline * (1 + _settings.OverstrideRiseFraction))
-            : _settings.OverstrideIndexMin;
         var flagged = 0;
         for (var i = 0; i < _osCount; i++) if (_osFlag[i]) flagged++;
-        if (_indexNow < threshold || flagged < _settings.OverstrideFlaggedFraction * _osCount) return 0;
+        if (flagged < _settings.OverstrideFlaggedFraction * _osCount) return 0;
+        // Relative to the runner's usual landing, so the rule does not hang on the Dsp index's scale. A baseline that
+        // was itself mostly flagged (or a given one without flags to tell) does not silence a habitual overstrider.
+        var habitual = _baseIndexCount > 0 && _baseFlagged >= 0.5 * _baseIndexCount;
+        if (double.IsFinite(_indexBaseline) && !habitual && _indexNow < _indexBaseline * (1 + _settings.OverstrideRiseFraction)) return 0;
+        _osHolds = true;
 
         var cadence = Mean(_osCadence, _osCount);
         var message = string.Create(CultureInfo.InvariantCulture,
@@ -272,15 +294,18 @@ public sealed class CueEngine
 
     private int CheckCalf(double now)
     {
+        _calfHolds = false;
         if (!double.IsFinite(_calfNow) || !(_calfBaseline > 0)) return 0;
         var excessPct = (_calfNow / _calfBaseline - 1) * 100;
         if (excessPct <= _settings.CalfExcessPct) return 0;
+        _calfHolds = true;
         var message = string.Create(CultureInfo.InvariantCulture, $"Ease back — your calf load is {excessPct:0} % above your usual");
         return Raise(new Cue(now, CueKind.CalfLoad, message, "calf_load_per_min", _calfNow, _calfBaseline));
     }
 
     private int CheckAsymmetry(double now)
     {
+        _asymHolds = Asymmetric(_contactAsymNow, _contactAsymBaseline) || Asymmetric(_stepAsymNow, _stepAsymBaseline);
         // Contact time first: it is the measure runners know from their watches (GCT balance).
         if (Asymmetric(_contactAsymNow, _contactAsymBaseline))
         {

@@ -23,17 +23,15 @@ public sealed record CueSettings
     /// <summary>Running strides (both feet pooled) averaged for the overstride decision. Default 12 (~4–5 s).</summary>
     public int OverstrideWindowStrides { get; init; } = 12;
 
-    /// <summary>Mean overstride index at or above which the cue fires. Default 1.25 = a landing-distance estimate of
-    /// 0.375 m with the Dsp reference of 0.30 m: habitual foot–hip distances at contact are ~0.2–0.3 m and braking
-    /// grows with the distance (Lieberman 2015, J Exp Biol 218:3406). Normal running in the simulator scores 0.95–1.08
-    /// (also at 3.6 m/s), the overstriding segments 1.45–1.6.</summary>
-    public double OverstrideIndexMin { get; init; } = 1.25;
+    /// <summary>Fraction of the window's strides the Dsp must have flagged as overstriding, 0..1. Default 0.75: the Dsp
+    /// owns the definition of an overstride (its index and flag threshold); the cue asks that most recent strides agree.</summary>
+    public double OverstrideFlaggedFraction { get; init; } = 0.75;
 
-    /// <summary>The mean index must also exceed the runner's baseline by this fraction. Default 0.20 (+20 %).</summary>
+    /// <summary>The window's mean overstride index must also exceed the runner's baseline index by this fraction.
+    /// Default 0.20 (+20 %). Relative, so the cue does not depend on the Dsp index's scale: normal running scores
+    /// ~0.9–1.0 whatever the pace and the simulator's overstriding segments +35–65 % above that. Not applied to a
+    /// runner whose baseline was already mostly flagged: a habitual overstrider still hears the cue.</summary>
     public double OverstrideRiseFraction { get; init; } = 0.20;
-
-    /// <summary>Fraction of the window's strides the Dsp must have flagged as overstriding, 0..1. Default 0.5.</summary>
-    public double OverstrideFlaggedFraction { get; init; } = 0.5;
 
     /// <summary>Cadence increase the cue asks for, %. Default 5 %: +5–10 % step rate lowers braking impulse and joint
     /// energy absorption (Heiderscheit 2011, MSSE 43:296) and +5 % cadence lowers peak Achilles stress (Lyght 2016).</summary>
@@ -75,7 +73,6 @@ public sealed record CueSettings
         Check(BaselineSkipS is >= 0 and <= 600, nameof(BaselineSkipS), BaselineSkipS, "0..600 s");
         Check(BaselineRunningS is >= 5 and <= 1800, nameof(BaselineRunningS), BaselineRunningS, "5..1800 s");
         Check(OverstrideWindowStrides is >= 2 and <= 256, nameof(OverstrideWindowStrides), OverstrideWindowStrides, "2..256");
-        Check(OverstrideIndexMin > 0, nameof(OverstrideIndexMin), OverstrideIndexMin, "> 0");
         Check(OverstrideRiseFraction >= 0, nameof(OverstrideRiseFraction), OverstrideRiseFraction, ">= 0");
         Check(OverstrideFlaggedFraction is >= 0 and <= 1, nameof(OverstrideFlaggedFraction), OverstrideFlaggedFraction, "0..1");
         Check(CadenceIncreasePct is > 0 and <= 20, nameof(CadenceIncreasePct), CadenceIncreasePct, "0..20 %");

@@ -70,7 +70,7 @@ public readonly record struct StrideMetrics
     public double FootClearanceM { get; init; }
     /// <summary>Peak horizontal speed of the foot in swing, m/s.</summary>
     public double PeakSwingSpeedMps { get; init; }
-    /// <summary>Foot-only overstriding proxy (dimensionless, ~1 = typical landing); see Dsp OverstrideDetector.</summary>
+    /// <summary>Foot-only overstriding proxy: braking share of the contact over 0.5 (dimensionless, ~1 = typical); see Dsp OverstrideDetector.</summary>
     public double OverstrideIndex { get; init; }
     public bool Overstride { get; init; }
     /// <summary>Per-step calf (plantarflexor/Achilles) load index, body-weight-seconds-like units (see CalfLoadModel).</summary>

@@ -54,6 +54,14 @@ public sealed class BoutTracker
         _pending[_pendingCount++] = stride;
         if (_pendingCount < _pending.Length) return false;
 
+        if (_current.Strides < _pending.Length)
+        {
+            // Too short to be a bout of its own (the first strides after standing, say): it joins the new one.
+            _current.Gait = gait;
+            FlushPendingInto();
+            return false;
+        }
+
         closed = CloseCurrent(_pending[0].IcTimeS);
         _current = Accumulator.Start(_pending[0]);
         for (var i = 1; i < _pendingCount; i++) _current.Add(_pending[i]);

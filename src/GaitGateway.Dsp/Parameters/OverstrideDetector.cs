@@ -1,37 +1,43 @@
 namespace GaitGateway.Dsp.Parameters;
 
 /// <summary>Settings of <see cref="OverstrideDetector"/>.</summary>
-/// <param name="ReferenceLandingDistanceM">Landing-distance estimate that scores index 1.0, m. Default 0.30 m: foot–hip
-/// distances at contact of habitual rearfoot runners are ~0.2–0.3 m and braking grows with it (Lieberman 2015,
-/// J Exp Biol 218:3406); beyond that the foot lands clearly ahead of the body.</param>
+/// <param name="ReferenceBrakingShare">Share of the contact spent before mid-stance that scores index 1.0. Default 0.5:
+/// in steady running braking and propulsion impulses balance and the body passes over the foot near mid-contact.</param>
+/// <param name="FlagIndex">Index above which a stride is flagged. Default 1.1 (braking share &gt; 55 %): the foot landed
+/// clearly ahead of the body and the braking phase outlasts the push (Lieberman 2015 J Exp Biol 218:3406: braking
+/// grows with how far ahead of the hip the foot lands).</param>
 /// <param name="MinStrikeAngleDeg">An overstride also needs a heel landing with the toes up, degrees. Default 8°
-/// (the rearfoot threshold): landing far ahead with a flat or forefoot contact is rare, and foot inclination at
-/// contact is one of Wille 2014's (JOSPT 44:825) three braking predictors.</param>
+/// (the rearfoot threshold): foot inclination at contact is one of Wille 2014's (JOSPT 44:825) three braking predictors,
+/// and landing far ahead on a flat or forefoot contact is rare.</param>
 /// <param name="MinSpeedMps">Walking is not judged, m/s. Default 1.8 m/s.</param>
 public sealed record OverstrideSettings(
-    double ReferenceLandingDistanceM = 0.30,
+    double ReferenceBrakingShare = 0.5,
+    double FlagIndex = 1.1,
     double MinStrikeAngleDeg = 8.0,
     double MinSpeedMps = 1.8);
 
 /// <summary>
-/// Foot-only overstriding proxy. The centre of mass cannot be seen from the feet (REFERENCES.md), so we estimate how
-/// far ahead of the body the foot landed as the distance the body travels from initial contact until the foot is
-/// flat and still under it (mid-stance): landing distance ≈ speed × (t_mid-stance − t_IC). Index = that distance
-/// over <see cref="OverstrideSettings.ReferenceLandingDistanceM"/>; the flag needs index &gt; 1 and a toes-up landing.
+/// Foot-only overstriding proxy. The centre of mass cannot be seen from the feet (REFERENCES.md), so we use when the
+/// body passes over the planted foot: the foot is flat and still under it at mid-stance. The share of the contact
+/// spent before that moment, (t_mid-stance − t_IC) / contact time, is the braking share; speed × (t_mid-stance − t_IC)
+/// estimates how far ahead the foot landed. The share is dimensionless, so it needs no leg length and does not grow
+/// with speed the way a distance does. Index = share / <see cref="OverstrideSettings.ReferenceBrakingShare"/>.
 /// </summary>
 public static class OverstrideDetector
 {
+    /// <summary>Landing-distance estimate, m: how far the body travels from contact until it is over the foot.</summary>
     public static double LandingDistanceM(double speedMps, double icTimeS, double midStanceTimeS)
     {
         var dt = midStanceTimeS - icTimeS;
         return double.IsFinite(speedMps) && dt > 0 ? speedMps * dt : double.NaN;
     }
 
-    public static (double Index, bool Flag) Evaluate(double landingDistanceM, double strikeAngleDeg, double speedMps, OverstrideSettings settings)
+    public static (double Index, bool Flag) Evaluate(double icTimeS, double midStanceTimeS, double contactTimeS, double strikeAngleDeg, double speedMps, OverstrideSettings settings)
     {
-        if (!double.IsFinite(landingDistanceM)) return (double.NaN, false);
-        var index = landingDistanceM / settings.ReferenceLandingDistanceM;
-        var flag = index > 1.0 && strikeAngleDeg >= settings.MinStrikeAngleDeg && speedMps >= settings.MinSpeedMps;
+        var before = midStanceTimeS - icTimeS;
+        if (!(before > 0) || !(contactTimeS > 0)) return (double.NaN, false);
+        var index = Math.Min(before, contactTimeS) / contactTimeS / settings.ReferenceBrakingShare;
+        var flag = index > settings.FlagIndex && strikeAngleDeg >= settings.MinStrikeAngleDeg && speedMps >= settings.MinSpeedMps;
         return (index, flag);
     }
 }

@@ -85,6 +85,8 @@ public static partial class GaitGatewayCli
             if (result.Warning is { } w) await Console.Error.WriteLineAsync("warning: " + w).ConfigureAwait(false);
             if (!q)
             {
+                // Piped output has no terminal width: Spectre would assume 80 columns and wrap every cell.
+                if (Console.IsOutputRedirected) AnsiConsole.Console.Profile.Width = 200;
                 AnsiConsole.Write(BoutTable.Build(result.Bouts));
                 Console.WriteLine(Summary(result));
             }

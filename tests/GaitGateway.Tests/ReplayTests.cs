@@ -1,0 +1,107 @@
+using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Session;
+using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Simulation;
+using GaitGateway.Storage.Sqlite;
+
+namespace GaitGateway.Tests;
+
+public sealed class ReplayTests
+{
+    [Fact]
+    public async Task A_simulated_recording_replays_to_exactly_the_strides_of_the_live_run()
+    {
+        var settings = new SimulationSettings { Seed = 21, PacketLossProbability = 0.01 };
+        var dir = Repo.TempDir();
+        var file = Path.Combine(dir, "live.ggwrec");
+
+        // Live: the simulator's notifications straight into the channel and the session.
+        var run = SimulatedRun.Create(SessionPlans.Get("sample-walk-run", settings), settings);
+        var live = new CollectingSink();
+        await SessionRunner.RunAsync(run.Notifications(), new GaitSession(run.Header.Sensors, live), CancellationToken.None);
+
+        // Recorded, then replayed from the file.
+        SimulationRecorder.Write("sample-walk-run", settings, file);
+        var replay = await ReplayJob.RunAsync(new ReplayOptions { Recording = file, StorePath = "" }, null, CancellationToken.None);
+
+        Assert.True(live.Strides.Count > 200);
+        Assert.Equal(live.Strides, replay.Strides);
+        Assert.Equal(live.Bouts, replay.Bouts);
+    }
+
+    [Fact]
+    public void The_sample_replays_into_the_store_and_prints_its_bouts()
+    {
+        var dir = Repo.TempDir();
+        var store = Path.Combine(dir, "s.db");
+        var export = Path.Combine(dir, "strides.csv");
+        var r = Repo.Gaitgw("replay", Repo.Sample, "--store", store, "--export", export);
+        Assert.Equal(0, r.Exit);
+        Assert.Contains("walk", r.Out);
+        Assert.Contains("run", r.Out);
+        Assert.Contains("stored as session 1", r.Out);
+
+        var lines = File.ReadAllLines(export);
+        Assert.Equal(StrideCsv.Header, lines[0]);
+        using var s = SqliteStore.Open(store);
+        var session = Assert.Single(s.ListSessions());
+        Assert.Equal(lines.Length - 1, s.GetStrides(session.Id).Count);
+        // The sample's plan: walk, run, (faster) run, walk — at least the walk/run alternation must show.
+        var bouts = s.GetBouts(session.Id);
+        Assert.Equal(Gait.Walk, bouts[0].Gait);
+        Assert.Contains(bouts, b => b.Gait == Gait.Run);
+        Assert.Equal(Gait.Walk, bouts[^1].Gait);
+
+        var list = Repo.Gaitgw("sessions", "--store", store);
+        Assert.Equal(0, list.Exit);
+        Assert.Contains("c25k", list.Out, StringComparison.OrdinalIgnoreCase);
+        var report = Repo.Gaitgw("report", "1", "--store", store);
+        Assert.Equal(0, report.Exit);
+    }
+
+    [Fact]
+    public void Csv_import_with_units_and_axis_map_gives_the_same_strides_as_native_units()
+    {
+        // The same walk written twice: once in m/s² and °/s, once in g and rad/s with x and y swapped.
+        var dir = Repo.TempDir();
+        var csv = Path.Combine(Repo.Shared, "datasets", "gaitmap-walk", "imu_sample.csv");
+        var native = Repo.Gaitgw("replay", csv, "--no-store", "--quiet", "--export", Path.Combine(dir, "a.csv"));
+        Assert.Equal(0, native.Exit);
+        var rows = File.ReadAllLines(csv).Skip(2).Select(l => l.Split(',')).ToList();
+        static string Foot(List<string[]> rows, int off, bool convert)
+        {
+            var b = new System.Text.StringBuilder(convert ? "time_s,acc_x [g],acc_y [g],acc_z [g],gyr_x [rad/s],gyr_y [rad/s],gyr_z [rad/s]\n" : "time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n");
+            foreach (var r in rows)
+            {
+                double V(int axis) => double.Parse(r[1 + off + (2 * axis)], System.Globalization.CultureInfo.InvariantCulture);
+                var t = double.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture) / 204.8;
+                double[] acc = [V(0), V(1), V(2)], gyr = [V(3), V(4), V(5)];
+                if (convert)
+                {
+                    // File axes: x_file = gateway y, y_file = −gateway x  ⇒  --axes x=-y,y=x,z=z
+                    acc = [acc[1] / 9.80665, -acc[0] / 9.80665, acc[2] / 9.80665];
+                    gyr = [gyr[1] * Math.PI / 180, -gyr[0] * Math.PI / 180, gyr[2] * Math.PI / 180];
+                }
+
+                b.Append(System.FormattableString.Invariant($"{t},{acc[0]},{acc[1]},{acc[2]},{gyr[0]},{gyr[1]},{gyr[2]}\n"));
+            }
+
+            return b.ToString();
+        }
+
+        File.WriteAllText(Path.Combine(dir, "l.csv"), Foot(rows, 0, true));
+        File.WriteAllText(Path.Combine(dir, "r.csv"), Foot(rows, 1, true));
+        var converted = Repo.Gaitgw("replay", "--left", Path.Combine(dir, "l.csv"), "--right", Path.Combine(dir, "r.csv"), "--axes", "x=-y,y=x,z=z", "--no-store", "--quiet", "--export", Path.Combine(dir, "b.csv"));
+        Assert.True(converted.Exit == 0, converted.Err);
+        var a = File.ReadAllLines(Path.Combine(dir, "a.csv"));
+        var c = File.ReadAllLines(Path.Combine(dir, "b.csv"));
+        Assert.True(a.Length > 40);
+        Assert.Equal(a.Length, c.Length);
+        for (var i = 1; i < a.Length; i++)
+        {
+            var x = a[i].Split(','); var y = c[i].Split(',');
+            Assert.Equal(x[0], y[0]);
+            Assert.Equal(double.Parse(x[4], System.Globalization.CultureInfo.InvariantCulture), double.Parse(y[4], System.Globalization.CultureInfo.InvariantCulture), 2);
+        }
+    }
+}
