@@ -215,7 +215,10 @@ public sealed class FootPipeline
 
         if (_candidateStart < 0)
         {
-            if (e > high) _candidateStart = n;
+            if (e > high) { _candidateStart = n; return false; }
+            // The runner stopped: no swing follows this stance. Close the last stride now rather than at the next
+            // step, which may be minutes away (a traffic light, a walk break that is a stand).
+            if (_lastSwingEnd >= 0 && t - _ring.TimeS(_lastSwingEnd) > _s.StopDetectS) return CloseStanceOnStop(n, out stride);
             return false;
         }
 
@@ -260,6 +263,32 @@ public sealed class FootPipeline
        
         // The smoothing lags by about half its window: step back accordingly.
         ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
+        return OnMidStance(ms, out stride);
+    }
+
+    /// <summary>End of input: a stance in progress is complete, so the stride it closes can be emitted.</summary>
+    public bool Flush(out StrideMetrics stride)
+    {
+        stride = default;
+        if (_inSwing || _lastSwingEnd < 0 || _ring.Next == 0) return false;
+        return CloseStanceOnStop(_ring.Next - 1, out stride);
+    }
+
+    private bool CloseStanceOnStop(long now, out StrideMetrics stride)
+    {
+        stride = default;
+        var from = Math.Max(_lastSwingEnd, _ring.Oldest);
+        _lastSwingEnd = -1;
+        _chainStart = now; // the next swing searches its stance from here, not back into this one
+        if (now - from < 2) return false;
+        var ms = from;
+        var min = float.MaxValue;
+        for (var i = from; i <= now; i++)
+        {
+            var v = _ring.EnergyRps(i);
+            if (v < min) { min = v; ms = i; }
+        }
+
         return OnMidStance(ms, out stride);
     }
 
@@ -421,7 +450,14 @@ public sealed class FootPipeline
         var upA = Vector3.Normalize(MeanAcc(a));
         var fwdWorldA = Vector3.Transform(Vector3.Cross(axis, upA), _qAtLastMs);
         if ((fwdWorldA.X * p.X) + (fwdWorldA.Y * p.Y) < 0) axis = -axis;
-        if (_haveAxis && Vector3.Dot(axis, _leftAxisSensor) < 0 && strideLengthM < _s.MinStrideLengthM) axis = -axis;
+        if (_haveAxis && Vector3.Dot(axis, _leftAxisSensor) < 0)
+        {
+            // A real stride's travel is the better witness: start over from it (averaging opposite vectors would
+            // swing the axis through zero over many strides). A shuffle's travel says little: keep the old sign.
+            if (strideLengthM >= _s.MinStrideLengthM) _haveAxis = false;
+            else axis = -axis;
+        }
+
         _leftAxisSensor = _haveAxis ? Vector3.Normalize((0.8f * _leftAxisSensor) + (0.2f * axis)) : axis;
         _haveAxis = true;
         var left = Vector3.Normalize(_leftAxisSensor - (Vector3.Dot(_leftAxisSensor, upB) * upB));
@@ -501,7 +537,8 @@ public sealed class FootPipeline
             }
         }
 
-        _prevIcS = icS;
+        // A segment without a swing (standing on after a stop) has no contact to carry forward.
+        _prevIcS = any ? icS : double.NaN;
         _prevStrikeDeg = strikeDeg;
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;

@@ -23,6 +23,8 @@ namespace GaitGateway.Dsp;
 /// <param name="AccEnergyWeightRpsPerMps2">Weight of |‖a‖ − g| in the motion energy, (rad/s) per (m/s²). Default 0.2:
 /// a swing's 3–4 g of centripetal and tangential acceleration then counts like ~400 °/s, noise at rest (~0.1 m/s²)
 /// like ~1 °/s.</param>
+/// <param name="StopDetectS">A stance longer than this with no swing after it means the runner stopped; its stride is
+/// closed at once, s. Default 1.5 s: walking stances, even in a turn, last ≤ 1.2 s.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
@@ -36,7 +38,8 @@ public sealed record FootPipelineSettings(
     double MinSwingDurationS = 0.12,
     double MidStanceWindowS = 0.01,
     double ImpactWindowS = 0.06,
-    double AccEnergyWeightRpsPerMps2 = 0.2)
+    double AccEnergyWeightRpsPerMps2 = 0.2,
+    double StopDetectS = 1.5)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public StrikeSettings Strike { get; init; } = new();

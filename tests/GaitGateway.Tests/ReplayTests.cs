@@ -54,7 +54,7 @@ public sealed class ReplayTests
 
         var list = Repo.Gaitgw("sessions", "--store", store);
         Assert.Equal(0, list.Exit);
-        Assert.Contains("c25k", list.Out, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("sim-runner", list.Out);
         var report = Repo.Gaitgw("report", "1", "--store", store);
         Assert.Equal(0, report.Exit);
     }

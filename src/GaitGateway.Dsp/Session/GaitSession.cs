@@ -96,6 +96,14 @@ public sealed class GaitSession
     {
         foreach (var ch in _byFoot)
         {
+            if (ch is null || !ch.Pipeline.Flush(out var last)) continue;
+            if (double.IsFinite(ch.Pipeline.LastIcTimeS)) ch.AddIc(ch.Decoder.ToSessionS(ch.Pipeline.LastIcTimeS));
+            Enqueue(ch, last);
+        }
+
+        ResolvePending();
+        foreach (var ch in _byFoot)
+        {
             if (ch is null) continue;
             while (ch.PendingCount > 0) EmitPending(ch, double.NaN);
         }
@@ -111,19 +119,20 @@ public sealed class GaitSession
         var now = ch.Decoder.ToSessionS(sample.TimeS);
         if (double.IsFinite(now) && now > _dataTimeS) _dataTimeS = now;
         if (!ic.Equals(hadIc) && double.IsFinite(ic)) ch.AddIc(ch.Decoder.ToSessionS(ic));
-        if (done)
-        {
-            var mapped = stride with
-            {
-                IcTimeS = ch.Decoder.ToSessionS(stride.IcTimeS),
-                ToTimeS = ch.Decoder.ToSessionS(stride.ToTimeS),
-                NextIcTimeS = ch.Decoder.ToSessionS(stride.NextIcTimeS),
-            };
-            if (ch.PendingCount == MaxPending) EmitPending(ch, double.NaN);
-            ch.Pending[ch.PendingCount++] = mapped;
-        }
-
+        if (done) Enqueue(ch, stride);
         ResolvePending();
+    }
+
+    private void Enqueue(FootChannel ch, in StrideMetrics stride)
+    {
+        var mapped = stride with
+        {
+            IcTimeS = ch.Decoder.ToSessionS(stride.IcTimeS),
+            ToTimeS = ch.Decoder.ToSessionS(stride.ToTimeS),
+            NextIcTimeS = ch.Decoder.ToSessionS(stride.NextIcTimeS),
+        };
+        if (ch.PendingCount == MaxPending) EmitPending(ch, double.NaN);
+        ch.Pending[ch.PendingCount++] = mapped;
     }
 
     private void ResolvePending()

@@ -49,7 +49,7 @@ public static class ReplayJob
                 await SessionRunner.RunAsync(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct).ConfigureAwait(false);
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
-                Finish(store, storeSink, sessionId);
+                Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
                 return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning);
             }
             else
@@ -73,7 +73,7 @@ public static class ReplayJob
                 }
 
                 session.Complete();
-                Finish(store, storeSink, sessionId);
+                Finish(store, storeSink, sessionId, DateTimeOffset.UnixEpoch, collect.Strides);
                 return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null);
             }
         }
@@ -140,10 +140,12 @@ public static class ReplayJob
         return (store, id, new StoreSink(store, id));
     }
 
-    private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId)
+    private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, List<StrideMetrics> strides)
     {
         sink?.Flush();
-        if (store is not null && sessionId is { } id) store.EndSession(id, DateTimeOffset.UtcNow);
+        // A replayed session ends when its data ends, not when the replay did.
+        var lastS = strides.Count > 0 ? strides.Max(s => double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS) : 0;
+        if (store is not null && sessionId is { } id) store.EndSession(id, start + TimeSpan.FromSeconds(lastS));
     }
 
     private static IGaitSink? Fan(IGaitSink? a, IGaitSink? b) =>

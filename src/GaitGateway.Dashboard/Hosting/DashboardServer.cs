@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GaitGateway.Coaching.Cues;
+using GaitGateway.Coaching.Export;
+using GaitGateway.Coaching.Load;
+using GaitGateway.Dashboard.Api;
+using GaitGateway.Dashboard.Live;
+using GaitGateway.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GaitGateway.Dashboard.Hosting;
+
+/// <summary>
+/// The dashboard web server: Kestrel with minimal APIs and the embedded page. In-process, started and stopped by the
+/// host (or a test); live data comes from a <see cref="LiveBoard"/>, stored sessions from a <see cref="SqliteStore"/>.
+/// </summary>
+/// <remarks>
+/// <para>API (JSON, camelCase, units in names, null for unknown values):</para>
+/// <list type="table">
+/// <item><term>GET /api/live</term><description>every runner tile (<see cref="LiveDto"/>).</description></item>
+/// <item><term>GET /api/live/stream</term><description>Server-Sent Events: <c>event: tiles</c> (a <see cref="LiveDto"/>)
+/// on change and at least every <see cref="DashboardSettings.TileIntervalMs"/>, <c>event: cue</c> (a <see cref="CueView"/>)
+/// as cues are raised.</description></item>
+/// <item><term>GET /api/sessions</term><description>stored sessions, newest first.</description></item>
+/// <item><term>GET /api/sessions/{id}</term><description>one session.</description></item>
+/// <item><term>GET /api/sessions/{id}/strides | /bouts | /analysis</term><description>strides, bouts, and the
+/// overstriding/calf-load stretches and cues of the cue engine replayed on the strides.</description></item>
+/// <item><term>GET /api/sessions/{id}/export.tcx</term><description>Garmin TCX (see <see cref="TcxExport"/>).</description></item>
+/// <item><term>GET /api/history/{runner}?week=W&amp;run=R</term><description>weekly load, sessions with spike bands
+/// (Frandsen 2025), C25K check of the latest session against W/R (default: the session's own plan).</description></item>
+/// <item><term>GET /api/c25k</term><description>the Couch to 5K plan table.</description></item>
+/// </list>
+/// <para>Security: binds to loopback by default. Any other address requires <see cref="DashboardSettings.Token"/>
+/// (refuses to start otherwise). With a token, every /api request must carry it; the static page carries no data.</para>
+/// </remarks>
+public sealed class DashboardServer : IAsyncDisposable
+{
+    private readonly LiveBoard _board;
+    private readonly SqliteStore? _store;
+    private readonly DashboardSettings _settings;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly EmbeddedAssets _assets = EmbeddedAssets.Load();
+    private WebApplication? _app;
+
+    internal static readonly JsonSerializerOptions Json = CreateJson();
+
+    /// <param name="board">Live state, fed by the host.</param>
+    /// <param name="store">Stored sessions; null = the session and history APIs answer 503.</param>
+    /// <param name="settings">Null = defaults (loopback port 5080, no token).</param>
+    /// <param name="loggerFactory">Kestrel's and ASP.NET Core's logs go here; null = no logging.</param>
+    public DashboardServer(LiveBoard board, SqliteStore? store = null, DashboardSettings? settings = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(board);
+        _board = board;
+        _store = store;
+        _settings = settings ?? new DashboardSettings();
+        _settings.Validate();
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>The addresses Kestrel actually listens on (port 0 resolved); empty before <see cref="StartAsync"/>.</summary>
+    public IReadOnlyList<string> Addresses { get; private set; } = [];
+
+    /// <summary>
+    /// Starts listening. Throws <see cref="InvalidOperationException"/> when an address is not loopback and there is no
+    /// token, and Kestrel's exception (e.g. <see cref="IOException"/>, address in use) when it cannot bind.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is not null) throw new InvalidOperationException("the dashboard server is already started");
+        var urls = _settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var exposed = urls.Where(u => !IsLoopback(u)).ToArray();
+        if (exposed.Length > 0 && string.IsNullOrEmpty(_settings.Token))
+        {
+            throw new InvalidOperationException(
+                $"dashboard: refusing to listen on {string.Join(", ", exposed)} without a token: set a token or bind to 127.0.0.1");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(DashboardServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        if (_loggerFactory is not null) builder.Services.AddSingleton(_loggerFactory);
+        builder.WebHost.UseUrls(urls);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
+            foreach (var c in Json.Converters) o.SerializerOptions.Converters.Add(c);
+        });
+
+        var app = builder.Build();
+        app.Use(RequireToken);
+        MapApi(app);
+        app.MapGet("/{**path}", ServeAsset);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        Addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        _app = app;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_app is null) return;
+        var app = _app;
+        _app = null;
+        await app.StopAsync(cancellationToken).ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await StopAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>True for 127.0.0.0/8, ::1 and "localhost"; false for wildcards (*, +, 0.0.0.0, [::]) and other hosts.</summary>
+    public static bool IsLoopback(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var rest = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0) rest = rest[..slash];
+        string host;
+        if (rest.StartsWith('['))
+        {
+            var end = rest.IndexOf(']', StringComparison.Ordinal);
+            host = end > 0 ? rest[1..end] : rest;
+        }
+        else
+        {
+            var colon = rest.LastIndexOf(':');
+            host = colon >= 0 ? rest[..colon] : rest;
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
+    }
+
+    // ---------------------------------------------------------------- pipeline pieces
+
+    private Task RequireToken(HttpContext context, Func<Task> next)
+    {
+        if (string.IsNullOrEmpty(_settings.Token) || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)) return next();
+        string? given = null;
+        var auth = context.Request.Headers.Authorization.ToString();
+        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) given = auth[7..].Trim();
+        given ??= context.Request.Query["token"].ToString();
+        var ok = given.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(_settings.Token));
+        if (ok) return next();
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+
+    private IResult ServeAsset(HttpContext context, string? path)
+    {
+        if (!_assets.TryGet(path ?? "", out var asset)) return Results.NotFound();
+        if (context.Request.Headers.IfNoneMatch.ToString() == asset.ETag) return Results.StatusCode(StatusCodes.Status304NotModified);
+        context.Response.Headers.ETag = asset.ETag;
+        context.Response.Headers.CacheControl = "no-cache"; // revalidate: the page changes with the gateway version
+        return Results.Bytes(asset.Bytes, asset.ContentType);
+    }
+
+    private void MapApi(WebApplication app)
+    {
+        app.MapGet("/api/live", () => Results.Json(LiveNow(), Json));
+        app.MapGet("/api/live/stream", StreamAsync);
+
+        app.MapGet("/api/sessions", () => WithStore(store =>
+        {
+            var live = _board.LiveSessionIds();
+            return Results.Json(store.ListSessions().Reverse().Select(s => SessionDto.From(s, live.Contains(s.Id))).ToArray(), Json);
+        }));
+        app.MapGet("/api/sessions/{id:long}", (long id) => WithSession(id, (store, s) =>
+            Results.Json(SessionDto.From(s, _board.LiveSessionIds().Contains(id)), Json)));
+        app.MapGet("/api/sessions/{id:long}/strides", (long id) => WithSession(id, (store, _) =>
+            Results.Json(store.GetStrides(id).Select(s => StrideDto.From(s)).ToArray(), Json)));
+        app.MapGet("/api/sessions/{id:long}/bouts", (long id) => WithSession(id, (store, _) =>
+            Results.Json(store.GetBouts(id).Select(b => BoutDto.From(b)).ToArray(), Json)));
+        app.MapGet("/api/sessions/{id:long}/analysis", (long id) => WithSession(id, (store, _) =>
+            Results.Json(AnalysisDto.From(SessionAnalysis.Run(store.GetStrides(id), _board.Settings.Cues)), Json)));
+        app.MapGet("/api/sessions/{id:long}/export.tcx", (long id) => WithSession(id, (store, s) =>
+        {
+            var xml = TcxExport.ToXml(s.StartedUtc, store.GetStrides(id), store.GetBouts(id), s.Plan is null ? s.Name : $"{s.Name} ({s.Plan})");
+            var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.tcx");
+            return Results.File(Encoding.UTF8.GetBytes(xml), "application/vnd.garmin.tcx+xml", file);
+        }));
+        app.MapGet("/api/history/{runner}", (string runner, int? week, int? run) => WithStore(store =>
+        {
+            C25kRun? plan = null;
+            if (week is not null || run is not null)
+            {
+                if (week is not (>= 1 and <= 9) || run is not (>= 1 and <= 3))
+                    return Results.Problem("week must be 1..9 and run 1..3", statusCode: StatusCodes.Status400BadRequest);
+                plan = C25kPlan.Get(week.Value, run.Value);
+            }
+
+            return Results.Json(HistoryQuery.Build(store, runner, null, plan), Json);
+        }));
+        app.MapGet("/api/c25k", () => Results.Json(C25kPlan.All.Select(C25kRunDto.From).ToArray(), Json));
+        app.MapGet("/api/runners", () => WithStore(store =>
+            Results.Json(store.ListSessions().Select(s => s.Runner).Concat(_board.Snapshot().Select(t => t.Runner)).Distinct().Order(StringComparer.Ordinal).ToArray(), Json)));
+    }
+
+    private LiveDto LiveNow() => new(DateTimeOffset.UtcNow, _board.Version, _board.Snapshot());
+
+    private IResult WithStore(Func<SqliteStore, IResult> f) =>
+        _store is null ? Results.Problem("no session store configured", statusCode: StatusCodes.Status503ServiceUnavailable) : f(_store);
+
+    private IResult WithSession(long id, Func<SqliteStore, Storage.StoredSession, IResult> f) => WithStore(store =>
+        store.GetSession(id) is { } s ? f(store, s) : Results.NotFound());
+
+    /// <summary>SSE: tiles when the board changed (at most every poll) and at least every TileIntervalMs; cues at once.</summary>
+    private async Task StreamAsync(HttpContext context)
+    {
+        var ct = context.RequestAborted;
+        var response = context.Response;
+        response.Headers.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no"; // a reverse proxy must not buffer the stream
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        using var cues = _board.Subscribe();
+        long sentVersion = -1;
+        var lastTiles = DateTime.MinValue;
+        try
+        {
+            await response.WriteAsync("retry: 2000\n\n", ct).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(_settings.StreamPollMs));
+            do
+            {
+                var wrote = false;
+                while (cues.Reader.TryRead(out var cue))
+                {
+                    await WriteEvent(response, "cue", JsonSerializer.Serialize(cue, Json), ct).ConfigureAwait(false);
+                    wrote = true;
+                }
+
+                var now = DateTime.UtcNow;
+                var version = _board.Version;
+                if (version != sentVersion || (now - lastTiles).TotalMilliseconds >= _settings.TileIntervalMs - (_settings.StreamPollMs / 2))
+                {
+                    await WriteEvent(response, "tiles", JsonSerializer.Serialize(LiveNow(), Json), ct).ConfigureAwait(false);
+                    sentVersion = version;
+                    lastTiles = now;
+                    wrote = true;
+                }
+
+                if (wrote) await response.Body.FlushAsync(ct).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // the browser went away: not an error
+        }
+    }
+
+    private static Task WriteEvent(HttpResponse response, string name, string json, CancellationToken ct) =>
+        response.WriteAsync($"event: {name}\ndata: {json}\n\n", ct);
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        o.MakeReadOnly(populateMissingResolver: true);
+        return o;
+    }
+}

@@ -1,0 +1,55 @@
+namespace GaitGateway.Dashboard.Live;
+
+/// <summary>One sensor on a runner tile. NaN-free: null where unknown (JSON has no NaN).</summary>
+/// <param name="Foot">"left" / "right".</param>
+/// <param name="Id">Device id, if known.</param>
+/// <param name="BatteryPct">0..100.</param>
+/// <param name="LinkState">"connected", "reconnecting", "lost", "unknown", …</param>
+/// <param name="PacketLossPct">Packets lost / expected since the session started, %.</param>
+public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, string LinkState, double? PacketLossPct);
+
+/// <summary>A cue as the dashboard shows and streams it.</summary>
+/// <param name="Runner">Runner id.</param>
+/// <param name="SessionId">Live session id, if known.</param>
+/// <param name="TimeS">Session time, s.</param>
+/// <param name="Kind">"overstride", "calf_load", "asymmetry".</param>
+/// <param name="Message">Plain words.</param>
+/// <param name="Measurement">What triggered it (unit in the name).</param>
+/// <param name="Value">Its value.</param>
+/// <param name="Baseline">The runner's usual value; null when none.</param>
+/// <param name="RaisedUtc">Wall-clock time the board received it.</param>
+public sealed record CueView(string Runner, long? SessionId, double TimeS, string Kind, string Message, string Measurement,
+    double? Value, double? Baseline, DateTimeOffset RaisedUtc);
+
+/// <summary>One runner's live tile: averages of the last <see cref="LiveBoardSettings.TileWindowS"/> of strides.
+/// Units are in the names; null where not available.</summary>
+public sealed record RunnerTile(
+    string Runner,
+    long? SessionId,
+    string? Plan,
+    long Version,
+    double? SessionTimeS,
+    string Gait,
+    long Strides,
+    double? DistanceM,
+    double? CadenceSpm,
+    double? SpeedMps,
+    double? PaceSPerKm,
+    double? StrideLengthM,
+    double? ContactTimeS,
+    double? FlightTimeS,
+    string StrikePattern,
+    double? StrikeAngleDeg,
+    double? OverstrideIndex,
+    double? OverstrideBaselineIndex,
+    double? OverstrideFraction,
+    double? CalfLoadPerMin,
+    double? CalfLoadBaselinePerMin,
+    double? CalfLoadPctOfUsual,
+    double? LeftContactSharePct,
+    double? ContactAsymmetryPct,
+    double? StepAsymmetryPct,
+    bool BaselineReady,
+    IReadOnlyList<double?> RecentCadenceSpm,
+    IReadOnlyList<SensorTile> Sensors,
+    IReadOnlyList<CueView> Cues);

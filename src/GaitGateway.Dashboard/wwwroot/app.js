@@ -1,0 +1,239 @@
+// GaitGateway dashboard: plain JS, no build step. Chart.js 4 is vendored (vendor/chart.umd.min.js).
+'use strict';
+
+const token = new URLSearchParams(location.search).get('token');
+const state = { tiles: [], cues: [], liveUpdates: 0, cuesReceived: 0, strideChartPoints: 0, charts: {}, source: null };
+window.gaitDashboard = state; // read by the browser tests and handy in the console
+
+function api(path) {
+  if (!token) return path;
+  return path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token);
+}
+async function getJson(path) {
+  const r = await fetch(api(path));
+  if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
+  return r.json();
+}
+const $ = (id) => document.getElementById(id);
+function esc(s) { return String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c])); }
+function num(v, digits = 0) { return v == null || !isFinite(v) ? '–' : Number(v).toFixed(digits); }
+function clock(s) {
+  if (s == null || !isFinite(s)) return '–';
+  s = Math.max(0, Math.round(s));
+  const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
+  return (h ? h + ':' + String(m).padStart(2, '0') : m) + ':' + String(sec).padStart(2, '0');
+}
+function pace(sPerKm) { return sPerKm == null || !isFinite(sPerKm) || sPerKm > 1800 ? '–' : clock(sPerKm); }
+function dateTime(iso) { const d = new Date(iso); return d.toLocaleDateString() + ' ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
+
+// ------------------------------------------------------------------ routing
+function route() {
+  const [page, arg] = (location.hash || '#/live').slice(2).split('/');
+  const name = ['live', 'sessions', 'session', 'history', 'c25k'].includes(page) ? page : 'live';
+  document.querySelectorAll('.page').forEach(p => { p.hidden = p.id !== 'page-' + name; });
+  document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.page === (name === 'session' ? 'sessions' : name)));
+  if (name === 'sessions') showSessions();
+  if (name === 'session') showSession(arg);
+  if (name === 'history') showHistory(arg ? decodeURIComponent(arg) : null);
+  if (name === 'c25k') showC25k();
+}
+window.addEventListener('hashchange', route);
+
+// ------------------------------------------------------------------ live
+function connectStream() {
+  const src = new EventSource(api('/api/live/stream'));
+  state.source = src;
+  src.addEventListener('open', () => { $('stream-state').textContent = 'live'; $('stream-state').className = 'pill ok'; });
+  src.addEventListener('error', () => { $('stream-state').textContent = 'reconnecting…'; $('stream-state').className = 'pill bad'; });
+  src.addEventListener('tiles', (e) => { const d = JSON.parse(e.data); state.tiles = d.tiles; state.liveUpdates++; renderTiles(); });
+  src.addEventListener('cue', (e) => { const c = JSON.parse(e.data); state.cuesReceived++; addCue(c); });
+}
+
+function gauge(label, valueText, fraction, cls, markFraction, testid) {
+  const w = Math.max(0, Math.min(1, fraction ?? 0)) * 100;
+  const mark = markFraction == null ? '' : `<span class="mark" style="left:${markFraction * 100}%"></span>`;
+  return `<div class="gauge" data-testid="${testid}"><div class="l"><span>${label}</span><span>${valueText}</span></div>
+    <div class="bar"><span class="fill ${cls}" style="width:${w}%"></span>${mark}</div></div>`;
+}
+
+function renderTiles() {
+  const root = $('tiles');
+  if (!state.tiles.length) { root.innerHTML = '<p class="muted">No runner yet. Start a session on the gateway.</p>'; return; }
+  root.innerHTML = state.tiles.map(t => {
+    const osIdx = t.overstrideIndex, osBase = t.overstrideBaselineIndex ?? 1;
+    const osRise = osIdx == null ? null : osIdx / osBase;
+    const osCls = osRise == null ? '' : osRise >= 1.2 ? 'bad' : osRise >= 1.1 ? 'warn' : '';
+    const calf = t.calfLoadPctOfUsual;
+    const calfCls = calf == null ? '' : calf > 130 ? 'bad' : calf > 110 ? 'warn' : '';
+    const share = t.leftContactSharePct;
+    const balance = `<div class="gauge" data-testid="balance"><div class="l"><span>L/R contact balance</span><span>${share == null ? '–' : num(share, 1) + ' % L · ' + num(100 - share, 1) + ' % R'}${t.stepAsymmetryPct == null ? '' : ' · steps ' + num(t.stepAsymmetryPct, 1) + ' %'}</span></div>
+      <div class="bar balance"><span class="fill" style="left:${share == null ? 50 : Math.min(share, 50)}%;width:${share == null ? 0 : Math.abs(share - 50)}%"></span><span class="mark" style="left:50%"></span></div></div>`;
+    const sensors = t.sensors.map(s => `<span class="sensor" data-testid="sensor-${s.foot}">${s.foot}: <b>${s.batteryPct == null ? '–' : num(s.batteryPct) + ' %'}</b> battery ·
+      <span class="link-${esc(s.linkState)}">${esc(s.linkState)}</span> · loss ${s.packetLossPct == null ? '–' : num(s.packetLossPct, 1) + ' %'}</span>`).join('');
+    const cue = t.cues[0];
+    const banner = cue ? `<div class="cue-banner ${esc(cue.kind)}" data-testid="tile-cue" data-kind="${esc(cue.kind)}">${esc(cue.message)}
+      <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small></div>` : '';
+    const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${t.sessionId}</a>`;
+    return `<article class="tile" data-testid="tile" data-runner="${esc(t.runner)}">
+      <h2>${esc(t.runner)} <span class="gait ${esc(t.gait)}" data-testid="gait">${esc(t.gait)}</span>
+        <span class="small muted">${clock(t.sessionTimeS)} · ${num((t.distanceM ?? 0) / 1000, 2)} km${t.plan ? ' · ' + esc(t.plan) : ''}</span>${link}</h2>
+      <div class="metrics">
+        <div class="metric"><div class="l">Cadence</div><span class="v" data-testid="cadence">${num(t.cadenceSpm)}</span><span class="u">steps/min</span></div>
+        <div class="metric"><div class="l">Pace</div><span class="v" data-testid="pace">${pace(t.paceSPerKm)}</span><span class="u">/km</span></div>
+        <div class="metric"><div class="l">Stride length</div><span class="v" data-testid="stride-length">${num(t.strideLengthM, 2)}</span><span class="u">m</span></div>
+        <div class="metric"><div class="l">Contact time</div><span class="v" data-testid="contact-time">${t.contactTimeS == null ? '–' : num(t.contactTimeS * 1000)}</span><span class="u">ms</span></div>
+        <div class="metric"><div class="l">Strike</div><span class="v" data-testid="strike" style="font-size:1.15rem">${esc(t.strikePattern || '–')}</span><span class="u">${num(t.strikeAngleDeg, 1)}°</span></div>
+        <div class="metric"><div class="l">Speed</div><span class="v">${num(t.speedMps, 2)}</span><span class="u">m/s</span></div>
+      </div>
+      ${gauge('Overstride (landing ahead)', osIdx == null ? '–' : `index ${num(osIdx, 2)}${t.overstrideBaselineIndex == null ? '' : ' · usual ' + num(osBase, 2)} · ${num((t.overstrideFraction ?? 0) * 100)} % flagged`,
+        osIdx == null ? 0 : osIdx / (osBase * 1.6), osCls, 1.2 / 1.6, 'overstride-gauge')}
+      ${gauge('Calf load vs usual', calf == null ? (t.baselineReady ? '–' : 'measuring usual…') : `${num(calf)} % · ${num(t.calfLoadPerMin)} /min`,
+        calf == null ? 0 : calf / 200, calfCls, 130 / 200, 'calf-gauge')}
+      ${balance}
+      <div class="sensors">${sensors}</div>
+      ${banner}
+    </article>`;
+  }).join('');
+}
+
+function addCue(c) {
+  state.cues.unshift(c);
+  state.cues.length = Math.min(state.cues.length, 50);
+  $('cue-log').innerHTML = state.cues.map(x => `<li data-testid="cue" data-kind="${esc(x.kind)}"><span class="t">${esc(x.runner)} ${clock(x.timeS)}</span> ${esc(x.message)}
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('');
+}
+
+// ------------------------------------------------------------------ sessions
+async function showSessions() {
+  const list = await getJson('/api/sessions');
+  $('session-rows').innerHTML = list.map(s => `<tr data-testid="session-row" data-id="${s.id}"><td>${s.id}</td><td><a href="#/history/${encodeURIComponent(s.runner)}">${esc(s.runner)}</a></td>
+    <td><a href="#/session/${s.id}">${esc(s.name)}</a>${s.live ? ' <span class="badge small">live</span>' : ''}</td><td>${esc(s.plan ?? '')}</td><td>${dateTime(s.startedUtc)}</td>
+    <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="${api('/api/sessions/' + s.id + '/export.tcx')}">TCX</a></td></tr>`).join('');
+}
+
+// Shades x-ranges behind the data: bouts, overstriding and calf-load stretches.
+const bandsPlugin = {
+  id: 'bands',
+  beforeDatasetsDraw(chart, _args, opts) {
+    const { ctx, chartArea: a, scales: { x } } = chart;
+    if (!opts.bands || !x) return;
+    ctx.save();
+    for (const b of opts.bands) {
+      const x0 = Math.max(a.left, x.getPixelForValue(b.from)), x1 = Math.min(a.right, x.getPixelForValue(b.to));
+      if (x1 <= x0) continue;
+      ctx.fillStyle = b.color;
+      const top = b.lane === 'top' ? a.top : b.lane === 'bottom' ? a.bottom - (a.bottom - a.top) * 0.5 : a.top;
+      const h = b.lane ? (a.bottom - a.top) * 0.5 : a.bottom - a.top;
+      ctx.fillRect(x0, top, Math.max(2, x1 - x0), h);
+    }
+    ctx.restore();
+  },
+};
+Chart.register(bandsPlugin);
+Chart.defaults.animation = false;
+Chart.defaults.maintainAspectRatio = false;
+
+function chart(id, config) {
+  state.charts[id]?.destroy();
+  state.charts[id] = new Chart($(id), config);
+  return state.charts[id];
+}
+
+async function showSession(id) {
+  const [s, strides, bouts, analysis] = await Promise.all([
+    getJson('/api/sessions/' + id), getJson('/api/sessions/' + id + '/strides'), getJson('/api/sessions/' + id + '/bouts'), getJson('/api/sessions/' + id + '/analysis')]);
+  $('session-title').textContent = `${s.name} — ${s.runner}`;
+  $('session-summary').textContent = `${dateTime(s.startedUtc)} · ${clock(s.durationS)} · ${num((s.distanceM ?? 0) / 1000, 2)} km · ${strides.length} strides · ${bouts.length} bouts${s.plan ? ' · plan ' + s.plan : ''}`;
+  $('tcx-link').href = api('/api/sessions/' + id + '/export.tcx');
+  const sorted = strides.slice().sort((a, b) => a.icTimeS - b.icTimeS);
+  const bands = bouts.map(b => ({ from: b.startTimeS, to: b.endTimeS, color: b.gait === 'run' ? 'rgba(37,99,235,.07)' : 'rgba(22,163,74,.08)' }))
+    .concat(analysis.stretches.map(r => ({ from: r.startS, to: r.endS, lane: r.kind === 'overstride' ? 'top' : 'bottom',
+      color: r.kind === 'overstride' ? 'rgba(220,38,38,.25)' : 'rgba(245,158,11,.32)' })));
+  const xScale = { type: 'linear', title: { display: true, text: 'session time (s)' } };
+  const c = chart('strideChart', {
+    type: 'scatter',
+    data: { datasets: [
+      { label: 'overstride index (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y',
+        pointRadius: sorted.map(p => p.overstride ? 3 : 2), pointBackgroundColor: sorted.map(p => p.overstride ? '#dc2626' : '#64748b'), borderColor: '#64748b' },
+      { label: 'calf load (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.calfLoad })), yAxisID: 'y2',
+        pointRadius: 1.5, pointBackgroundColor: '#f59e0b', borderColor: '#f59e0b' },
+    ] },
+    options: { plugins: { bands: { bands }, title: { display: true, text: 'Per stride: overstriding (red = flagged) and calf load' } },
+      scales: { x: xScale, y: { title: { display: true, text: 'overstride index' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'calf load' } } } },
+  });
+  state.strideChartPoints = c.data.datasets[0].data.length;
+  chart('paceChart', {
+    type: 'line',
+    data: { datasets: [
+      { label: 'cadence (steps/min)', data: sorted.map(p => ({ x: p.icTimeS, y: p.cadenceSpm })), yAxisID: 'y', borderColor: '#2563eb', pointRadius: 0, borderWidth: 1.5 },
+      { label: 'stride length (m)', data: sorted.map(p => ({ x: p.icTimeS, y: p.strideLengthM })), yAxisID: 'y2', borderColor: '#16a34a', pointRadius: 0, borderWidth: 1.5 },
+    ] },
+    options: { parsing: true, plugins: { bands: { bands }, title: { display: true, text: 'Per stride: cadence and stride length' } },
+      scales: { x: xScale, y: { title: { display: true, text: 'steps/min' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'm' } } } },
+  });
+  chart('boutChart', {
+    type: 'bar',
+    data: { labels: bouts.map((b, i) => `${i + 1}. ${b.gait} ${clock(b.durationS)}`), datasets: [
+      { label: 'calf load per minute', data: bouts.map(b => b.calfLoadPerMin), backgroundColor: bouts.map(b => b.gait === 'run' ? '#f59e0b' : '#fcd34d'), yAxisID: 'y' },
+      { label: 'overstriding strides (%)', data: bouts.map(b => b.overstrideFraction == null ? null : b.overstrideFraction * 100), backgroundColor: '#dc2626', yAxisID: 'y2' },
+    ] },
+    options: { plugins: { title: { display: true, text: 'Per bout' } },
+      scales: { y: { title: { display: true, text: 'calf load / min' } }, y2: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: '% overstriding' } } } },
+  });
+  $('session-cues').innerHTML = analysis.cues.length ? analysis.cues.map(x => `<li data-testid="session-cue" data-kind="${esc(x.kind)}"><span class="t">${clock(x.timeS)}</span> ${esc(x.message)}
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('') : '<li class="muted">none</li>';
+}
+
+// ------------------------------------------------------------------ history
+async function showHistory(runner) {
+  const runners = await getJson('/api/runners');
+  const sel = $('history-runner');
+  sel.innerHTML = runners.map(r => `<option>${esc(r)}</option>`).join('');
+  if (!runner) runner = runners[0];
+  if (!runner) return;
+  sel.value = runner;
+  const week = $('c25k-week').value, run = $('c25k-run').value;
+  const q = week && run ? `?week=${week}&run=${run}` : '';
+  const h = await getJson('/api/history/' + encodeURIComponent(runner) + q);
+  const warn = $('spike-warning');
+  warn.hidden = !h.warning;
+  warn.textContent = h.warning ?? '';
+  warn.dataset.band = h.latest?.spikeBand ?? 'none';
+  const c = h.latest?.c25k;
+  $('c25k-status').hidden = !c;
+  if (c) {
+    const ahead = c.longestAbovePlan || c.risesFasterThanPlan;
+    $('c25k-status').innerHTML = `Couch to 5K <b>${esc(c.planned.label)}</b> (${esc(c.planned.intervals)}): longest run planned ${num(c.planned.longestRunMin, 1)} min, you ran
+      <b>${num(c.actualLongestRunS / 60, 1)} min</b>. Plan step ${num(c.planRisePct)} %, yours ${c.actualRisePct == null ? '–' : num(c.actualRisePct) + ' %'} —
+      <b data-testid="c25k-verdict">${ahead ? 'faster than the plan' : 'on plan'}</b>.`;
+  }
+  chart('weekChart', {
+    type: 'bar',
+    data: { labels: h.weeks.map(w => 'wk ' + w.weekStart + (w.fastIncrease ? ' ▲' : '')), datasets: [
+      { label: 'calf load', data: h.weeks.map(w => w.calfLoad), backgroundColor: h.weeks.map(w => w.maxSpike === 'none' ? '#f59e0b' : '#dc2626'), yAxisID: 'y' },
+      { label: 'running time (min)', type: 'line', data: h.weeks.map(w => w.runningTimeS / 60), borderColor: '#2563eb', backgroundColor: '#2563eb', yAxisID: 'y2' },
+    ] },
+    options: { plugins: { title: { display: true, text: 'Weekly calf load (red: a session spiked) and running time (▲ +30 % week)' } },
+      scales: { y: { title: { display: true, text: 'calf load' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'min' } } } },
+  });
+  $('history-rows').innerHTML = h.sessions.slice().reverse().map(s => {
+    const lr = s.longestRun, cl = s.calfLoadSpike;
+    const detail = [lr.band !== 'none' ? `longest run +${num(lr.increasePct)} %` : '', cl.band !== 'none' ? `calf load +${num(cl.increasePct)} %` : ''].filter(Boolean).join(', ');
+    return `<tr data-testid="history-row" data-id="${s.id}"><td>${dateTime(s.startedUtc)}</td><td><a href="#/session/${s.id}">${esc(s.name)}</a></td><td>${esc(s.plan ?? '')}</td>
+      <td>${clock(s.longestRunS)}</td><td>${clock(s.runningTimeS)}</td><td>${num(s.calfLoad)}</td>
+      <td><span class="badge ${s.spikeBand === '>100%' ? 'large' : s.spikeBand === '30-100%' ? 'moderate' : s.spikeBand === '10-30%' ? 'small' : 'none'}" data-testid="spike-badge" data-band="${esc(s.spikeBand)}">${esc(s.spikeBand)}</span>
+      <span class="small muted">${detail}${s.hazardRatio > 1 ? ' · HR ' + num(s.hazardRatio, 2) : ''}</span></td></tr>`;
+  }).join('');
+}
+$('history-runner').addEventListener('change', () => { location.hash = '#/history/' + encodeURIComponent($('history-runner').value); });
+for (const id of ['c25k-week', 'c25k-run']) $(id).addEventListener('change', () => showHistory($('history-runner').value));
+$('c25k-week').innerHTML += [1, 2, 3, 4, 5, 6, 7, 8, 9].map(w => `<option>${w}</option>`).join('');
+
+// ------------------------------------------------------------------ C25K
+async function showC25k() {
+  const plan = await getJson('/api/c25k');
+  $('c25k-rows').innerHTML = plan.map(r => `<tr><td>${r.week}</td><td>${r.run}</td><td>${esc(r.intervals)}</td><td>${num(r.longestRunMin, 1)} min</td><td>${num(r.totalRunMin, 1)} min</td></tr>`).join('');
+}
+
+connectStream();
+route();
