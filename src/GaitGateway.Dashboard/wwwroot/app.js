@@ -211,7 +211,7 @@ async function showHistory(runner) {
     type: 'bar',
     data: { labels: h.weeks.map(w => 'wk ' + w.weekStart + (w.fastIncrease ? ' ▲' : '')), datasets: [
       { label: 'calf load', data: h.weeks.map(w => w.calfLoad), backgroundColor: h.weeks.map(w => w.maxSpike === 'none' ? '#f59e0b' : '#dc2626'), yAxisID: 'y' },
-      { label: 'running time (min)', type: 'line', data: h.weeks.map(w => w.runningTimeS / 60), borderColor: '#2563eb', backgroundColor: '#2563eb', yAxisID: 'y2' },
+      { label: 'running time (min)', type: 'line', order: -1, pointRadius: 4, data: h.weeks.map(w => w.runningTimeS / 60), borderColor: '#2563eb', backgroundColor: '#2563eb', yAxisID: 'y2' },
     ] },
     options: { plugins: { title: { display: true, text: 'Weekly calf load (red: a session spiked) and running time (▲ +30 % week)' } },
       scales: { y: { title: { display: true, text: 'calf load' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'min' } } } },

@@ -22,6 +22,8 @@ public static partial class GaitGatewayCli
         root.Subcommands.Add(ReplayCommand());
         root.Subcommands.Add(SimulateCommand());
         root.Subcommands.Add(EvaluateCommand());
+        root.Subcommands.Add(ScanCommand());
+        root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(SessionsCommand());
         root.Subcommands.Add(ReportCommand());
         try
@@ -55,9 +57,11 @@ public static partial class GaitGatewayCli
         var noStore = new Option<bool>("--no-store") { Description = "Do not write to the store" };
         var runner = new Option<string>("--runner") { Description = "Runner name for CSV imports", DefaultValueFactory = _ => "runner" };
         var quiet = new Option<bool>("--quiet") { Description = "No progress bar or table" };
+        var influx = InfluxOptionsFlags();
+        var influxWait = new Option<double>("--influx-wait") { Description = "With --influx-url: how long to wait for the forward to finish, s", DefaultValueFactory = _ => 60 };
         var cmd = new Command("replay", "Run the pipeline over a recording or CSV files and print the walk/run bouts")
         {
-            inputs, left, right, axes, export, store, noStore, runner, quiet,
+            inputs, left, right, axes, export, store, noStore, runner, quiet, influx.Url, influx.Org, influx.Bucket, influx.Mode, influxWait,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -75,6 +79,15 @@ public static partial class GaitGatewayCli
                 throw new InputException("replay: give either a recording or CSV files, not both");
             var storePath = p.GetValue(noStore) ? "" : p.GetValue(store) ?? StorePaths.DefaultStorePath();
             var q = p.GetValue(quiet);
+            var sink = SinkSettings(new Live.InfluxOptions
+            {
+                Url = p.GetValue(influx.Url) ?? Environment.GetEnvironmentVariable("GAITGW_Influx__Url"),
+                Org = p.GetValue(influx.Org) ?? "",
+                Bucket = p.GetValue(influx.Bucket) ?? "gaitgw",
+                Mode = p.GetValue(influx.Mode) ?? "v2",
+                TokenFile = Environment.GetEnvironmentVariable("GAITGW_Influx__TokenFile"),
+            });
+            if (sink is not null && storePath == "") throw new InputException("replay: --influx-url forwards from the store; it cannot be used with --no-store");
             if (!q && storePath != "") Console.WriteLine($"store: {storePath}");
             var options = new ReplayOptions
             {
@@ -91,9 +104,30 @@ public static partial class GaitGatewayCli
                 Console.WriteLine(Summary(result));
             }
 
+            if (sink is not null) await ForwardAfterReplayAsync(storePath, sink, TimeSpan.FromSeconds(p.GetValue(influxWait)), ct).ConfigureAwait(false);
             return 0;
         });
         return cmd;
+    }
+
+    /// <summary>Replay with InfluxDB: exit only after the strides are forwarded, or say how many remain queued.</summary>
+    private static async Task ForwardAfterReplayAsync(string storePath, Storage.Influx.InfluxSinkSettings settings, TimeSpan wait, CancellationToken ct)
+    {
+        using var s = SqliteStore.Open(storePath);
+        using var forwarder = new Storage.Influx.InfluxForwarder(s, settings);
+        forwarder.Event += (_, e) => { if (e.Level != Storage.Influx.ForwarderEventLevel.Information) Console.Error.WriteLine($"influx: {e.Message}"); };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(wait);
+        try
+        {
+            var sent = await forwarder.ForwardPendingAsync(timeout.Token).ConfigureAwait(false);
+            Console.WriteLine($"forwarded {sent} points to {settings.Url}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            var left = s.CountUnforwarded(settings.SinkName, Storage.Sqlite.ForwardTable.Strides);
+            Console.Error.WriteLine($"influx: {left} strides remain queued in {storePath}; they are sent by the next run or replay");
+        }
     }
 
     internal static string Summary(ReplayResult r)

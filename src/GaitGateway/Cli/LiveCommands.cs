@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using GaitGateway.Bluetooth.BlueZ;
+using GaitGateway.Bluetooth.Links;
+using GaitGateway.Live;
+using GaitGateway.Storage.Influx;
+using GaitGateway.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace GaitGateway.Cli;
+
+public static partial class GaitGatewayCli
+{
+    private static Command ScanCommand()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "How long to scan, s", DefaultValueFactory = _ => 5 };
+        var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus (default: $DBUS_SYSTEM_BUS_ADDRESS or the system bus)" };
+        var cmd = new Command("scan", "List nearby shoe clips and Running Speed and Cadence footpods") { seconds, bus };
+        cmd.SetAction(async (p, ct) =>
+        {
+            await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = p.GetValue(bus) }, ct).ConfigureAwait(false);
+            var found = await SensorScanner.ScanAsync(adapter, TimeSpan.FromSeconds(p.GetValue(seconds)), ct).ConfigureAwait(false);
+            Console.WriteLine("address            kind       rssi  name");
+            foreach (var s in found)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Address,-18} {(s.Kind == SensorKind.ShoeClip ? "shoe-clip" : "footpod"),-10} {s.RssiDbm,4}  {s.Name}"));
+            Console.WriteLine($"{found.Count} sensor(s)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command RunCommand()
+    {
+        var config = new Option<string?>("--config") { Description = "appsettings.json with GaitGateway:Runners (see samples/appsettings.json)" };
+        var store = new Option<string?>("--store") { Description = "SQLite store file" };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)" };
+        var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus" };
+        var influx = InfluxOptionsFlags();
+        var cmd = new Command("run", "The live gateway: connect the configured sensors and stream into the pipeline, the store and recordings")
+        {
+            config, store, duration, bus, influx.Url, influx.Org, influx.Bucket, influx.Mode,
+        };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.Sources.Clear();
+            var cfgPath = p.GetValue(config);
+            if (cfgPath is not null && !File.Exists(cfgPath)) throw new Pipeline.InputException($"{cfgPath}: no such configuration file");
+            builder.Configuration
+                .AddJsonFile(Path.GetFullPath(cfgPath ?? "appsettings.json"), optional: cfgPath is null)
+                .AddEnvironmentVariables("GAITGW_");
+            var overrides = new Dictionary<string, string?>();
+            if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
+            if (p.GetValue(bus) is { } b) overrides[$"{GatewayOptions.Section}:BusAddress"] = b;
+            influx.Apply(p, overrides);
+            builder.Configuration.AddInMemoryCollection(overrides);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+            builder.Services.AddSingleton<LiveGatewayService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveGatewayService>());
+            builder.Services.AddHostedService<InfluxForwarderService>();
+            using var host = builder.Build();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (p.GetValue(duration) is { } d) stop.CancelAfter(TimeSpan.FromSeconds(d));
+            await host.RunAsync(stop.Token).ConfigureAwait(false);
+            return 0;
+        });
+        return cmd;
+    }
+
+    internal sealed record InfluxFlags(Option<string?> Url, Option<string?> Org, Option<string?> Bucket, Option<string?> Mode)
+    {
+        public void Apply(ParseResult p, Dictionary<string, string?> overrides)
+        {
+            if (p.GetValue(Url) is { } u) overrides[$"{GatewayOptions.Section}:Influx:Url"] = u;
+            if (p.GetValue(Org) is { } o) overrides[$"{GatewayOptions.Section}:Influx:Org"] = o;
+            if (p.GetValue(Bucket) is { } b) overrides[$"{GatewayOptions.Section}:Influx:Bucket"] = b;
+            if (p.GetValue(Mode) is { } m) overrides[$"{GatewayOptions.Section}:Influx:Mode"] = m;
+        }
+    }
+
+    internal static InfluxFlags InfluxOptionsFlags() => new(
+        new Option<string?>("--influx-url") { Description = "InfluxDB URL; without it only the local store is written" },
+        new Option<string?>("--influx-org") { Description = "InfluxDB organisation (v2)" },
+        new Option<string?>("--influx-bucket") { Description = "InfluxDB bucket (v2) or database (v1)" },
+        new Option<string?>("--influx-mode") { Description = "v2 (default) or v1 (InfluxDB 1.x /write endpoint)" });
+
+    /// <summary>Builds the sink settings, or null when no URL is configured. Bad values are input errors.</summary>
+    internal static InfluxSinkSettings? SinkSettings(InfluxOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.Url)) return null;
+        if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new Pipeline.InputException($"--influx-url '{o.Url}': not an http(s) URL");
+        var mode = o.Mode.Trim().ToUpperInvariant() switch
+        {
+            "V2" or "" => InfluxMode.V2,
+            "V1" => InfluxMode.V1,
+            _ => throw new Pipeline.InputException($"--influx-mode '{o.Mode}': use v2 or v1"),
+        };
+        return new InfluxSinkSettings(o.Url, o.Org, o.Bucket, InfluxToken.Resolve(o.TokenFile), mode);
+    }
+}
+
+/// <summary>Forwards the store to InfluxDB while the gateway runs (store and forward: the store is written first).</summary>
+public sealed class InfluxForwarderService(Microsoft.Extensions.Options.IOptions<GatewayOptions> options, ILogger<InfluxForwarderService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = GaitGatewayCli.SinkSettings(options.Value.Influx);
+        if (settings is null) return;
+        using var store = SqliteStore.Open(options.Value.Store ?? Storage.StorePaths.DefaultStorePath());
+        using var forwarder = new InfluxForwarder(store, settings);
+        forwarder.Event += (_, e) => logger.Log(e.Level switch
+        {
+            ForwarderEventLevel.Error => LogLevel.Error,
+            ForwarderEventLevel.Warning => LogLevel.Warning,
+            _ => LogLevel.Information,
+        }, "InfluxDB: {Message}", e.Message);
+        logger.LogInformation("Forwarding to {Settings}", settings);
+        try
+        {
+            await forwarder.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Storage.StoreException e)
+        {
+            logger.LogError("InfluxDB forwarding stopped: {Message}", e.Message);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace GaitGateway.Live;
+
+/// <summary>
+/// The gateway's configuration: section "GaitGateway" of appsettings.json, environment variables GAITGW_… (double
+/// underscore for nesting, e.g. GAITGW_Influx__Url), and command-line flags, later ones winning.
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "GaitGateway";
+
+    /// <summary>SQLite store; default: gaitgw.db in the user's data directory.</summary>
+    public string? Store { get; set; }
+    /// <summary>Where live sessions are recorded; default: "recordings" beside the store.</summary>
+    public string? RecordingsDirectory { get; set; }
+    /// <summary>D-Bus address of the bus BlueZ is on; default: $DBUS_SYSTEM_BUS_ADDRESS or the system bus.</summary>
+    public string? BusAddress { get; set; }
+    /// <summary>The allow-list: only these sensors are connected, each pair bound to a runner.</summary>
+    public List<RunnerOptions> Runners { get; set; } = [];
+    /// <summary>How often each sensor's battery, link and packet counters are stored, s. Default 5 s.</summary>
+    public double SensorStatusIntervalS { get; set; } = 5;
+    public InfluxOptions Influx { get; set; } = new();
+}
+
+/// <summary>One runner and the sensors on their shoes (Bluetooth addresses).</summary>
+public sealed class RunnerOptions
+{
+    public string Name { get; set; } = "runner";
+    public string? Left { get; set; }
+    public string? Right { get; set; }
+    /// <summary>A Running Speed and Cadence footpod (Stryd, Polar, Zwift RunPod), used when no clip is present.</summary>
+    public string? Footpod { get; set; }
+}
+
+/// <summary>InfluxDB sink; disabled unless <see cref="Url"/> is set. The token comes from GAITGW_INFLUX_TOKEN or
+/// <see cref="TokenFile"/>, never from this file or the command line, and is never logged.</summary>
+public sealed class InfluxOptions
+{
+    public string? Url { get; set; }
+    public string Org { get; set; } = "";
+    public string Bucket { get; set; } = "gaitgw";
+    /// <summary>"v2" (default: /api/v2/write, InfluxDB 2.x/3.x and compatibles) or "v1" (/write?db=, InfluxDB 1.x).</summary>
+    public string Mode { get; set; } = "v2";
+    public string? TokenFile { get; set; }
+}
