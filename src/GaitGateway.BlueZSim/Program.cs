@@ -2,16 +2,27 @@ using System.Globalization;
 using GaitGateway.BlueZSim;
 using GaitGateway.Core.Protocol;
 using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Sensors.Simulation;
 using Tmds.DBus.Protocol;
 
 // gaitgateway-bluezsim: a stand-in for bluetoothd on a private bus.
 //   --bus ADDRESS          D-Bus address (default $DBUS_SYSTEM_BUS_ADDRESS)
-//   --clips N              shoe clips (default 2: left, right)
+//   --clips N              shoe clips (default 2). Paired: clip 2r is the left and 2r+1 the right foot of runner r
 //   --footpods N           RSC footpods (default 1)
+//   --plan NAME            session plan every runner runs (default run-steady; SessionPlans.Names)
+//   --seed N               runner r uses seed N + r (default 1): same seed, same bytes
+//   --speed M/S            running speed of plans that run at the runner's pace (run-steady, c25k-*, overstride-test;
+//                          default 2.6)
+//   --strike PATTERN       rearfoot|midfoot|forefoot, the runner's own running strike (default rearfoot)
+//   --loss P               probability 0..1 that a notification is lost on air (default 0: zero loss, exact streams)
 //   --rate HZ              IMU sample rate (default 400)
 //   --samples-per-packet N samples per notification (default 19)
 //   --time-scale X         simulated seconds per wall second (default 1); packets and timestamps stay exact
 //   --addresses A,B,..     clip addresses (default C0:FF:EE:00:00:01, ..02, ..)
+// The shoe clips stream GaitGateway.Sensors.Simulation's packets byte for byte (its sequence numbers, sensor clock,
+// latency and loss), each paced by its host time from the moment the client wrote StartStreaming. The runner keeps
+// running while the link is down; when the plan ends it starts again, the stream continuing (ShoeClipFeed).
 // Prints "READY <unique-name>" once org.bluez is owned. Faults: com.gaitgateway.Sim1 at /com/gaitgateway/sim, or
 // stdin commands (type "help").
 var opts = ParseArgs(args);
@@ -28,6 +39,24 @@ var rate = ushort.Parse(opts.GetValueOrDefault("rate") ?? "400", CultureInfo.Inv
 var spp = byte.Parse(opts.GetValueOrDefault("samples-per-packet") ?? "19", CultureInfo.InvariantCulture);
 var timeScale = double.Parse(opts.GetValueOrDefault("time-scale") ?? "1", CultureInfo.InvariantCulture);
 var addresses = (opts.GetValueOrDefault("addresses") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+var plan = opts.GetValueOrDefault("plan") ?? "run-steady";
+var seed = int.Parse(opts.GetValueOrDefault("seed") ?? "1", CultureInfo.InvariantCulture);
+var runner = new SimulationSettings
+{
+    RunSpeedMps = double.Parse(opts.GetValueOrDefault("speed") ?? "2.6", CultureInfo.InvariantCulture),
+    StrikePattern = StrideCsv.ParsePattern(opts.GetValueOrDefault("strike") ?? "rearfoot"),
+    PacketLossProbability = double.Parse(opts.GetValueOrDefault("loss") ?? "0", CultureInfo.InvariantCulture),
+};
+try
+{
+    // Fail at start, not at the first StartStreaming: every runner's settings and plan must be valid.
+    for (var r = 0; r < (clips + 1) / 2; r++) _ = ShoeClipFeed.Create(new(plan, runner with { Seed = seed + r }, Foot.Left), ShoeClipConfig.RunningDefault(Foot.Left) with { SampleRateHz = rate, SamplesPerPacket = spp });
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
 
 using var connection = new DBusConnection(address);
 await connection.ConnectAsync();
@@ -39,14 +68,15 @@ for (var i = 0; i < clips; i++)
     var foot = i % 2 == 0 ? Foot.Left : Foot.Right;
     var addr = i < addresses.Length ? addresses[i].ToUpperInvariant() : $"C0:FF:EE:00:00:{i + 1:X2}";
     var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp };
+    var wearer = new ClipSimulation(plan, runner with { Seed = seed + (i / 2) }, foot);
     peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.ShoeClip, addr, $"GaitClip {(foot == Foot.Left ? "L" : "R")}{i / 2 + 1}",
-        foot, i, config, new SyntheticGaitSource(foot == Foot.Right)));
+        i, config, wearer));
 }
 
 for (var i = 0; i < footpods; i++)
 {
     peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.RscFootpod, $"F0:0D:00:00:00:{i + 1:X2}", $"Footpod {i + 1}",
-        Foot.Left, clips + i, ShoeClipConfig.RunningDefault(Foot.Left), new SyntheticGaitSource(false)));
+        clips + i, ShoeClipConfig.RunningDefault(Foot.Left), null));
 }
 
 var world = new SimWorld(bus, peripherals);

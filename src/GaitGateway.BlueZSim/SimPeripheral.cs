@@ -31,31 +31,30 @@ internal sealed class SimPeripheral
 {
     private readonly SimBus _bus;
     private readonly SimClock _clock;
-    private readonly IImuSampleSource _source;
+    private readonly ClipSimulation? _simulation;
     private readonly List<(SimObject Service, List<SimCharacteristic> Chars)> _gatt = [];
     private readonly Queue<MalformedKind> _malformed = new();
-    private readonly uint _bootOffsetUs;
     private ShoeClipConfig _config;
-    private long _nextPacket;
+    private ShoeClipFeed? _feed;
+    private double _sessionStartS; // simulated s (SimClock) when the current session's StartStreaming was written
     private bool _streaming;
     private bool _streamStartPending;
     private bool _timeSyncPending;
     private double _nextRscSeconds;
     private double _distanceM;
 
-    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, Foot foot, int index, ShoeClipConfig config, IImuSampleSource source)
+    /// <param name="simulation">Who wears the clip (required for shoe clips, ignored for footpods).</param>
+    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, int index, ShoeClipConfig config, ClipSimulation? simulation)
     {
+        if (kind == PeripheralKind.ShoeClip) ArgumentNullException.ThrowIfNull(simulation);
         _bus = bus;
         _clock = clock;
         Kind = kind;
         Address = address;
         Name = name;
         _config = config;
-        _source = source;
-        // Each clip booted at a different moment: sensor clocks must not coincide.
-        _bootOffsetUs = (uint)(7_000_000 + (index * 3_333_333));
+        _simulation = simulation;
         Rssi = (short)(-55 - (index * 4));
-        _ = foot;
         BuildGatt();
     }
 
@@ -245,7 +244,7 @@ internal sealed class SimPeripheral
                 if (_streaming) return;
                 _streaming = true;
                 _streamStartPending = true;
-                _nextPacket = CurrentPacketIndex();
+                if (_feed is null || !SameSensorSettings(_feed.Config, _config)) StartSession();
                 break;
             case ControlOpcode.StopStreaming:
                 _streaming = false;
@@ -258,37 +257,59 @@ internal sealed class SimPeripheral
         }
     }
 
-    /// <summary>Index of the packet being filled now: the sample clock runs from boot whether or not anyone listens.</summary>
-    private long CurrentPacketIndex() => (long)(_clock.VirtualSeconds * _config.SampleRateHz / _config.SamplesPerPacket);
+    private static bool SameSensorSettings(ShoeClipConfig a, ShoeClipConfig b) =>
+        a.SampleRateHz == b.SampleRateHz && a.AccRange == b.AccRange && a.GyroRange == b.GyroRange && a.SamplesPerPacket == b.SamplesPerPacket;
 
-    /// <summary>Sends whatever is due; called by the streaming loop under the bus gate. Returns packets sent.</summary>
+    /// <summary>
+    /// The runner starts the plan now (the first StartStreaming, or the first after a configuration change, which
+    /// the clip can only apply by starting over, like a reboot: the simulator's sequence and clock start again).
+    /// </summary>
+    private void StartSession()
+    {
+        try
+        {
+            _feed = ShoeClipFeed.Create(_simulation!, _config);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SimDBusError(Names.ErrFailed, "0x80: " + e.Message);
+        }
+
+        _feed.MoveNext();
+        _sessionStartS = _clock.VirtualSeconds;
+    }
+
+    /// <summary>
+    /// Sends whatever is due; called by the streaming loop under the bus gate. Returns packets sent.
+    /// </summary>
+    /// <remarks>
+    /// Once a session has started the runner keeps running whether or not anyone listens: packets fall due by their
+    /// host time (simulated µs since the session's StartStreaming) and are discarded while the link is down or
+    /// streaming is stopped. So after a reconnection the sequence and sensor clock continue, with a gap that the
+    /// sensor clock accounts for, and the first packet after StartStreaming carries StreamStart, as the firmware does.
+    /// </remarks>
     public int Pump(Span<byte> packet, Span<RawImuCounts> samples)
     {
-        if (!Connected) return 0;
-        if (Kind == PeripheralKind.RscFootpod) return PumpRsc(packet);
-        if (!_streaming) return 0;
-        var due = CurrentPacketIndex();
+        if (Kind == PeripheralKind.RscFootpod) return Connected ? PumpRsc(packet) : 0;
+        if (_feed is null) return 0;
+        var nowUs = (_clock.VirtualSeconds - _sessionStartS) * 1e6;
+        var send = Connected && _streaming;
         var n = 0;
-        while (_nextPacket < due)
+        while (_feed.HostTimeUs <= nowUs)
         {
-            while (_malformed.TryDequeue(out var bad)) SendMalformed(bad, packet, samples);
-            var k = _nextPacket++;
-            var spp = _config.SamplesPerPacket;
-            var firstSample = k * spp;
-            var s = samples[..spp];
-            _source.Generate(firstSample, _config.SampleRateHz, _config.AccRange, _config.GyroRange, s);
-            var flags = ImuPacketFlags.None;
-            if (_streamStartPending) flags |= ImuPacketFlags.StreamStart;
-            if (_timeSyncPending) flags |= ImuPacketFlags.TimeSync;
-            _streamStartPending = _timeSyncPending = false;
-            // Sensor time of the first sample: exact integer µs for every supported rate that divides 10^6.
-            var timeUs = unchecked(_bootOffsetUs + (uint)((ulong)firstSample * 1_000_000UL / (ulong)_config.SampleRateHz));
-            var header = new ImuPacketHeader(ImuPacket.FormatVersion, flags, unchecked((ushort)k), timeUs, _config.SampleRateHz,
-                _config.AccRange, _config.GyroRange, (byte)spp);
-            var length = ImuPacket.Encode(header, s, packet);
-            PacketsProduced++;
-            DataCharacteristic.Notify(packet[..length]);
-            n++;
+            if (send)
+            {
+                while (_malformed.TryDequeue(out var bad)) SendMalformed(bad, packet, samples);
+                var p = _feed.Packet;
+                if (_streamStartPending) p[1] |= (byte)ImuPacketFlags.StreamStart;
+                if (_timeSyncPending) p[1] |= (byte)ImuPacketFlags.TimeSync;
+                _streamStartPending = _timeSyncPending = false;
+                PacketsProduced++;
+                DataCharacteristic.Notify(p);
+                n++;
+            }
+
+            _feed.MoveNext();
         }
 
         return n;

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using GaitGateway.Benchmarks;
+using GaitGateway.Core.Samples;
+using GaitGateway.Dsp;
+
+// `latency`: how long the Update call that completes a stride takes (the stride's metrics are out when it returns),
+// with the allocation of the steady state counted across the same run. Everything else: BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "latency")
+{
+    foreach (var rate in new[] { 200, 400, 1000, 1600 })
+    {
+        var (_, samples, _) = Data.Load(rate, 300);
+        var p = new FootPipeline(Foot.Left);
+        var warm = Math.Min(samples.Length, rate * 10);
+        for (var i = 0; i < warm; i++) p.Update(samples[i], out _);
+        var times = new List<double>(4096);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var sw = new Stopwatch();
+        for (var i = warm; i < samples.Length; i++)
+        {
+            sw.Restart();
+            var done = p.Update(samples[i], out _);
+            sw.Stop();
+            if (done) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        times.Sort();
+        Console.WriteLine($"{rate,5} Hz: {times.Count} strides; stride-closing update p50 {times[times.Count / 2]:F3} ms, p99 {times[(int)(times.Count * 0.99)]:F3} ms, max {times[^1]:F3} ms; steady-state allocation {allocated} B over {samples.Length - warm} samples");
+    }
+
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);
