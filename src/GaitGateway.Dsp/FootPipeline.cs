@@ -304,6 +304,7 @@ public sealed class FootPipeline
     {
         stride = default;
         var gravityB = MeanAcc(ms);
+        RefineBiasAt(ms);
         if (!_haveOrientation)
         {
             _qAtLastMs = QuaternionMath.FromTo(Vector3.Normalize(gravityB), Vector3.UnitZ);
@@ -332,6 +333,24 @@ public sealed class FootPipeline
         var emitted = ProcessSegment(a, ms, gravityB, out stride);
         _lastMs = ms;
         return emitted;
+    }
+
+    /// <summary>Zero-velocity bias refinement: the gyro should read zero where the foot is flat and still.</summary>
+    private void RefineBiasAt(long center)
+    {
+        var rate = EstimateRateHz(center);
+        var half = Math.Max(2, (long)Math.Round(2 * _s.MidStanceWindowS * rate));
+        var sum = Vector3.Zero;
+        var count = 0;
+        for (var i = Math.Max(_ring.Oldest, center - half); i <= Math.Min(_ring.Next - 1, center + half); i++)
+        {
+            var w = _ring.GyroRps(i);
+            if (w.Length() > 3f * DegToRad) return; // not still: no information about the bias here
+            sum += w;
+            count++;
+        }
+
+        if (count >= 3) _bias.UpdateFromZeroVelocity(sum / count / DegToRad);
     }
 
     private Vector3 MeanAcc(long center)

@@ -4,6 +4,8 @@ using GaitGateway.Bluetooth.Abstractions;
 using GaitGateway.Bluetooth.Links;
 using GaitGateway.Core.Protocol;
 using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Sensors.Simulation;
 using Xunit.Abstractions;
 
 namespace GaitGateway.Bluetooth.Tests;
@@ -106,6 +108,72 @@ public sealed class BlueZTransportTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{mode}: {received.Count} packets, first seq {received[0].Sequence}");
+    }
+
+    [Fact]
+    public async Task Simulated_run_streams_both_feet_byte_identical_through_AcquireNotify()
+    {
+        // 60 s of sensor time at 400 Hz, 19 samples a packet: 1264 packets a foot; a few more to be past 60 s.
+        // Time scale 10: ~6.5 s of wall time. Zero loss (the sim's default) so the streams must match exactly.
+        const int Packets = 1280;
+        const int Seed = 7;
+        await using var sim = await SimEnvironment.StartAsync($"--time-scale 10 --plan run-steady --seed {Seed} --speed 3.0 --strike midfoot");
+        var settings = new SimulationSettings { Seed = Seed, RunSpeedMps = 3.0, StrikePattern = StrikePattern.Midfoot, PacketLossProbability = 0 };
+        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
+        var expected = new[] { run.Left, run.Right }.Select(c => c.Notifications().Take(Packets).Select(n => n.Payload.ToArray()).ToList()).ToArray();
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var received = new[] { new List<byte[]>(), new List<byte[]>() };
+        var done = new[] { NewSignal(), NewSignal() };
+        var subscriptions = new List<IGattNotificationSubscription>();
+        var controls = new List<IGattCharacteristic>();
+        try
+        {
+            foreach (var (address, i) in new[] { (SimEnvironment.LeftClip, 0), (SimEnvironment.RightClip, 1) })
+            {
+                var device = (await adapter.FindDeviceAsync(address, [GattUuids.ShoeClipService], Timeout, default))!;
+                var gatt = await device.ConnectAsync(Timeout, default);
+                var clip = await gatt.GetPrimaryServiceAsync(GattUuids.ShoeClipService, default);
+                var data = await clip.GetCharacteristicAsync(GattUuids.ImuData, default);
+                var list = received[i];
+                var signal = done[i];
+                var sub = await data.StartNotificationsAsync(value =>
+                {
+                    lock (list)
+                    {
+                        list.Add(value.ToArray());
+                        if (list.Count == Packets) signal.TrySetResult();
+                    }
+
+                    return default;
+                }, GattNotifyMode.PreferSocket, default);
+                Assert.Equal(GattNotifyMode.PreferSocket, sub.Mode);
+                subscriptions.Add(sub);
+                controls.Add(await clip.GetCharacteristicAsync(GattUuids.Control, default));
+            }
+
+            foreach (var control in controls)
+                await control.WriteValueAsync(new[] { (byte)ControlOpcode.StartStreaming }, GattWriteType.WithResponse, default);
+            await Task.WhenAll(done.Select(d => d.Task)).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            foreach (var sub in subscriptions) await sub.DisposeAsync();
+        }
+
+        for (var foot = 0; foot < 2; foot++)
+        {
+            List<byte[]> got;
+            lock (received[foot]) got = received[foot].Take(Packets).ToList();
+            for (var k = 0; k < Packets; k++)
+                Assert.True(expected[foot][k].AsSpan().SequenceEqual(got[k]), $"foot {foot} packet {k} differs");
+            Assert.Equal(ImuPacketError.None, ImuPacket.TryDecodeHeader(got[0], out var first));
+            Assert.Equal(ImuPacketError.None, ImuPacket.TryDecodeHeader(got[^1], out var last));
+            var spanS = unchecked(last.SensorTimeUs - first.SensorTimeUs) / 1e6;
+            Assert.True(spanS >= 60, $"only {spanS:0.0} s of sensor time");
+            output.WriteLine($"foot {foot}: {Packets} packets identical, {spanS:0.0} s of sensor time, first seq {first.Sequence}");
+        }
+
+        static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     [Fact]

@@ -10,12 +10,17 @@ namespace GaitGateway.Dsp.Calibration;
 /// <param name="MaxAccSpreadMps2">…and every accelerometer axis within this, m/s². Default 0.4 m/s².</param>
 /// <param name="MaxBiasDps">Means larger than this are motion, not bias, °/s. Default 5 °/s (consumer MEMS spec).</param>
 /// <param name="UpdateWeight">Weight of a new rest block in the bias average, 0..1. Default 0.3.</param>
+/// <param name="ZeroVelocityWeight">Weight of one mid-stance residual, 0..1. Default 0.1: ~10 strides to follow a
+/// bias that drifts with temperature, while the noise of one short still window barely moves it.</param>
+/// <param name="MaxZeroVelocityResidualDps">Mid-stance residuals larger than this are motion, °/s. Default 2 °/s.</param>
 public sealed record GyroBiasSettings(
     double BlockS = 0.25,
     double MaxGyroSpreadDps = 3.0,
     double MaxAccSpreadMps2 = 0.4,
     double MaxBiasDps = 5.0,
-    double UpdateWeight = 0.3);
+    double UpdateWeight = 0.3,
+    double ZeroVelocityWeight = 0.1,
+    double MaxZeroVelocityResidualDps = 2.0);
 
 /// <summary>
 /// Estimates the gyroscope bias while the shoe is still (standing, walk breaks), as xio Fusion's offset algorithm
@@ -64,6 +69,17 @@ public sealed class GyroBiasEstimator
         }
 
         _blockStartS = double.NaN;
+    }
+
+    /// <summary>
+    /// Refines the bias from a zero-velocity moment (the foot flat and still at mid-stance): the residual angular rate
+    /// there is bias error. Only small residuals are trusted, so a foot still rolling is not mistaken for bias.
+    /// </summary>
+    /// <param name="residualDps">Mean bias-corrected gyro over the still window, °/s.</param>
+    public void UpdateFromZeroVelocity(Vector3 residualDps)
+    {
+        if (MaxComponent(Vector3.Abs(residualDps)) > _settings.MaxZeroVelocityResidualDps) return;
+        BiasDps += residualDps * (float)_settings.ZeroVelocityWeight;
     }
 
     public void Reset()
