@@ -14,6 +14,7 @@ using Tmds.DBus.Protocol;
 //   --seed N               runner r uses seed N + r (default 1): same seed, same bytes
 //   --speed M/S            running speed of plans that run at the runner's pace (run-steady, c25k-*, overstride-test;
 //                          default 2.6)
+//   --duration S           length of run-steady and standing, s (default 300 and 600; 10..86400)
 //   --strike PATTERN       rearfoot|midfoot|forefoot, the runner's own running strike (default rearfoot)
 //   --loss P               probability 0..1 that a notification is lost on air (default 0: zero loss, exact streams)
 //   --rate HZ              IMU sample rate (default 400)
@@ -46,6 +47,7 @@ var runner = new SimulationSettings
     RunSpeedMps = double.Parse(opts.GetValueOrDefault("speed") ?? "2.6", CultureInfo.InvariantCulture),
     StrikePattern = StrideCsv.ParsePattern(opts.GetValueOrDefault("strike") ?? "rearfoot"),
     PacketLossProbability = double.Parse(opts.GetValueOrDefault("loss") ?? "0", CultureInfo.InvariantCulture),
+    PlanDurationS = opts.GetValueOrDefault("duration") is { } d ? double.Parse(d, CultureInfo.InvariantCulture) : null,
 };
 try
 {

@@ -91,9 +91,9 @@ public sealed class FootPipeline
         _bias = new GyroBiasEstimator(_s.GyroBias);
         var capacity = (int)Math.Ceiling(_s.MaxSampleRateHz * ((2 * _s.MaxStrideTimeS) + 1.5));
         _ring = new SampleRing(capacity);
-        _velocity = new Vector3[capacity];
-        _accWorld = new Vector3[capacity];
-        _toesUpRate = new float[capacity];
+        _velocity = new Vector3[_ring.Capacity];
+        _accWorld = new Vector3[_ring.Capacity];
+        _toesUpRate = new float[_ring.Capacity];
     }
 
     public Foot Foot { get; }

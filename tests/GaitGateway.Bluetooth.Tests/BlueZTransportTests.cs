@@ -177,6 +177,56 @@ public sealed class BlueZTransportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task When_the_plan_ends_it_starts_again_as_one_continuous_stream()
+    {
+        // run-steady of 10 s + 3 s lead-in + 2 s lead-out = 15 s a pass; 40 s of sensor time crosses two pass ends.
+        const int Seed = 3;
+        await using var sim = await SimEnvironment.StartAsync($"--time-scale 10 --seed {Seed} --duration 10");
+        var settings = new SimulationSettings { Seed = Seed, PlanDurationS = 10, PacketLossProbability = 0 };
+        var clip = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings).Right;
+        var pass = clip.Notifications().Select(n => n.Payload.ToArray()).ToList();
+        var wanted = (int)(40 / (19 / 400.0));
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var device = (await adapter.FindDeviceAsync(SimEnvironment.RightClip, [GattUuids.ShoeClipService], Timeout, default))!;
+        var service = await (await device.ConnectAsync(Timeout, default)).GetPrimaryServiceAsync(GattUuids.ShoeClipService, default);
+        var data = await service.GetCharacteristicAsync(GattUuids.ImuData, default);
+        var received = new List<byte[]>();
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (await data.StartNotificationsAsync(value =>
+                     {
+                         lock (received)
+                         {
+                             received.Add(value.ToArray());
+                             if (received.Count == wanted) enough.TrySetResult();
+                         }
+
+                         return default;
+                     }, GattNotifyMode.PreferSocket, default))
+        {
+            await (await service.GetCharacteristicAsync(GattUuids.Control, default)).WriteValueAsync(new[] { (byte)ControlOpcode.StartStreaming }, GattWriteType.WithResponse, default);
+            await enough.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        List<byte[]> got;
+        lock (received) got = received.Take(wanted).ToList();
+        Assert.True(got.Count > 2 * pass.Count, $"{got.Count} packets do not cross two pass ends ({pass.Count} a pass)");
+        var headers = got.Select(b => ImuPacket.TryDecodeHeader(b, out var h) == ImuPacketError.None ? h : throw new InvalidDataException()).ToList();
+        for (var k = 0; k < got.Count; k++)
+        {
+            // Every pass carries the simulator's samples unchanged; the first pass is the simulator's bytes exactly.
+            var original = pass[k % pass.Count];
+            Assert.True(original.AsSpan(k < pass.Count ? 0 : ImuPacket.HeaderBytes).SequenceEqual(got[k].AsSpan(k < pass.Count ? 0 : ImuPacket.HeaderBytes)),
+                $"packet {k} of {pass.Count}: {Convert.ToHexString(original.AsSpan(0, 24))} vs {Convert.ToHexString(got[k].AsSpan(0, 24))}");
+            Assert.Equal(k == 0, (headers[k].Flags & ImuPacketFlags.StreamStart) != 0);
+            if (k == 0) continue;
+            Assert.Equal(unchecked((ushort)(headers[k - 1].Sequence + 1)), headers[k].Sequence);
+            Assert.Equal(unchecked(headers[k - 1].SensorTimeUs + ((uint)headers[k - 1].SampleCount * 2500u)), headers[k].SensorTimeUs);
+        }
+
+        output.WriteLine($"{got.Count} packets over {got.Count / (double)pass.Count:0.0} passes of {pass.Count}, contiguous");
+    }
+
+    [Fact]
     public async Task Socket_notifications_fall_back_to_PropertiesChanged_when_AcquireNotify_is_refused()
     {
         await using var sim = await SimEnvironment.StartAsync();

@@ -92,9 +92,10 @@ public sealed class SensorLinkTests(ITestOutputHelper output)
         var gatewayCpu = (me.TotalProcessorTime - cpu0).TotalSeconds / wall.Elapsed.TotalSeconds;
         sim.SimProcess.Refresh();
         var simCpu = (sim.SimProcess.TotalProcessorTime - simCpu0).TotalSeconds / wall.Elapsed.TotalSeconds;
-        var stats = new[] { await sim.GetStatsAsync(SimEnvironment.LeftClip), await sim.GetStatsAsync(SimEnvironment.RightClip) };
         await hub.StopAsync();
         await drain;
+        // After the stop: the sim may send a packet or two between a stats call and StopStreaming.
+        var stats = new[] { await sim.GetStatsAsync(SimEnvironment.LeftClip), await sim.GetStatsAsync(SimEnvironment.RightClip) };
 
         foreach (var (link, i) in hub.Links.Select((l, i) => (l, i)))
         {

@@ -15,9 +15,15 @@ public sealed class SampleRing
     private readonly float[] _energyRps;
     private readonly byte[] _flags;
 
-    public SampleRing(int capacity)
+    private readonly long _mask;
+
+    /// <summary>Holds at least <paramref name="minCapacity"/> samples; rounded up to a power of two so that the
+    /// absolute-to-slot mapping is a mask, not a division (this runs several times per sample per pass).</summary>
+    public SampleRing(int minCapacity)
     {
+        var capacity = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, minCapacity));
         Capacity = capacity;
+        _mask = capacity - 1;
         _timeS = new double[capacity];
         _accMps2 = new Vector3[capacity];
         _gyroRps = new Vector3[capacity];
@@ -33,7 +39,7 @@ public sealed class SampleRing
 
     public void Add(double timeS, Vector3 accMps2, Vector3 gyroRps, float energyRps, byte flags)
     {
-        var i = (int)(Next % Capacity);
+        var i = (int)(Next & _mask);
         _timeS[i] = timeS;
         _accMps2[i] = accMps2;
         _gyroRps[i] = gyroRps;
@@ -43,9 +49,9 @@ public sealed class SampleRing
     }
 
     public bool Holds(long n) => n >= Oldest && n < Next;
-    public double TimeS(long n) => _timeS[(int)(n % Capacity)];
-    public Vector3 AccMps2(long n) => _accMps2[(int)(n % Capacity)];
-    public Vector3 GyroRps(long n) => _gyroRps[(int)(n % Capacity)];
-    public float EnergyRps(long n) => _energyRps[(int)(n % Capacity)];
-    public byte Flags(long n) => _flags[(int)(n % Capacity)];
+    public double TimeS(long n) => _timeS[(int)(n & _mask)];
+    public Vector3 AccMps2(long n) => _accMps2[(int)(n & _mask)];
+    public Vector3 GyroRps(long n) => _gyroRps[(int)(n & _mask)];
+    public float EnergyRps(long n) => _energyRps[(int)(n & _mask)];
+    public byte Flags(long n) => _flags[(int)(n & _mask)];
 }

@@ -8,12 +8,20 @@ public static class QuaternionMath
     /// <summary>Body-frame increment for angular rate <paramref name="gyroRps"/> held over <paramref name="dtS"/>.</summary>
     public static Quaternion Increment(Vector3 gyroRps, float dtS)
     {
-        var rate = gyroRps.Length();
-        var angle = rate * dtS;
-        if (angle < 1e-9f) return new Quaternion(gyroRps * (0.5f * dtS), 1f);
-        var half = 0.5f * angle;
-        var s = MathF.Sin(half) / rate;
-        return new Quaternion(gyroRps * s, MathF.Cos(half));
+        // Half-angle per sample is small (≤ 0.03 rad at 4000 °/s and 1 kHz, ≤ 0.18 rad at 100 Hz): the series
+        // cos h ≈ 1 − h²/2 + h⁴/24 and sin h / h ≈ 1 − h²/6 + h⁴/120 are exact to float precision below 0.2 rad and
+        // spare a sin, a cos and a sqrt per sample.
+        var hv = gyroRps * (0.5f * dtS);
+        var h2 = Vector3.Dot(hv, hv);
+        if (h2 > 0.04f)
+        {
+            var half = MathF.Sqrt(h2);
+            return new Quaternion(hv * (MathF.Sin(half) / half), MathF.Cos(half));
+        }
+
+        var c = 1f - (h2 * 0.5f) + (h2 * h2 / 24f);
+        var sinc = 1f - (h2 / 6f) + (h2 * h2 / 120f);
+        return new Quaternion(hv * sinc, c);
     }
 
     /// <summary>Shortest rotation taking unit vector <paramref name="from"/> onto unit vector <paramref name="to"/>.</summary>

@@ -39,9 +39,14 @@ public static partial class GaitGatewayCli
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)" };
         var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus" };
         var influx = InfluxOptionsFlags();
-        var cmd = new Command("run", "The live gateway: connect the configured sensors and stream into the pipeline, the store and recordings")
+        var simulate = new Option<string?>("--simulate") { Description = "No Bluetooth: stream this simulator plan in real time for each runner (" + string.Join(", ", Sensors.Simulation.SessionPlans.Names) + ")" };
+        var timeScale = new Option<double?>("--time-scale") { Description = "With --simulate: times faster than real time" };
+        var runners = new Option<int?>("--runners") { Description = "With --simulate and no configured runners: how many" };
+        var noDashboard = new Option<bool>("--no-dashboard") { Description = "Do not serve the dashboard" };
+        var dashboardUrls = new Option<string?>("--dashboard-urls") { Description = "Dashboard address (default http://127.0.0.1:5080; other than loopback needs GaitGateway:Dashboard:Token)" };
+        var cmd = new Command("run", "The live gateway: connect the configured sensors and stream into the pipeline, the store, recordings and the dashboard")
         {
-            config, store, duration, bus, influx.Url, influx.Org, influx.Bucket, influx.Mode,
+            config, store, duration, bus, influx.Url, influx.Org, influx.Bucket, influx.Mode, simulate, timeScale, runners, noDashboard, dashboardUrls,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -56,6 +61,16 @@ public static partial class GaitGatewayCli
             if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
             if (p.GetValue(bus) is { } b) overrides[$"{GatewayOptions.Section}:BusAddress"] = b;
             influx.Apply(p, overrides);
+            if (p.GetValue(simulate) is { } plan)
+            {
+                if (!Sensors.Simulation.SessionPlans.Names.Contains(plan)) throw new Pipeline.InputException($"--simulate '{plan}': unknown plan; known plans: {string.Join(", ", Sensors.Simulation.SessionPlans.Names)}");
+                overrides[$"{GatewayOptions.Section}:Simulate"] = plan;
+            }
+
+            if (p.GetValue(timeScale) is { } ts) overrides[$"{GatewayOptions.Section}:SimulateTimeScale"] = ts.ToString(CultureInfo.InvariantCulture);
+            if (p.GetValue(runners) is { } rn) overrides[$"{GatewayOptions.Section}:SimulateRunners"] = rn.ToString(CultureInfo.InvariantCulture);
+            if (p.GetValue(noDashboard)) overrides[$"{GatewayOptions.Section}:Dashboard:Enabled"] = "false";
+            if (p.GetValue(dashboardUrls) is { } du) overrides[$"{GatewayOptions.Section}:Dashboard:Urls"] = du;
             builder.Configuration.AddInMemoryCollection(overrides);
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -67,7 +82,7 @@ public static partial class GaitGatewayCli
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (p.GetValue(duration) is { } d) stop.CancelAfter(TimeSpan.FromSeconds(d));
             await host.RunAsync(stop.Token).ConfigureAwait(false);
-            return 0;
+            return Environment.ExitCode;
         });
         return cmd;
     }

@@ -19,6 +19,23 @@ public sealed class GatewayOptions
     /// <summary>How often each sensor's battery, link and packet counters are stored, s. Default 5 s.</summary>
     public double SensorStatusIntervalS { get; set; } = 5;
     public InfluxOptions Influx { get; set; } = new();
+    public DashboardOptions Dashboard { get; set; } = new();
+    /// <summary>Instead of Bluetooth, stream this simulator plan for every runner in real time (a demo, a dry run,
+    /// an end-to-end test): the same pipeline, store, recordings and dashboard.</summary>
+    public string? Simulate { get; set; }
+    /// <summary>With <see cref="Simulate"/>: how many times faster than real time. Default 1.</summary>
+    public double SimulateTimeScale { get; set; } = 1;
+    /// <summary>With <see cref="Simulate"/> and no runners configured: how many simulated runners. Default 1.</summary>
+    public int SimulateRunners { get; set; } = 1;
+}
+
+/// <summary>The coach's web dashboard, served by the gateway process.</summary>
+public sealed class DashboardOptions
+{
+    public bool Enabled { get; set; } = true;
+    /// <summary>Default loopback only. Binding to any other address requires <see cref="Token"/>.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+    public string? Token { get; set; }
 }
 
 /// <summary>One runner and the sensors on their shoes (Bluetooth addresses).</summary>

@@ -3,134 +3,214 @@ using GaitGateway.Bluetooth.Links;
 using GaitGateway.Core.Protocol;
 using GaitGateway.Core.Recording;
 using GaitGateway.Core.Samples;
+using GaitGateway.Dashboard.Hosting;
+using GaitGateway.Dashboard.Live;
 using GaitGateway.Dsp.Session;
-using GaitGateway.Pipeline;
+using GaitGateway.Output;
+using GaitGateway.Sensors.Simulation;
 using GaitGateway.Storage;
 using GaitGateway.Storage.Sqlite;
-using SensorInfo = GaitGateway.Storage.SensorInfo;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SensorInfo = GaitGateway.Storage.SensorInfo;
 
 namespace GaitGateway.Live;
 
 /// <summary>
-/// The live gateway: connects the allow-listed sensors through BlueZ, streams every notification into each runner's
-/// pipeline, recording file and store, and keeps going through link loss (the links reconnect with backoff).
+/// The live gateway: streams every notification of the allow-listed sensors (BlueZ, or the simulator in real time)
+/// into each runner's pipeline, recording file, store and dashboard tile, and keeps going through link loss (the
+/// links reconnect with backoff) and bad packets (counted, skipped).
 /// </summary>
-public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger<LiveGatewayService> logger, IHostApplicationLifetime lifetime) : BackgroundService
+public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILoggerFactory loggers, IHostApplicationLifetime lifetime) : BackgroundService
 {
     private readonly GatewayOptions _o = options.Value;
-
-    /// <summary>Sessions opened by this run (runner name → session id), for tests and the dashboard.</summary>
-    public IReadOnlyDictionary<string, long> Sessions => _sessions;
+    private readonly ILogger _log = loggers.CreateLogger<LiveGatewayService>();
     private readonly Dictionary<string, long> _sessions = [];
+
+    /// <summary>Sessions opened by this run (runner name → session id).</summary>
+    public IReadOnlyDictionary<string, long> Sessions => _sessions;
+
+    /// <summary>Where the dashboard listens, once started.</summary>
+    public IReadOnlyList<string> DashboardAddresses { get; private set; } = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_o.Runners.Count == 0)
+        try
         {
-            logger.LogError("No runners configured: add GaitGateway:Runners with sensor addresses (see samples/appsettings.json)");
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError("Gateway stopped: {Message}", e.Message);
+            Environment.ExitCode = 1;
+        }
+        finally
+        {
             lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var simulate = _o.Simulate;
+        var runnersCfg = _o.Runners.Count > 0 || simulate is null
+            ? _o.Runners
+            : Enumerable.Range(1, Math.Max(1, _o.SimulateRunners)).Select(i => new RunnerOptions { Name = $"runner-{i}" }).ToList();
+        if (runnersCfg.Count == 0)
+        {
+            _log.LogError("No runners configured: add GaitGateway:Runners with sensor addresses (see samples/appsettings.json), or use --simulate");
+            Environment.ExitCode = 2;
             return;
         }
 
         var storePath = _o.Store ?? StorePaths.DefaultStorePath();
         var recordings = _o.RecordingsDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(storePath))!, "recordings");
         Directory.CreateDirectory(recordings);
-        logger.LogInformation("Store {Store}, recordings in {Recordings}", storePath, recordings);
+        _log.LogInformation("Store {Store}, recordings in {Recordings}", storePath, recordings);
 
         using var store = SqliteStore.Open(storePath);
         await using var writer = new StoreWriter(store);
-        await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
+        var board = new LiveBoard();
+        DashboardServer? dashboard = null;
+        if (_o.Dashboard.Enabled)
+        {
+            dashboard = new DashboardServer(board, store, new DashboardSettings { Urls = _o.Dashboard.Urls, Token = _o.Dashboard.Token }, loggers);
+            await dashboard.StartAsync(stoppingToken).ConfigureAwait(false);
+            DashboardAddresses = dashboard.Addresses;
+            _log.LogInformation("Dashboard on {Addresses}", string.Join(", ", dashboard.Addresses));
+        }
 
         var start = DateTimeOffset.UtcNow;
         var runners = new List<RunnerSession>();
         var links = new List<SensorLinkOptions>();
-        var route = new List<(RunnerSession Runner, int Local)>();
-        foreach (var r in _o.Runners)
+        var simRuns = new List<(SimulatedRun Run, int FirstIndex)>();
+        var route = new List<(RunnerSession Runner, int Local, Foot? Foot)>();
+        foreach (var r in runnersCfg)
         {
-            var sensors = new List<RecordingSensor>();
-            void Add(string? address, string? foot, SensorKind kind)
+            List<RecordingSensor> sensors;
+            if (simulate is not null)
             {
-                if (string.IsNullOrWhiteSpace(address)) return;
-                sensors.Add(new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = kind == SensorKind.ShoeClip ? "imu" : "rsc", SampleRateHz = 400, AccRangeG = 16, GyroRangeDps = 2000 });
-                links.Add(new SensorLinkOptions(address, links.Count, kind) { Configuration = kind == SensorKind.ShoeClip && FootNames.TryParse(foot, out var f) ? ShoeClipConfig.RunningDefault(f) : null });
+                var settings = new SimulationSettings { Seed = 1 + runners.Count, Runner = r.Name, StartUtc = start };
+                var run = SimulatedRun.Create(SessionPlans.Get(simulate, settings), settings);
+                simRuns.Add((run, route.Count));
+                sensors = [.. run.Header.Sensors];
+            }
+            else
+            {
+                sensors = [];
+                void Add(string? address, string? foot, SensorKind kind)
+                {
+                    if (string.IsNullOrWhiteSpace(address)) return;
+                    sensors.Add(new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = kind == SensorKind.ShoeClip ? "imu" : "rsc", SampleRateHz = 400, AccRangeG = 16, GyroRangeDps = 2000 });
+                    links.Add(new SensorLinkOptions(address, links.Count, kind) { Configuration = kind == SensorKind.ShoeClip && FootNames.TryParse(foot, out var f) ? ShoeClipConfig.RunningDefault(f) : null });
+                }
+
+                Add(r.Left, "left", SensorKind.ShoeClip);
+                Add(r.Right, "right", SensorKind.ShoeClip);
+                Add(r.Footpod, null, SensorKind.RscFootpod);
             }
 
-            Add(r.Left, "left", SensorKind.ShoeClip);
-            Add(r.Right, "right", SensorKind.ShoeClip);
-            Add(r.Footpod, null, SensorKind.RscFootpod);
-            var header = new RecordingHeader { StartUtc = start, Runner = r.Name, SessionName = $"{r.Name} {start:yyyy-MM-dd HH:mm}", Source = "bluez", Sensors = sensors };
+            var header = new RecordingHeader { StartUtc = start, Runner = r.Name, SessionName = $"{r.Name} {start:yyyy-MM-dd HH:mm}", Source = simulate is null ? "bluez" : "simulate", Sensors = sensors };
             var file = Path.Combine(recordings, $"{Safe(r.Name)}-{start:yyyyMMdd-HHmmss}.ggwrec");
-            var id = store.BeginSession(new SessionInfo(r.Name, header.SessionName!, "live", start, file, null,
-                sensors.Where(s => s.Foot is not null).Select(s => new SensorInfo(s.Index, s.Id, FootNames.TryParse(s.Foot, out var f) ? f : Foot.Left, "bluez")).ToList()));
+            var infos = sensors.Where(s => s.Foot is not null)
+                .Select(s => new SensorInfo(s.Index, s.Id, FootNames.TryParse(s.Foot, out var f) ? f : Foot.Left, header.Source!, s.Firmware, double.NaN, s.SampleRateHz)).ToList();
+            var id = store.BeginSession(new SessionInfo(r.Name, header.SessionName!, "live", start, file, simulate, infos));
             _sessions[r.Name] = id;
-            var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), new GaitSession(sensors, new StoreWriterSink(writer, id)));
+            var live = board.SinkFor(r.Name, infos, new LiveRunnerOptions(id, simulate, null));
+            var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), new GaitSession(sensors, new FanOutSink(new StoreWriterSink(writer, id), live)));
             runners.Add(runner);
-            for (var i = 0; i < sensors.Count; i++) route.Add((runner, i));
-            logger.LogInformation("Runner {Runner}: session {Session}, recording {File}", r.Name, id, file);
+            foreach (var s in sensors) route.Add((runner, s.Index, FootNames.TryParse(s.Foot, out var f) ? f : null));
+            _log.LogInformation("Runner {Runner}: session {Session}, recording {File}", r.Name, id, file);
         }
 
-        await using var hub = new SensorHub(adapter, links);
-        hub.Start(stoppingToken);
-        var nextStatus = TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
-        try
+        board.CueRaised += (_, cue) =>
         {
-            var reader = hub.Reader;
-            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            var runner = runners.FirstOrDefault(x => x.Name == cue.Runner);
+            if (runner is null) return;
+            _log.LogInformation("Cue for {Runner}: {Message}", cue.Runner, cue.Message);
+            _ = writer.AppendAlertAsync(runner.SessionId, cue.ToAlert()).AsTask();
+        };
+
+        INotificationSource source;
+        if (simulate is not null)
+        {
+            source = new SimulatedSource(simRuns, _o.SimulateTimeScale);
+        }
+        else
+        {
+            var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
+            source = new BlueZSource(adapter, new SensorHub(adapter, links));
+        }
+
+        await using (source.ConfigureAwait(false))
+        {
+            source.Start(stoppingToken);
+            var statusEvery = TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var nextStatus = TimeSpan.FromSeconds(1);
+            var nextStore = statusEvery;
+            try
             {
-                while (reader.TryRead(out var n))
+                var reader = source.Reader;
+                while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    if (n.SensorIndex >= route.Count) continue;
-                    var (runner, local) = route[n.SensorIndex];
-                    try
+                    while (reader.TryRead(out var n))
                     {
-                        runner.Recording.Append(local, n.Kind, n.HostTimeUs, n.Payload);
-                        runner.Session.OnNotification(Notification.Create(local, n.Kind, n.HostTimeUs, n.Payload));
+                        if (n.SensorIndex >= route.Count) continue;
+                        var (runner, local, _) = route[n.SensorIndex];
+                        try
+                        {
+                            runner.Recording.Append(local, n.Kind, n.HostTimeUs, n.Payload);
+                            runner.Session.OnNotification(Notification.Create(local, n.Kind, n.HostTimeUs, n.Payload));
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            // One bad packet must not end a run: count it and go on.
+                            runner.Errors++;
+                            if (runner.Errors <= 5) _log.LogWarning("Runner {Runner}: packet from sensor {Sensor} failed: {Message}", runner.Name, n.SensorIndex, e.Message);
+                        }
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
+
+                    if (clock.Elapsed >= nextStatus)
                     {
-                        // One bad packet must not end a run: count it and go on.
-                        runner.Errors++;
-                        if (runner.Errors <= 5) logger.LogWarning(e, "Runner {Runner}: packet from sensor {Sensor} failed", runner.Name, n.SensorIndex);
+                        // Dashboard tiles once a second; the store every SensorStatusIntervalS.
+                        nextStatus = clock.Elapsed + TimeSpan.FromSeconds(1);
+                        var toStore = clock.Elapsed >= nextStore;
+                        if (toStore) nextStore = clock.Elapsed + statusEvery;
+                        for (var i = 0; i < route.Count; i++)
+                        {
+                            var (runner, local, foot) = route[i];
+                            var st = source.State(i);
+                            var loss = st.Packets + st.LostPackets > 0 ? 100.0 * st.LostPackets / (st.Packets + st.LostPackets) : 0;
+                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss);
+                            if (toStore)
+                                await writer.AppendSensorStatusAsync(runner.SessionId, new SensorStatusRecord(
+                                    $"{runner.Name}/{local}",
+                                    clock.Elapsed.TotalSeconds, st.BatteryPct, st.Packets, st.LostPackets, st.Link), stoppingToken).ConfigureAwait(false);
+                        }
                     }
                 }
-
-                if (TimeSpan.FromMicroseconds(hub.Clock.NowUs) >= nextStatus)
-                {
-                    nextStatus += TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
-                    await StoreStatusAsync(hub, route, writer, stoppingToken).ConfigureAwait(false);
-                }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutdown, not an error.
-        }
-        finally
-        {
-            await hub.StopAsync().ConfigureAwait(false);
-            foreach (var r in runners)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                r.Session.Complete();
-                r.Recording.Dispose();
+                // Shutdown, not an error.
             }
+            finally
+            {
+                await source.StopAsync().ConfigureAwait(false);
+                foreach (var r in runners)
+                {
+                    r.Session.Complete();
+                    r.Recording.Dispose();
+                    board.EndSession(r.Name);
+                }
 
-            await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            foreach (var r in runners) store.EndSession(r.SessionId, DateTimeOffset.UtcNow);
-            logger.LogInformation("Stopped: {Strides} strides stored", runners.Sum(r => r.Session.StridesEmitted));
-        }
-    }
-
-    private static async Task StoreStatusAsync(SensorHub hub, List<(RunnerSession Runner, int Local)> route, StoreWriter writer, CancellationToken ct)
-    {
-        for (var i = 0; i < hub.Links.Count && i < route.Count; i++)
-        {
-            var link = hub.Links[i];
-            var c = link.Counters.Snapshot();
-            await writer.AppendSensorStatusAsync(route[i].Runner.SessionId, new SensorStatusRecord(
-                link.Options.Address, hub.Clock.NowUs / 1e6, link.Info?.BatteryPercent ?? double.NaN, c.Packets, c.LostPackets, link.State.ToString()), ct).ConfigureAwait(false);
+                await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                foreach (var r in runners) store.EndSession(r.SessionId, DateTimeOffset.UtcNow);
+                _log.LogInformation("Stopped: {Strides} strides stored for {Runners} runner(s)", runners.Sum(r => r.Session.StridesEmitted), runners.Count);
+                if (dashboard is not null) await dashboard.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

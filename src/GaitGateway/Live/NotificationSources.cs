@@ -1,0 +1,115 @@
+using System.Threading.Channels;
+using GaitGateway.Bluetooth.BlueZ;
+using GaitGateway.Bluetooth.Links;
+using GaitGateway.Core.Protocol;
+using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Simulation;
+
+namespace GaitGateway.Live;
+
+/// <summary>A live sensor's state for the dashboard and the store.</summary>
+public readonly record struct SensorState(double BatteryPct, string Link, long Packets, long LostPackets);
+
+/// <summary>Where live notifications come from: BlueZ, or the simulator paced in real time. Indices are global.</summary>
+public interface INotificationSource : IAsyncDisposable
+{
+    ChannelReader<Notification> Reader { get; }
+    void Start(CancellationToken ct);
+    Task StopAsync();
+    SensorState State(int sensorIndex);
+}
+
+/// <summary>Bluetooth LE through BlueZ: one <see cref="SensorHub"/> for every allow-listed sensor.</summary>
+public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotificationSource
+{
+    public ChannelReader<Notification> Reader => hub.Reader;
+
+    public void Start(CancellationToken ct) => hub.Start(ct);
+
+    public Task StopAsync() => hub.StopAsync();
+
+    public SensorState State(int sensorIndex)
+    {
+        var link = hub.Links[sensorIndex];
+        var c = link.Counters.Snapshot();
+        return new SensorState(link.Info?.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await hub.DisposeAsync().ConfigureAwait(false);
+        await adapter.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Simulated shoe clips streaming in (scaled) real time: each runner's <see cref="SimulatedRun"/> notifications are
+/// released when the wall clock reaches their host time, into the same bounded channel BlueZ would fill.
+/// </summary>
+public sealed class SimulatedSource : INotificationSource
+{
+    private readonly Channel<Notification> _channel = SessionRunner.CreateChannel();
+    private readonly IReadOnlyList<(SimulatedRun Run, int FirstIndex)> _runs;
+    private readonly double _timeScale;
+    private readonly long[] _packets;
+    private Task _pump = Task.CompletedTask;
+    private CancellationTokenSource? _cts;
+
+    public SimulatedSource(IReadOnlyList<(SimulatedRun Run, int FirstIndex)> runs, double timeScale)
+    {
+        _runs = runs;
+        _timeScale = timeScale > 0 ? timeScale : 1;
+        _packets = new long[runs.Count == 0 ? 0 : runs.Max(r => r.FirstIndex) + 2];
+    }
+
+    public ChannelReader<Notification> Reader => _channel.Reader;
+
+    public void Start(CancellationToken ct)
+    {
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var token = _cts.Token;
+        _pump = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.WhenAll(_runs.Select(r => PumpAsync(r.Run, r.FirstIndex, token))).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                _channel.Writer.TryComplete();
+            }
+        }, token);
+    }
+
+    private async Task PumpAsync(SimulatedRun run, int firstIndex, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var n in run.Notifications())
+        {
+            var due = TimeSpan.FromMicroseconds(n.HostTimeUs / _timeScale);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(2)) await Task.Delay(wait, ct).ConfigureAwait(false);
+            var global = firstIndex + n.SensorIndex;
+            Interlocked.Increment(ref _packets[global]);
+            await _channel.Writer.WriteAsync(Notification.Create(global, n.Kind, n.HostTimeUs, n.Payload), ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_cts is not null) await _cts.CancelAsync().ConfigureAwait(false);
+        try { await _pump.ConfigureAwait(false); } catch (OperationCanceledException) { }
+    }
+
+    public SensorState State(int sensorIndex) =>
+        new(100, "simulated", sensorIndex < _packets.Length ? Interlocked.Read(ref _packets[sensorIndex]) : 0, 0);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _cts?.Dispose();
+    }
+}
