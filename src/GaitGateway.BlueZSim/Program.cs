@@ -52,7 +52,11 @@ var runner = new SimulationSettings
 try
 {
     // Fail at start, not at the first StartStreaming: every runner's settings and plan must be valid.
-    for (var r = 0; r < (clips + 1) / 2; r++) _ = ShoeClipFeed.Create(new(plan, runner with { Seed = seed + r }, Foot.Left), ShoeClipConfig.RunningDefault(Foot.Left) with { SampleRateHz = rate, SamplesPerPacket = spp });
+    for (var r = 0; r < (clips + 1) / 2; r++)
+    {
+        _ = ShoeClipFeed.Create(new(plan, runner with { Seed = seed + r }, Foot.Left),
+            ShoeClipConfig.RunningDefault(Foot.Left) with { SampleRateHz = rate, SamplesPerPacket = spp });
+    }
 }
 catch (ArgumentException e)
 {

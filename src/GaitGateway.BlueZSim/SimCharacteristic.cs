@@ -52,25 +52,32 @@ internal sealed class SimCharacteristic
     public long Sent { get; private set; }
     public long Dropped { get; private set; }
 
+    /// <summary>
+    /// Packets the notify socket had no room for, oldest first, at most <see cref="BacklogCapacity"/>. An AF_UNIX
+    /// SEQPACKET socket queues only net.unix.max_dgram_qlen (10) datagrams, and this process or the client pausing
+    /// for a scheduling slice on a loaded machine (× --time-scale) easily exceeds that; a real controller never
+    /// bursts like that, so such stalls must not show up as loss. A client that really stops reading still loses
+    /// packets once the backlog is full: the oldest go first, as the firmware's queue does (gatt-profile.md).
+    /// </summary>
+    private readonly Queue<byte[]> _backlog = new();
+
+    public const int BacklogCapacity = 256;
+
     /// <summary>Sends one notification by whichever path the client chose; call under the bus gate.</summary>
     public void Notify(ReadOnlySpan<byte> value)
     {
         if (_acquired is { } socket)
         {
-            try
+            if (_backlog.Count == 0 && TrySend(socket, value)) return;
+            if (_acquired is null) return; // the send found the client gone
+            if (_backlog.Count == BacklogCapacity)
             {
-                socket.Send(value, SocketFlags.None);
-                Sent++;
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
-            {
-                // The client is not reading and the socket buffer is full: like a controller with no free buffers.
+                _backlog.Dequeue();
                 Dropped++;
             }
-            catch (Exception)
-            {
-                Release(); // EPIPE: the client closed its end
-            }
+
+            _backlog.Enqueue(value.ToArray());
+            Flush();
         }
         else if (Notifying)
         {
@@ -79,9 +86,35 @@ internal sealed class SimCharacteristic
         }
     }
 
+    /// <summary>Sends what the backlog holds while the socket takes it; call under the bus gate.</summary>
+    public void Flush()
+    {
+        while (_acquired is { } socket && _backlog.TryPeek(out var packet) && TrySend(socket, packet)) _backlog.Dequeue();
+    }
+
+    private bool TrySend(Socket socket, ReadOnlySpan<byte> value)
+    {
+        try
+        {
+            socket.Send(value, SocketFlags.None);
+            Sent++;
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.WouldBlock)
+        {
+            return false; // the client's queue is full: keep it for later
+        }
+        catch (Exception)
+        {
+            Release(); // EPIPE: the client closed its end
+            return false;
+        }
+    }
+
     /// <summary>Link down: bluetoothd closes acquired sockets (the client sees a hang-up) and ends notify sessions.</summary>
     public void Reset()
     {
+        _backlog.Clear();
         _acquired?.Dispose();
         _acquired = null;
         Notifying = false;
@@ -94,6 +127,7 @@ internal sealed class SimCharacteristic
 
     private void Release()
     {
+        _backlog.Clear();
         _acquired?.Dispose();
         _acquired = null;
         _bus.SetProps(Object, Names.GattCharacteristic1, ("NotifyAcquired", VariantValue.Bool(false)), ("Notifying", VariantValue.Bool(false)));

@@ -291,6 +291,7 @@ internal sealed class SimPeripheral
     public int Pump(Span<byte> packet, Span<RawImuCounts> samples)
     {
         if (Kind == PeripheralKind.RscFootpod) return Connected ? PumpRsc(packet) : 0;
+        DataCharacteristic.Flush();
         if (_feed is null) return 0;
         var nowUs = (_clock.VirtualSeconds - _sessionStartS) * 1e6;
         var send = Connected && _streaming;

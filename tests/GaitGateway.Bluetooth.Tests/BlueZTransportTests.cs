@@ -209,6 +209,7 @@ public sealed class BlueZTransportTests(ITestOutputHelper output)
 
         List<byte[]> got;
         lock (received) got = received.Take(wanted).ToList();
+        output.WriteLine($"sim (produced, sent, dropped) = {await sim.GetStatsAsync(SimEnvironment.RightClip)}");
         Assert.True(got.Count > 2 * pass.Count, $"{got.Count} packets do not cross two pass ends ({pass.Count} a pass)");
         var headers = got.Select(b => ImuPacket.TryDecodeHeader(b, out var h) == ImuPacketError.None ? h : throw new InvalidDataException()).ToList();
         for (var k = 0; k < got.Count; k++)

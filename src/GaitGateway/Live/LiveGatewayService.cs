@@ -148,6 +148,8 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             source.Start(stoppingToken);
             var statusEvery = TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            var timeScale = simulate is null ? 1.0 : Math.Max(1e-6, _o.SimulateTimeScale);
+            var latency = new LatencyRecorder(100_000);
             var nextStatus = TimeSpan.FromSeconds(1);
             var nextStore = statusEvery;
             try
@@ -162,7 +164,15 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                         try
                         {
                             runner.Recording.Append(local, n.Kind, n.HostTimeUs, n.Payload);
+                            var before = runner.Session.StridesEmitted;
                             runner.Session.OnNotification(Notification.Create(local, n.Kind, n.HostTimeUs, n.Payload));
+                            if (runner.Session.StridesEmitted != before)
+                            {
+                                // Latency of this stride: from the closing notification's receipt (host clock) to the
+                                // stride handed to the store writer (which commits within its 250 ms batch interval).
+                                var receivedS = n.HostTimeUs / 1e6 / timeScale;
+                                latency.Add(clock.Elapsed.TotalSeconds - receivedS);
+                            }
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -208,9 +218,30 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
 
                 await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var r in runners) store.EndSession(r.SessionId, DateTimeOffset.UtcNow);
-                _log.LogInformation("Stopped: {Strides} strides stored for {Runners} runner(s)", runners.Sum(r => r.Session.StridesEmitted), runners.Count);
+                _log.LogInformation("Stopped: {Strides} strides stored for {Runners} runner(s); stride latency from closing notification p50 {P50:F2} ms, p99 {P99:F2} ms",
+                    runners.Sum(r => r.Session.StridesEmitted), runners.Count, latency.Percentile(0.5) * 1000, latency.Percentile(0.99) * 1000);
                 if (dashboard is not null) await dashboard.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Fixed-size latency sample (no allocation while running).</summary>
+    private sealed class LatencyRecorder(int capacity)
+    {
+        private readonly double[] _s = new double[capacity];
+        private int _n;
+
+        public void Add(double seconds)
+        {
+            if (_n < _s.Length) _s[_n++] = seconds;
+        }
+
+        public double Percentile(double p)
+        {
+            if (_n == 0) return double.NaN;
+            var copy = _s.AsSpan(0, _n).ToArray();
+            Array.Sort(copy);
+            return copy[Math.Min(_n - 1, (int)(p * _n))];
         }
     }
 
