@@ -55,6 +55,10 @@ public sealed class GaitSession
             _bySensor[s.Index] = ch;
             _byFoot[(int)foot] = ch;
         }
+
+        // A Running Speed and Cadence footpod stands in for the clips only when the runner has none.
+        if (_byFoot[0] is null && _byFoot[1] is null && sensors.FirstOrDefault(s => s.Kind == "rsc") is { } pod)
+            _footpodFoot = FootNames.TryParse(pod.Foot, out var pf) ? pf : Foot.Left;
     }
 
     /// <summary>For sample sources without packets (CSV import): one channel per foot present.</summary>
@@ -63,6 +67,9 @@ public sealed class GaitSession
         var sensors = feet.Distinct().Select((f, i) => new RecordingSensor { Index = i, Id = f.ToWord(), Foot = f.ToWord() }).ToList();
         return new GaitSession(sensors, sink, settings);
     }
+
+    private readonly Foot? _footpodFoot;
+    private double _footpodLastS = double.NaN;
 
     public long RscMeasurements { get; private set; }
     public RscMeasurement? LastRsc { get; private set; }
@@ -77,7 +84,13 @@ public sealed class GaitSession
     {
         if (n.Kind == FrameKind.RscMeasurement)
         {
-            if (RscMeasurement.TryDecode(n.Payload, out var m)) { RscMeasurements++; LastRsc = m; }
+            if (RscMeasurement.TryDecode(n.Payload, out var m))
+            {
+                RscMeasurements++;
+                LastRsc = m;
+                if (_footpodFoot is { } foot) OnFootpod(foot, n.HostTimeUs / 1e6, m);
+            }
+
             return;
         }
 
@@ -109,6 +122,48 @@ public sealed class GaitSession
         }
 
         if (_bouts.Complete(out var bout)) _sink.OnBout(bout);
+    }
+
+    /// <summary>
+    /// Footpod-only runners: one stride record per stride time from the latest measurement, with what a footpod knows
+    /// (speed, cadence, stride length; contact, strike and events stay empty). Cadence is steps/min as the RSC spec
+    /// says; stride time = 120 / cadence. Stride length is the pod's value, else speed × stride time.
+    /// </summary>
+    private void OnFootpod(Foot foot, double timeS, in RscMeasurement m)
+    {
+        if (m.CadenceSpm <= 0 || !(m.SpeedMps > 0)) { _footpodLastS = double.NaN; return; }
+        var strideTime = 120.0 / m.CadenceSpm;
+        if (double.IsNaN(_footpodLastS)) { _footpodLastS = timeS; return; }
+        while (timeS - _footpodLastS >= strideTime)
+        {
+            var length = m.StrideLengthM is { } l && l > 0 ? l : m.SpeedMps * strideTime;
+            var s = new StrideMetrics
+            {
+                Foot = foot,
+                IcTimeS = _footpodLastS,
+                NextIcTimeS = _footpodLastS + strideTime,
+                ToTimeS = double.NaN,
+                StrideTimeS = strideTime,
+                StrideLengthM = length,
+                SpeedMps = m.SpeedMps,
+                CadenceSpm = m.CadenceSpm,
+                ContactTimeS = double.NaN,
+                FlightTimeS = double.NaN,
+                SwingTimeS = double.NaN,
+                DutyFactor = double.NaN,
+                StrikeAngleDeg = double.NaN,
+                PeakImpactG = double.NaN,
+                FootClearanceM = double.NaN,
+                PeakSwingSpeedMps = double.NaN,
+                OverstrideIndex = double.NaN,
+                CalfLoad = double.NaN,
+                Gait = m.IsRunning ? Gait.Run : Gait.Walk,
+            };
+            _footpodLastS += strideTime;
+            StridesEmitted++;
+            _sink.OnStride(s);
+            if (_bouts.Add(s, out var bout)) _sink.OnBout(bout);
+        }
     }
 
     private void Feed(FootChannel ch, in ImuSample sample)
