@@ -418,33 +418,49 @@ public sealed class FootPipeline
         var q = _qAtLastMs;
         var g = new Vector3(0, 0, (float)Gravity.StandardMps2);
         var flags = StrideFlags.None;
-        for (var k = 0; k <= len; k++)
+        // The zero-velocity window around MS_b: the still samples on both sides (at most ZeroVelocityHalfWindowS).
+        // Velocity is de-drifted to its mean over that window rather than to one sample's value, which averages out
+        // the sensor noise and the foot's residual sway at the single least-motion sample.
+        var zvHalf = (int)Math.Round(_s.ZeroVelocityHalfWindowS * EstimateRateHz(b));
+        var still = 0.25f * threshold;
+        var zvAfter = 0;
+        while (zvAfter < zvHalf && b + zvAfter + 1 < _ring.Next && len + zvAfter + 1 < _ring.Capacity - 1 && _ring.EnergyRps(b + zvAfter + 1) < still) zvAfter++;
+        var zvBefore = 0;
+        while (zvBefore < zvHalf && zvBefore + 1 < len && _ring.EnergyRps(b - zvBefore - 1) < still) zvBefore++;
+        var last = len + zvAfter;
+        Quaternion qAtB = q;
+        for (var k = 0; k <= last; k++)
         {
             var n = a + k;
             var acc = _ring.AccMps2(n);
             var gyro = _ring.GyroRps(n);
             _accWorld[k] = Vector3.Transform(acc, q) - g;
+            if (k == len) qAtB = q;
             var f = _ring.Flags(n);
-            if ((f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
-            if ((f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
-            if (k == len) break;
+            if (k <= len && (f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
+            if (k <= len && (f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
+            if (k == last) break;
             var dt = (float)(_ring.TimeS(n + 1) - _ring.TimeS(n));
             var mid = 0.5f * (gyro + _ring.GyroRps(n + 1));
             q = Quaternion.Normalize(q * QuaternionMath.Increment(mid, dt));
         }
 
+        q = qAtB;
+
         var t0 = _ring.TimeS(a);
         var t1 = _ring.TimeS(b);
         var v = Vector3.Zero;
         _velocity[0] = v;
-        for (var k = 1; k <= len; k++)
+        for (var k = 1; k <= last; k++)
         {
             var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
             v += 0.5f * (_accWorld[k - 1] + _accWorld[k]) * dt;
             _velocity[k] = v;
         }
 
-        var vEnd = _velocity[len];
+        var vEnd = Vector3.Zero;
+        for (var k = len - zvBefore; k <= last; k++) vEnd += _velocity[k];
+        vEnd /= zvBefore + zvAfter + 1;
         var p = Vector3.Zero;
         var maxHeight = 0f;
         var maxHorizontalSpeed = 0f;

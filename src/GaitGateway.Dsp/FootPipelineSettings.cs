@@ -25,6 +25,9 @@ namespace GaitGateway.Dsp;
 /// like ~1 °/s.</param>
 /// <param name="StopDetectS">A stance longer than this with no swing after it means the runner stopped; its stride is
 /// closed at once, s. Default 1.5 s: walking stances, even in a turn, last ≤ 1.2 s.</param>
+/// <param name="ZeroVelocityHalfWindowS">Largest half-width of the still window around a mid-stance whose mean
+/// velocity is taken as the zero-velocity reference, s. Default 0.04 s: walking stays still for 0.1–0.3 s, running
+/// for a few tens of ms; only samples below a quarter of the swing threshold count.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
@@ -39,7 +42,8 @@ public sealed record FootPipelineSettings(
     double MidStanceWindowS = 0.01,
     double ImpactWindowS = 0.06,
     double AccEnergyWeightRpsPerMps2 = 0.2,
-    double StopDetectS = 1.5)
+    double StopDetectS = 1.5,
+    double ZeroVelocityHalfWindowS = 0.04)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public StrikeSettings Strike { get; init; } = new();
