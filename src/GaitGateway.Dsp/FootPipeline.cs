@@ -514,7 +514,7 @@ public sealed class FootPipeline
         var impactClipped = false;
         if (icK > 0)
         {
-            icS = 0.5 * (_ring.TimeS(a + icK - 1) + _ring.TimeS(a + icK));
+            icS = ImpactOnsetTimeS(a, icK);
             strikeDeg = StrikeAngleDeg(a + icK - 1, b, upB, forward);
             (impactG, impactClipped) = PeakImpact(a + icK - 1, b);
             LastIcTimeS = icS;
@@ -606,6 +606,24 @@ public sealed class FootPipeline
         var onset = first;
         while (onset - 1 >= Math.Max(1, fromK) && Jerk(a, onset - 1) >= 0.1f * maxJerk && _ring.TimeS(a + onset - 1) >= limitS) onset--;
         return onset;
+    }
+
+    /// <summary>
+    /// Sub-sample contact time: the jerk over each sample interval is placed at the interval's middle and the moment it
+    /// rises through a fixed fraction of the impact's peak is interpolated linearly between the last quiet interval and
+    /// the first loud one. Without it, contact times are quantised to a whole sample (±2.5 ms at 200 Hz), which alone
+    /// puts ~1 step/min of noise on per-stride cadence.
+    /// </summary>
+    private double ImpactOnsetTimeS(long a, int k)
+    {
+        var mid = 0.5 * (_ring.TimeS(a + k - 1) + _ring.TimeS(a + k));
+        if (k < 2) return mid;
+        var jk = Jerk(a, k);
+        var jPrev = Jerk(a, k - 1);
+        var midPrev = 0.5 * (_ring.TimeS(a + k - 2) + _ring.TimeS(a + k - 1));
+        var level = 0.5f * jk; // half-way up the first loud interval's jerk
+        if (!(jk > jPrev) || level <= jPrev) return midPrev + (0.5 * (mid - midPrev));
+        return midPrev + ((mid - midPrev) * (level - jPrev) / (jk - jPrev));
     }
 
     private float Jerk(long a, int k)
