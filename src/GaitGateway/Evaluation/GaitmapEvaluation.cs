@@ -5,7 +5,7 @@ using GaitGateway.Core.Strides;
 namespace GaitGateway.Evaluation;
 
 /// <summary>Figures against the gaitmap-walk motion-capture reference (../shared/datasets/gaitmap-walk/README.md).</summary>
-public sealed record GaitmapFigures(int ReferenceStrides, int Matched, double StrideLengthMaeM, double IcMedianAbsErrorS, double StrikeAngleMaeDeg, double StrideLengthBiasM);
+public sealed record GaitmapFigures(int ReferenceStrides, int Matched, double StrideLengthMaeM, double IcMedianAbsErrorS, double StrikeAngleMaeDeg, double StrideLengthBiasM, double ToMedianAbsErrorS, double ContactTimeMaeS);
 
 /// <summary>
 /// Compares our strides with gaitmap's motion-capture stride events: stride length = horizontal heel-marker (FCC)
@@ -26,6 +26,8 @@ public static class GaitmapEvaluation
         var lengthErr = new List<double>();
         var icErr = new List<double>();
         var strikeErr = new List<double>();
+        var toErr = new List<double>();
+        var contactErr = new List<double>();
         var matched = 0;
         foreach (var e in events)
         {
@@ -40,6 +42,9 @@ public static class GaitmapEvaluation
             matched++;
             lengthErr.Add(s.StrideLengthM - refLength);
             icErr.Add(s.IcTimeS - refPreIcS);
+            // The reference stride's toe-off (tc) ends the contact that began at pre_ic: our stride's TO.
+            toErr.Add(s.ToTimeS - (e.Tc / ImuRateHz));
+            contactErr.Add((s.ToTimeS - s.IcTimeS) - ((e.Tc - e.PreIc) / ImuRateHz));
             // Strike angle of the contact that closes the reference stride (ic), against our stride starting there.
             var next = strides.Where(x => x.Foot == e.Foot && Math.Abs(x.IcTimeS - (e.Ic / ImuRateHz)) < 0.15).ToList();
             if (next.Count > 0)
@@ -49,7 +54,8 @@ public static class GaitmapEvaluation
             }
         }
 
-        return new GaitmapFigures(events.Count, matched, Stats.MeanAbs(lengthErr), Stats.Median(icErr.Select(Math.Abs)), Stats.MeanAbs(strikeErr), Stats.Mean(lengthErr));
+        return new GaitmapFigures(events.Count, matched, Stats.MeanAbs(lengthErr), Stats.Median(icErr.Select(Math.Abs)), Stats.MeanAbs(strikeErr), Stats.Mean(lengthErr),
+            Stats.Median(toErr.Select(Math.Abs)), Stats.MeanAbs(contactErr));
     }
 
     private static double Pitch(Mocap m, string prefix, double t)
