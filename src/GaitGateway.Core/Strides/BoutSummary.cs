@@ -22,4 +22,10 @@ public readonly record struct BoutSummary
     public double OverstrideFraction { get; init; }
     /// <summary>Sum of per-step calf load over the bout.</summary>
     public double CalfLoad { get; init; }
+    /// <summary>Left/right contact-time asymmetry, 100 × (L − R) / mean(L, R), %; NaN without both feet.</summary>
+    public double ContactTimeAsymmetryPct { get; init; }
+    /// <summary>Left/right step-time asymmetry (the step that ends on each foot), %; NaN without both feet.</summary>
+    public double StepTimeAsymmetryPct { get; init; }
+    /// <summary>Left/right stride-length asymmetry, %; NaN without both feet.</summary>
+    public double StrideLengthAsymmetryPct { get; init; }
 }

@@ -57,6 +57,8 @@ public readonly record struct StrideMetrics
     /// <summary>Swing time minus the other foot's contact time; NaN for a single foot. Negative = double support.</summary>
     public double FlightTimeS { get; init; }
     public double SwingTimeS { get; init; }
+    /// <summary>From the other foot's last contact to this stride's initial contact, s; NaN for a single foot.</summary>
+    public double StepTimeS { get; init; }
     /// <summary>Contact time / stride time.</summary>
     public double DutyFactor { get; init; }
     /// <summary>Sole pitch at IC relative to the flat foot at mid-stance, degrees, positive = toes up.</summary>

@@ -96,6 +96,7 @@ public sealed class BoutTracker
         public Sum Cadence, StrideLength, Speed, Contact, Strike;
         public double CalfLoad;
         public int Overstrides, Rear, Mid, Fore;
+        public Sum ContactL, ContactR, StepL, StepR, LengthL, LengthR;
 
         public static Accumulator Start(in StrideMetrics s)
         {
@@ -114,6 +115,8 @@ public sealed class BoutTracker
             Contact.Add(s.ContactTimeS);
             Strike.Add(s.StrikeAngleDeg);
             if (double.IsFinite(s.CalfLoad)) CalfLoad += s.CalfLoad;
+            if (s.Foot == Core.Samples.Foot.Left) { ContactL.Add(s.ContactTimeS); StepL.Add(s.StepTimeS); LengthL.Add(s.StrideLengthM); }
+            else { ContactR.Add(s.ContactTimeS); StepR.Add(s.StepTimeS); LengthR.Add(s.StrideLengthM); }
             if (s.Overstride) Overstrides++;
             switch (s.StrikePattern)
             {
@@ -145,9 +148,16 @@ public sealed class BoutTracker
                 StrikePattern = pattern,
                 OverstrideFraction = Strides > 0 ? (double)Overstrides / Strides : 0,
                 CalfLoad = CalfLoad,
+                ContactTimeAsymmetryPct = Asymmetry(ContactL.Mean, ContactR.Mean),
+                StepTimeAsymmetryPct = Asymmetry(StepL.Mean, StepR.Mean),
+                StrideLengthAsymmetryPct = Asymmetry(LengthL.Mean, LengthR.Mean),
             };
         }
     }
+
+    /// <summary>Symmetry index (Robinson 1987): 100 × (L − R) / mean(L, R).</summary>
+    private static double Asymmetry(double left, double right) =>
+        double.IsFinite(left) && double.IsFinite(right) && left + right > 0 ? 200 * (left - right) / (left + right) : double.NaN;
 
     private struct Sum
     {

@@ -150,6 +150,7 @@ public sealed class GaitSession
                 ContactTimeS = double.NaN,
                 FlightTimeS = double.NaN,
                 SwingTimeS = double.NaN,
+                StepTimeS = double.NaN,
                 DutyFactor = double.NaN,
                 StrikeAngleDeg = double.NaN,
                 PeakImpactG = double.NaN,
@@ -216,7 +217,10 @@ public sealed class GaitSession
 
     private void EmitPending(FootChannel ch, double flightS)
     {
-        var s = ch.Pending[0] with { FlightTimeS = flightS };
+        var other = _byFoot[1 - (int)ch.Foot];
+        var lastOther = other?.LastIcBefore(ch.Pending[0].IcTimeS - 0.02) ?? double.NaN;
+        var step = ch.Pending[0].IcTimeS - lastOther;
+        var s = ch.Pending[0] with { FlightTimeS = flightS, StepTimeS = step > 0 && step < ch.Pending[0].StrideTimeS ? step : double.NaN };
         Array.Copy(ch.Pending, 1, ch.Pending, 0, ch.PendingCount - 1);
         ch.PendingCount--;
         StridesEmitted++;
@@ -239,6 +243,15 @@ public sealed class GaitSession
         {
             _ics[_icCount % _ics.Length] = t;
             _icCount++;
+        }
+
+        public double LastIcBefore(double t)
+        {
+            var best = double.NegativeInfinity;
+            var n = Math.Min(_icCount, _ics.Length);
+            for (var i = 0; i < n; i++)
+                if (_ics[i] < t && _ics[i] > best) best = _ics[i];
+            return double.IsNegativeInfinity(best) ? double.NaN : best;
         }
 
         public double FirstIcAfter(double t)
