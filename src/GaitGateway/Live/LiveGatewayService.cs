@@ -163,15 +163,19 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                         var (runner, local, _) = route[n.SensorIndex];
                         try
                         {
-                            runner.Recording.Append(local, n.Kind, n.HostTimeUs, n.Payload);
+                            // Each link stamps its notifications before they meet in the channel, so across a
+                            // runner's sensors host time can step back by a few µs; recordings (and replay) need it
+                            // monotonic, and the pipeline must see what the recording holds.
+                            var hostUs = Math.Max(n.HostTimeUs, runner.LastHostTimeUs);
+                            runner.LastHostTimeUs = hostUs;
+                            runner.Recording.Append(local, n.Kind, hostUs, n.Payload);
                             var before = runner.Session.StridesEmitted;
-                            runner.Session.OnNotification(Notification.Create(local, n.Kind, n.HostTimeUs, n.Payload));
+                            runner.Session.OnNotification(Notification.Create(local, n.Kind, hostUs, n.Payload));
                             if (runner.Session.StridesEmitted != before)
                             {
-                                // Latency of this stride: from the closing notification's receipt (host clock) to the
-                                // stride handed to the store writer (which commits within its 250 ms batch interval).
-                                var receivedS = n.HostTimeUs / 1e6 / timeScale;
-                                latency.Add(clock.Elapsed.TotalSeconds - receivedS);
+                                // Latency of this stride: from the closing notification's receipt (the source's clock)
+                                // to the stride handed to the store writer (which commits within its 250 ms batch).
+                                latency.Add((source.NowUs - n.HostTimeUs) / 1e6 / timeScale);
                             }
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
@@ -254,5 +258,6 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         public RecordingWriter Recording { get; } = recording;
         public GaitSession Session { get; } = session;
         public long Errors { get; set; }
+        public long LastHostTimeUs { get; set; } = long.MinValue;
     }
 }

@@ -17,6 +17,9 @@ public interface INotificationSource : IAsyncDisposable
     void Start(CancellationToken ct);
     Task StopAsync();
     SensorState State(int sensorIndex);
+
+    /// <summary>Now on the clock of <see cref="Notification.HostTimeUs"/> (µs), for latency measurement.</summary>
+    long NowUs { get; }
 }
 
 /// <summary>Bluetooth LE through BlueZ: one <see cref="SensorHub"/> for every allow-listed sensor.</summary>
@@ -27,6 +30,8 @@ public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotifica
     public void Start(CancellationToken ct) => hub.Start(ct);
 
     public Task StopAsync() => hub.StopAsync();
+
+    public long NowUs => hub.Clock.NowUs;
 
     public SensorState State(int sensorIndex)
     {
@@ -52,6 +57,7 @@ public sealed class SimulatedSource : INotificationSource
     private readonly IReadOnlyList<(SimulatedRun Run, int FirstIndex)> _runs;
     private readonly double _timeScale;
     private readonly long[] _packets;
+    private readonly System.Diagnostics.Stopwatch _clock = new();
     private Task _pump = Task.CompletedTask;
     private CancellationTokenSource? _cts;
 
@@ -68,6 +74,7 @@ public sealed class SimulatedSource : INotificationSource
     {
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var token = _cts.Token;
+        _clock.Start();
         _pump = Task.Run(async () =>
         {
             try
@@ -86,7 +93,7 @@ public sealed class SimulatedSource : INotificationSource
 
     private async Task PumpAsync(SimulatedRun run, int firstIndex, CancellationToken ct)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var clock = _clock;
         foreach (var n in run.Notifications())
         {
             var due = TimeSpan.FromMicroseconds(n.HostTimeUs / _timeScale);
@@ -103,6 +110,9 @@ public sealed class SimulatedSource : INotificationSource
         if (_cts is not null) await _cts.CancelAsync().ConfigureAwait(false);
         try { await _pump.ConfigureAwait(false); } catch (OperationCanceledException) { }
     }
+
+    /// <summary>Simulated µs: wall time since <see cref="Start"/> × the time scale.</summary>
+    public long NowUs => (long)(_clock.Elapsed.TotalMicroseconds * _timeScale);
 
     public SensorState State(int sensorIndex) =>
         new(100, "simulated", sensorIndex < _packets.Length ? Interlocked.Read(ref _packets[sensorIndex]) : 0, 0);
