@@ -6,6 +6,8 @@ using GaitGateway.Dsp;
 
 // `latency`: how long the Update call that completes a stride takes (the stride's metrics are out when it returns),
 // with the allocation of the steady state counted across the same run. Everything else: BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "forward") return await ForwardBench.RunAsync(args);
+if (args.Length > 0 && args[0] == "drain") return await ForwardBench.DrainAsync(args);
 if (args.Length > 0 && args[0] == "latency")
 {
     foreach (var rate in new[] { 200, 400, 1000, 1600 })
@@ -30,7 +32,8 @@ if (args.Length > 0 && args[0] == "latency")
         Console.WriteLine($"{rate,5} Hz: {times.Count} strides; stride-closing update p50 {times[times.Count / 2]:F3} ms, p99 {times[(int)(times.Count * 0.99)]:F3} ms, max {times[^1]:F3} ms; steady-state allocation {allocated} B over {samples.Length - warm} samples");
     }
 
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);
+return 0;

@@ -149,6 +149,38 @@ public sealed class InfluxFakeServerTests
     }
 
     [Fact]
+    public async Task Batches_in_flight_together_move_the_cursor_in_row_order_over_acknowledged_batches_only()
+    {
+        // The second request fails once: batches behind it may be acknowledged first, yet the cursor waits for it.
+        using var server = new ScriptedServer((204, null), (503, null), (204, null));
+        var (store, dir) = StoreWithStrides(50);
+        using var _ = dir;
+        using var __ = store;
+        using var fwd = new InfluxForwarder(store, Settings(server.Url) with { BatchSize = 10, MaxRequestsInFlight = 3 });
+        var cursorMoves = new List<long>();
+        fwd.AfterWriteHook = (table, last) => { if (table == ForwardTable.Strides) cursorMoves.Add(last); };
+        Assert.Equal(50, await fwd.ForwardPendingAsync());
+        Assert.Equal([10L, 20, 30, 40, 50], cursorMoves);
+        Assert.Equal(6, server.Requests);
+        Assert.Equal(1, fwd.Diagnostics.Retries);
+        Assert.Equal(50, fwd.Diagnostics.PointsWritten);
+        Assert.Equal(0, store.CountUnforwarded("influx", ForwardTable.Strides));
+    }
+
+    [Fact]
+    public async Task An_empty_org_is_left_out_of_the_request()
+    {
+        // VictoriaMetrics and InfluxDB 1.x have no org; `gaitgw replay --influx-url` without --influx-org sends "".
+        using var server = new ScriptedServer((204, null));
+        var (store, dir) = StoreWithStrides(10);
+        using var _ = dir;
+        using var __ = store;
+        using var fwd = new InfluxForwarder(store, Settings(server.Url) with { Org = "" });
+        Assert.Equal(10, await fwd.ForwardPendingAsync());
+        Assert.StartsWith("/api/v2/write?bucket=gait&precision=ns", server.Paths[0]);
+    }
+
+    [Fact]
     public void Backoff_doubles_up_to_the_cap_with_bounded_jitter()
     {
         var dir = new TempDir();

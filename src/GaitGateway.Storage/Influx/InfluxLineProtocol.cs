@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using GaitGateway.Core.Samples;
@@ -25,119 +26,257 @@ public static class InfluxLineProtocol
     public const string BoutMeasurement = "bout";
     public const string SensorStatusMeasurement = "sensor_status";
 
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-
     /// <summary>
     /// <c>stride,runner=…,session=…,foot=left|right,sensor=…,strike_pattern=rearfoot|midfoot|forefoot|unknown</c>
     /// with every stride value as a field and the initial contact as timestamp (ns).
     /// </summary>
     public static string Stride(in ForwardStride row)
     {
-        var s = row.Stride;
-        var b = new StringBuilder(512);
-        b.Append(StrideMeasurement);
-        Tag(b, "runner", row.Key.Runner);
-        Tag(b, "session", row.Key.SessionId.ToString(Inv));
-        Tag(b, "foot", s.Foot.ToWord());
-        Tag(b, "sensor", row.Key.SensorId);
-        Tag(b, "strike_pattern", PatternTag(s.StrikePattern));
-        var first = true;
-        Int(b, ref first, "seq", row.Seq);
-        Float(b, ref first, "ic_time_s", s.IcTimeS);
-        Float(b, ref first, "to_time_s", s.ToTimeS);
-        Float(b, ref first, "next_ic_time_s", s.NextIcTimeS);
-        Float(b, ref first, "stride_time_s", s.StrideTimeS);
-        Float(b, ref first, "stride_length_m", s.StrideLengthM);
-        Float(b, ref first, "speed_mps", s.SpeedMps);
-        Float(b, ref first, "contact_time_s", s.ContactTimeS);
-        Float(b, ref first, "flight_time_s", s.FlightTimeS);
-        Float(b, ref first, "swing_time_s", s.SwingTimeS);
-        Float(b, ref first, "duty_factor", s.DutyFactor);
-        Float(b, ref first, "strike_angle_deg", s.StrikeAngleDeg);
-        Float(b, ref first, "cadence_spm", s.CadenceSpm);
-        Float(b, ref first, "peak_impact_g", s.PeakImpactG);
-        Float(b, ref first, "foot_clearance_m", s.FootClearanceM);
-        Float(b, ref first, "peak_swing_speed_mps", s.PeakSwingSpeedMps);
-        Float(b, ref first, "overstride_index", s.OverstrideIndex);
-        Int(b, ref first, "overstride", s.Overstride ? 1 : 0);
-        Float(b, ref first, "calf_load", s.CalfLoad);
-        // Gait as a number (0 unknown, 1 walk, 2 run), not a tag: a tag would split one run into many series.
-        Int(b, ref first, "gait", (long)s.Gait);
-        Int(b, ref first, "flags", (long)s.Flags);
-        b.Append(' ').Append(row.Key.TimeUtcNs.ToString(Inv));
-        return b.ToString();
+        using var w = new LineProtocolWriter(1024);
+        w.AppendStride(row);
+        return w.ToString();
     }
 
     /// <summary><c>bout,runner=…,session=…,gait=walk|run|unknown,strike_pattern=…</c> at the bout's start (ns).</summary>
     public static string Bout(in ForwardBout row)
     {
-        var o = row.Bout;
-        var b = new StringBuilder(320);
-        b.Append(BoutMeasurement);
-        Tag(b, "runner", row.Key.Runner);
-        Tag(b, "session", row.Key.SessionId.ToString(Inv));
-        Tag(b, "gait", SqliteStore.GaitWord(o.Gait) ?? "unknown");
-        Tag(b, "strike_pattern", PatternTag(o.StrikePattern));
-        var first = true;
-        Int(b, ref first, "seq", row.Seq);
-        Float(b, ref first, "duration_s", o.DurationS);
-        Int(b, ref first, "strides", o.Strides);
-        Float(b, ref first, "cadence_spm", o.CadenceSpm);
-        Float(b, ref first, "stride_length_m", o.StrideLengthM);
-        Float(b, ref first, "speed_mps", o.SpeedMps);
-        Float(b, ref first, "distance_m", o.DistanceM);
-        Float(b, ref first, "contact_time_s", o.ContactTimeS);
-        Float(b, ref first, "strike_angle_deg", o.StrikeAngleDeg);
-        Float(b, ref first, "overstride_fraction", o.OverstrideFraction);
-        Float(b, ref first, "calf_load", o.CalfLoad);
-        b.Append(' ').Append(row.Key.TimeUtcNs.ToString(Inv));
-        return b.ToString();
+        using var w = new LineProtocolWriter(512);
+        w.AppendBout(row);
+        return w.ToString();
     }
 
     /// <summary><c>sensor_status,runner=…,session=…,sensor=…,link_state=…</c> at the status time (ns).</summary>
     public static string SensorStatus(in ForwardStatus row)
     {
-        var s = row.Status;
-        var b = new StringBuilder(200);
-        b.Append(SensorStatusMeasurement);
-        Tag(b, "runner", row.Key.Runner);
-        Tag(b, "session", row.Key.SessionId.ToString(Inv));
-        Tag(b, "sensor", s.SensorId);
-        Tag(b, "link_state", s.LinkState);
-        var first = true;
-        Float(b, ref first, "battery_pct", s.BatteryPct);
-        Int(b, ref first, "packets_received", s.PacketsReceived);
-        Int(b, ref first, "packets_lost", s.PacketsLost);
-        b.Append(' ').Append(row.Key.TimeUtcNs.ToString(Inv));
-        return b.ToString();
+        using var w = new LineProtocolWriter(256);
+        w.AppendSensorStatus(row);
+        return w.ToString();
+    }
+}
+
+/// <summary>
+/// Builds a batch of line protocol as UTF-8 straight into one pooled buffer (lines separated by '\n'): no string
+/// per line or per number, so the forwarder allocates next to nothing per point. The only writer of line protocol:
+/// <see cref="InfluxLineProtocol"/>'s per-line strings come from it too, so both give the same bytes.
+/// </summary>
+public sealed class LineProtocolWriter : IDisposable
+{
+    private byte[] _buf;
+    private int _len;
+    private bool _firstField;
+
+    public LineProtocolWriter(int initialCapacity = 1 << 16) => _buf = ArrayPool<byte>.Shared.Rent(Math.Max(256, initialCapacity));
+
+    /// <summary>Lines written since the last <see cref="Clear"/>.</summary>
+    public int Lines { get; private set; }
+
+    /// <summary>The UTF-8 bytes written so far.</summary>
+    public ReadOnlyMemory<byte> Written => _buf.AsMemory(0, _len);
+
+    public int Length => _len;
+
+    internal byte[] Buffer => _buf;
+
+    public void Clear()
+    {
+        _len = 0;
+        Lines = 0;
     }
 
-    private static string PatternTag(StrikePattern p) => StrideCsv.PatternWord(p) is { Length: > 0 } w ? w : "unknown";
+    public override string ToString() => Encoding.UTF8.GetString(_buf, 0, _len);
+
+    public void AppendStride(in ForwardStride row)
+    {
+        var s = row.Stride;
+        BeginLine("stride"u8);
+        Tag("runner"u8, row.Key.Runner);
+        Tag("session"u8, row.Key.SessionId);
+        Tag("foot"u8, s.Foot == Foot.Left ? "left"u8 : "right"u8);
+        Tag("sensor"u8, row.Key.SensorId);
+        Tag("strike_pattern"u8, PatternTag(s.StrikePattern));
+        _firstField = true;
+        Int("seq"u8, row.Seq);
+        Float("ic_time_s"u8, s.IcTimeS);
+        Float("to_time_s"u8, s.ToTimeS);
+        Float("next_ic_time_s"u8, s.NextIcTimeS);
+        Float("stride_time_s"u8, s.StrideTimeS);
+        Float("stride_length_m"u8, s.StrideLengthM);
+        Float("speed_mps"u8, s.SpeedMps);
+        Float("contact_time_s"u8, s.ContactTimeS);
+        Float("flight_time_s"u8, s.FlightTimeS);
+        Float("swing_time_s"u8, s.SwingTimeS);
+        Float("duty_factor"u8, s.DutyFactor);
+        Float("strike_angle_deg"u8, s.StrikeAngleDeg);
+        Float("cadence_spm"u8, s.CadenceSpm);
+        Float("peak_impact_g"u8, s.PeakImpactG);
+        Float("foot_clearance_m"u8, s.FootClearanceM);
+        Float("peak_swing_speed_mps"u8, s.PeakSwingSpeedMps);
+        Float("overstride_index"u8, s.OverstrideIndex);
+        Int("overstride"u8, s.Overstride ? 1 : 0);
+        Float("calf_load"u8, s.CalfLoad);
+        // Gait as a number (0 unknown, 1 walk, 2 run), not a tag: a tag would split one run into many series.
+        Int("gait"u8, (long)s.Gait);
+        Int("flags"u8, (long)s.Flags);
+        EndLine(row.Key.TimeUtcNs);
+    }
+
+    public void AppendBout(in ForwardBout row)
+    {
+        var o = row.Bout;
+        BeginLine("bout"u8);
+        Tag("runner"u8, row.Key.Runner);
+        Tag("session"u8, row.Key.SessionId);
+        Tag("gait"u8, SqliteStore.GaitWord(o.Gait) ?? "unknown");
+        Tag("strike_pattern"u8, PatternTag(o.StrikePattern));
+        _firstField = true;
+        Int("seq"u8, row.Seq);
+        Float("duration_s"u8, o.DurationS);
+        Int("strides"u8, o.Strides);
+        Float("cadence_spm"u8, o.CadenceSpm);
+        Float("stride_length_m"u8, o.StrideLengthM);
+        Float("speed_mps"u8, o.SpeedMps);
+        Float("distance_m"u8, o.DistanceM);
+        Float("contact_time_s"u8, o.ContactTimeS);
+        Float("strike_angle_deg"u8, o.StrikeAngleDeg);
+        Float("overstride_fraction"u8, o.OverstrideFraction);
+        Float("calf_load"u8, o.CalfLoad);
+        EndLine(row.Key.TimeUtcNs);
+    }
+
+    public void AppendSensorStatus(in ForwardStatus row)
+    {
+        var s = row.Status;
+        BeginLine("sensor_status"u8);
+        Tag("runner"u8, row.Key.Runner);
+        Tag("session"u8, row.Key.SessionId);
+        Tag("sensor"u8, s.SensorId);
+        Tag("link_state"u8, s.LinkState);
+        _firstField = true;
+        Float("battery_pct"u8, s.BatteryPct);
+        Int("packets_received"u8, s.PacketsReceived);
+        Int("packets_lost"u8, s.PacketsLost);
+        EndLine(row.Key.TimeUtcNs);
+    }
+
+    private static ReadOnlySpan<byte> PatternTag(StrikePattern p) => p switch
+    {
+        StrikePattern.Rearfoot => "rearfoot"u8,
+        StrikePattern.Midfoot => "midfoot"u8,
+        StrikePattern.Forefoot => "forefoot"u8,
+        _ => "unknown"u8,
+    };
+
+    private void BeginLine(ReadOnlySpan<byte> measurement)
+    {
+        if (Lines > 0) Byte((byte)'\n');
+        Raw(measurement);
+    }
+
+    private void EndLine(long timeNs)
+    {
+        Byte((byte)' ');
+        Long(timeNs);
+        Lines++;
+    }
+
+    private void Tag(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        Byte((byte)',');
+        Raw(key);
+        Byte((byte)'=');
+        Raw(value);
+    }
+
+    private void Tag(ReadOnlySpan<byte> key, long value)
+    {
+        Byte((byte)',');
+        Raw(key);
+        Byte((byte)'=');
+        Long(value);
+    }
 
     /// <summary>Tags in a fixed order (InfluxDB sorts them anyway); an empty value is left out (not allowed).</summary>
-    private static void Tag(StringBuilder b, string key, string? value)
+    private void Tag(ReadOnlySpan<byte> key, string? value)
     {
         if (string.IsNullOrEmpty(value)) return;
-        b.Append(',').Append(key).Append('=');
-        foreach (var c in value)
+        Byte((byte)',');
+        Raw(key);
+        Byte((byte)'=');
+        Ensure(value.Length * 2 + 8);
+        foreach (var rune in value.EnumerateRunes())
         {
             // Tag values escape comma, equals and space; a newline would end the line, so it becomes a space.
-            if (c is ',' or '=' or ' ') b.Append('\\').Append(c);
-            else if (c is '\n' or '\r') b.Append("\\ ");
-            else b.Append(c);
+            var v = rune.Value;
+            if (v is ',' or '=' or ' ') { Byte((byte)'\\'); Byte((byte)v); }
+            else if (v is '\n' or '\r') { Byte((byte)'\\'); Byte((byte)' '); }
+            else if (v < 0x80) Byte((byte)v);
+            else
+            {
+                Ensure(4);
+                _len += rune.EncodeToUtf8(_buf.AsSpan(_len));
+            }
         }
     }
 
-    private static void Float(StringBuilder b, ref bool first, string key, double v)
+    private void Float(ReadOnlySpan<byte> key, double v)
     {
         if (!double.IsFinite(v)) return;
-        b.Append(first ? ' ' : ',').Append(key).Append('=').Append(v.ToString("R", Inv));
-        first = false;
+        FieldKey(key);
+        Ensure(32);
+        // "R": the shortest text that parses back to the same double (as ToString("R") gives).
+        if (!v.TryFormat(_buf.AsSpan(_len), out var n, "R", CultureInfo.InvariantCulture)) throw new InvalidOperationException("double format");
+        _len += n;
     }
 
-    private static void Int(StringBuilder b, ref bool first, string key, long v)
+    private void Int(ReadOnlySpan<byte> key, long v)
     {
-        b.Append(first ? ' ' : ',').Append(key).Append('=').Append(v.ToString(Inv)).Append('i');
-        first = false;
+        FieldKey(key);
+        Long(v);
+        Byte((byte)'i');
+    }
+
+    private void FieldKey(ReadOnlySpan<byte> key)
+    {
+        Byte(_firstField ? (byte)' ' : (byte)',');
+        _firstField = false;
+        Raw(key);
+        Byte((byte)'=');
+    }
+
+    private void Long(long v)
+    {
+        Ensure(24);
+        if (!v.TryFormat(_buf.AsSpan(_len), out var n, default, CultureInfo.InvariantCulture)) throw new InvalidOperationException("long format");
+        _len += n;
+    }
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buf.AsSpan(_len));
+        _len += bytes.Length;
+    }
+
+    private void Byte(byte b)
+    {
+        Ensure(1);
+        _buf[_len++] = b;
+    }
+
+    private void Ensure(int more)
+    {
+        if (_len + more <= _buf.Length) return;
+        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buf.Length * 2, _len + more));
+        _buf.AsSpan(0, _len).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buf);
+        _buf = bigger;
+    }
+
+    public void Dispose()
+    {
+        var b = _buf;
+        _buf = [];
+        _len = 0;
+        if (b.Length > 0) ArrayPool<byte>.Shared.Return(b);
     }
 }

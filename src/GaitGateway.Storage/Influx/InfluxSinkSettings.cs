@@ -30,6 +30,14 @@ public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, s
     public int BatchSize { get; init; } = 5000;
 
     /// <summary>
+    /// Write requests on the wire at once. Default 2: InfluxDB and VictoriaMetrics parse a request on one core,
+    /// so two in flight use a second core (measured on 2 cores: 58 → 90 k points/s into InfluxDB 1.6, 87 → 125 k
+    /// into VictoriaMetrics, pre-built bodies). The cursor still advances in row order over acknowledged batches
+    /// only; memory holds this many batches plus the one being built. 1 = strictly one request at a time.
+    /// </summary>
+    public int MaxRequestsInFlight { get; init; } = 2;
+
+    /// <summary>
     /// How often the forwarder looks for new rows once it has caught up. Default 1 s: a dashboard sees a stride
     /// about a second after it is committed, at one request per second while running.
     /// </summary>
@@ -70,7 +78,7 @@ public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, s
         b.Append("Url = ").Append(Url).Append(", Org = ").Append(Org).Append(", Bucket = ").Append(Bucket)
             .Append(", Token = ").Append(string.IsNullOrEmpty(Token) ? "(none)" : "***")
             .Append(", Mode = ").Append(Mode).Append(", SinkName = ").Append(SinkName)
-            .Append(", BatchSize = ").Append(BatchSize).Append(", FlushInterval = ").Append(FlushInterval)
+            .Append(", BatchSize = ").Append(BatchSize).Append(", MaxRequestsInFlight = ").Append(MaxRequestsInFlight).Append(", FlushInterval = ").Append(FlushInterval)
             .Append(", MaxBacklogRows = ").Append(MaxBacklogRows).Append(", RequestTimeout = ").Append(RequestTimeout)
             .Append(", RetryInitialDelay = ").Append(RetryInitialDelay).Append(", RetryMaxDelay = ").Append(RetryMaxDelay);
         return true;

@@ -5,10 +5,10 @@ using System.Web;
 namespace GaitGateway.Storage.Influx;
 
 /// <summary>
-/// Lets InfluxDB.Client (a v2 client) write to InfluxDB 1.x before 1.8, which has no <c>/api/v2/write</c>: rewrites
+/// Lets the forwarder (which speaks the v2 write API) write to InfluxDB 1.x before 1.8, which has no <c>/api/v2/write</c>: rewrites
 /// <c>POST /api/v2/write?org=O&amp;bucket=B&amp;precision=ns</c> to <c>POST /write?db=B&amp;precision=n</c>, and
 /// the <c>Authorization: Token user:password</c> header to HTTP Basic (no header for an empty token). Requests to
-/// other paths pass unchanged. Installed through <c>InfluxDBClientOptions.HttpClient</c>.
+/// other paths pass unchanged. Installed in the forwarder's HttpClient handler chain.
 /// </summary>
 /// <remarks>
 /// 1.x spells nanosecond precision "n" (<c>/write</c> docs: n, u, ms, s, m, h); the v2 names are mapped.

@@ -1,4 +1,6 @@
+using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
+using Microsoft.Data.Sqlite;
 
 namespace GaitGateway.Storage.Sqlite;
 
@@ -74,29 +76,110 @@ public sealed partial class SqliteStore
     /// <summary>Up to <paramref name="limit"/> strides after row <paramref name="afterRowId"/>, in row order.</summary>
     public IReadOnlyList<ForwardStride> ReadStridesAfter(long afterRowId, int limit)
     {
+        var list = new List<ForwardStride>();
+        ReadStridesAfter(afterRowId, limit, list);
+        return list;
+    }
+
+    /// <summary>
+    /// Appends up to <paramref name="limit"/> strides after row <paramref name="afterRowId"/> to
+    /// <paramref name="into"/>, in row order, and returns how many. The forwarder's hot path: one prepared
+    /// statement over the strides table alone; runner and sensor come from a per-session cache (both are fixed
+    /// when the session begins), so a row costs no join, no sub-query and no string of its own.
+    /// </summary>
+    public int ReadStridesAfter(long afterRowId, int limit, List<ForwardStride> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var cmd = Command(
-                $"""
-                SELECT t.id, t.session_id, r.name, t.ic_utc_ns,
-                       (SELECT sensor_id FROM sensors x WHERE x.session_id = t.session_id AND x.foot = t.foot
-                        ORDER BY sensor_index LIMIT 1),
-                       {string.Join(", ", StrideColumns.Select(c => "t." + c))}
-                FROM strides t JOIN sessions s ON s.id = t.session_id JOIN runners r ON r.id = s.runner_id
-                WHERE t.id > @after ORDER BY t.id LIMIT @limit;
-                """);
-            cmd.Parameters.AddWithValue("@after", afterRowId);
-            cmd.Parameters.AddWithValue("@limit", limit);
+            var cmd = _readStridesAfter ??= PrepareReadStridesAfter();
+            cmd.Parameters[0].Value = afterRowId;
+            cmd.Parameters[1].Value = limit;
+            var n = 0;
             using var r = cmd.ExecuteReader();
-            var list = new List<ForwardStride>();
             while (r.Read())
             {
-                var key = new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4));
-                list.Add(new ForwardStride(key, r.GetInt64(5 + 2), ReadStride(r, 5)));
+                var sessionId = r.GetInt64(1);
+                var meta = ForwardMeta(sessionId);
+                var foot = r.GetInt64(2) != 0 ? Foot.Right : Foot.Left;
+                var stride = new StrideMetrics
+                {
+                    Foot = foot,
+                    IcTimeS = r.GetDouble(5),
+                    ToTimeS = Real(r, 6),
+                    NextIcTimeS = Real(r, 7),
+                    StrideTimeS = Real(r, 8),
+                    StrideLengthM = Real(r, 9),
+                    SpeedMps = Real(r, 10),
+                    ContactTimeS = Real(r, 11),
+                    FlightTimeS = Real(r, 12),
+                    SwingTimeS = Real(r, 13),
+                    DutyFactor = Real(r, 14),
+                    StrikeAngleDeg = Real(r, 15),
+                    StrikePattern = (StrikePattern)r.GetInt32(16),
+                    CadenceSpm = Real(r, 17),
+                    PeakImpactG = Real(r, 18),
+                    FootClearanceM = Real(r, 19),
+                    PeakSwingSpeedMps = Real(r, 20),
+                    OverstrideIndex = Real(r, 21),
+                    Overstride = r.GetInt64(22) != 0,
+                    CalfLoad = Real(r, 23),
+                    Gait = (Gait)r.GetInt32(24),
+                    Flags = (StrideFlags)r.GetInt32(25),
+                };
+                var key = new ForwardKey(r.GetInt64(0), sessionId, meta.Runner, r.GetInt64(4), foot == Foot.Left ? meta.LeftSensor : meta.RightSensor);
+                into.Add(new ForwardStride(key, r.GetInt64(3), stride));
+                n++;
             }
-            return list;
+            return n;
         }
+    }
+
+    private SqliteCommand PrepareReadStridesAfter()
+    {
+        var cmd = _db.CreateCommand();
+        // Enums come back as numbers (CASE in SQL), so a row allocates no string; the order matches the reader above.
+        cmd.CommandText =
+            """
+            SELECT id, session_id, foot = 'right', seq, ic_utc_ns, ic_time_s, to_time_s, next_ic_time_s, stride_time_s,
+                   stride_length_m, speed_mps, contact_time_s, flight_time_s, swing_time_s, duty_factor, strike_angle_deg,
+                   CASE strike_pattern WHEN 'rearfoot' THEN 1 WHEN 'midfoot' THEN 2 WHEN 'forefoot' THEN 3 ELSE 0 END,
+                   cadence_spm, peak_impact_g, foot_clearance_m, peak_swing_speed_mps, overstride_index, overstride, calf_load,
+                   CASE gait WHEN 'walk' THEN 1 WHEN 'run' THEN 2 ELSE 0 END, flags
+            FROM strides WHERE id > @after ORDER BY id LIMIT @limit;
+            """;
+        cmd.Parameters.Add(new SqliteParameter("@after", 0L));
+        cmd.Parameters.Add(new SqliteParameter("@limit", 0));
+        cmd.Prepare();
+        return cmd;
+    }
+
+    private sealed record SessionForwardMeta(string Runner, string? LeftSensor, string? RightSensor);
+
+    /// <summary>Runner and per-foot sensor of a session (the first sensor of the foot by index), cached.</summary>
+    private SessionForwardMeta ForwardMeta(long sessionId)
+    {
+        if (_forwardMeta.TryGetValue(sessionId, out var m)) return m;
+        string? runner = null, left = null, right = null;
+        using (var cmd = Command("SELECT r.name FROM sessions s JOIN runners r ON r.id = s.runner_id WHERE s.id = @sid;"))
+        {
+            cmd.Parameters.AddWithValue("@sid", sessionId);
+            runner = cmd.ExecuteScalar() as string ?? throw new StoreException($"no session {sessionId}");
+        }
+        using (var cmd = Command("SELECT foot, sensor_id FROM sensors WHERE session_id = @sid ORDER BY sensor_index;"))
+        {
+            cmd.Parameters.AddWithValue("@sid", sessionId);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (r.GetString(0) == "left") left ??= r.GetString(1);
+                else if (r.GetString(0) == "right") right ??= r.GetString(1);
+            }
+        }
+        // Sensors are written with their session, in one transaction, and never change: safe to cache for good.
+        if (_forwardMeta.Count > 4096) _forwardMeta.Clear();
+        return _forwardMeta[sessionId] = new SessionForwardMeta(runner, left, right);
     }
 
     public IReadOnlyList<ForwardBout> ReadBoutsAfter(long afterRowId, int limit)

@@ -22,6 +22,8 @@ public sealed partial class SqliteStore : IDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<long, SessionCursor> _sessions = [];
     private SqliteCommand? _insertStride;
+    private SqliteCommand? _readStridesAfter;
+    private readonly Dictionary<long, SessionForwardMeta> _forwardMeta = [];
     private bool _disposed;
 
     /// <summary>Full path of the database file.</summary>
@@ -663,6 +665,7 @@ public sealed partial class SqliteStore : IDisposable
             if (_disposed) return;
             _disposed = true;
             _insertStride?.Dispose();
+            _readStridesAfter?.Dispose();
             _db.Dispose();
         }
     }
