@@ -168,16 +168,44 @@ public sealed class InfluxFakeServerTests
     }
 
     [Fact]
-    public async Task An_empty_org_is_left_out_of_the_request()
+    public async Task An_empty_org_is_sent_as_the_documented_placeholder()
     {
         // VictoriaMetrics and InfluxDB 1.x have no org; `gaitgw replay --influx-url` without --influx-org sends "".
+        // InfluxDB.Client refuses an empty org, so the placeholder goes out (VictoriaMetrics and 1.8 ignore it).
         using var server = new ScriptedServer((204, null));
         var (store, dir) = StoreWithStrides(10);
         using var _ = dir;
         using var __ = store;
         using var fwd = new InfluxForwarder(store, Settings(server.Url) with { Org = "" });
         Assert.Equal(10, await fwd.ForwardPendingAsync());
-        Assert.StartsWith("/api/v2/write?bucket=gait&precision=ns", server.Paths[0]);
+        Assert.StartsWith($"/api/v2/write?org={InfluxSinkSettings.NoOrgPlaceholder}&bucket=gait&precision=ns", server.Paths[0]);
+    }
+
+    [Fact]
+    public async Task An_empty_org_in_v1_mode_never_reaches_the_server()
+    {
+        using var server = new ScriptedServer((204, null));
+        var (store, dir) = StoreWithStrides(10);
+        using var _ = dir;
+        using var __ = store;
+        using var fwd = new InfluxForwarder(store, Settings(server.Url) with { Org = "", Mode = InfluxMode.V1 });
+        Assert.Equal(10, await fwd.ForwardPendingAsync());
+        Assert.Equal("/write?db=gait&precision=n", server.Paths[0]);
+    }
+
+    [Fact]
+    public async Task An_empty_org_refused_by_InfluxDB_2_stops_with_a_hint_to_set_one()
+    {
+        // InfluxDB 2.x answers 404 for an org it does not know (here: the placeholder).
+        using var server = new ScriptedServer((404, null));
+        var (store, dir) = StoreWithStrides(10);
+        using var _ = dir;
+        using var __ = store;
+        using var fwd = new InfluxForwarder(store, Settings(server.Url) with { Org = "" });
+        var e = await Assert.ThrowsAsync<StoreException>(() => fwd.ForwardPendingAsync());
+        Assert.Contains("HTTP 404", e.Message);
+        Assert.Contains("no org is set", e.Message);
+        Assert.Equal(1, server.Requests);
     }
 
     [Fact]
@@ -194,6 +222,24 @@ public sealed class InfluxFakeServerTests
             Assert.InRange(d, expected, expected * 1.2);
         }
         Assert.InRange(fwd.RetryDelay(9, TimeSpan.FromSeconds(3)).TotalSeconds, 3, 3.6); // Retry-After wins
+    }
+
+    [Fact]
+    public async Task A_write_without_answer_times_out_and_is_retried()
+    {
+        var (store, dir) = StoreWithStrides(5);
+        using var _ = dir;
+        using var __ = store;
+        using var silent = new TcpListener(IPAddress.Loopback, 0); // accepts connections, never answers
+        silent.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
+        using var fwd = new InfluxForwarder(store, Settings(url) with { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => fwd.ForwardPendingAsync(cts.Token));
+        var d = fwd.Diagnostics;
+        Assert.True(d.Retries >= 2, $"retries {d.Retries}");
+        Assert.True(d.LastError?.Contains("no answer within 0.2 s", StringComparison.Ordinal), d.LastError);
+        Assert.Equal(5, store.CountUnforwarded("influx", ForwardTable.Strides));
     }
 
     [Fact]

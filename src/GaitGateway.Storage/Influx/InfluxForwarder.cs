@@ -1,8 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text.Json;
 using GaitGateway.Storage.Sqlite;
+using InfluxDB.Client;
+using InfluxDB.Client.Api.Domain;
+using InfluxDB.Client.Core.Exceptions;
 
 namespace GaitGateway.Storage.Influx;
 
@@ -54,19 +55,20 @@ public sealed class ForwarderEventArgs(ForwarderEventLevel level, string message
 
 /// <summary>
 /// Store-and-forward to InfluxDB (or VictoriaMetrics): reads strides, bouts and sensor status committed in
-/// <see cref="SqliteStore"/> after this sink's persisted cursor, POSTs them as line protocol to <c>/api/v2/write</c>
-/// (or <c>/write</c> for <see cref="InfluxMode.V1"/>) in batches, and advances the cursor only after the server
-/// acknowledged the batch.
+/// <see cref="SqliteStore"/> after this sink's persisted cursor, writes them as line protocol through InfluxDB.Client's
+/// <see cref="WriteApiAsync"/> (<c>/api/v2/write</c>, rewritten to <c>/write</c> for <see cref="InfluxMode.V1"/> by
+/// <see cref="V1WriteHandler"/>) in batches, and advances the cursor only after the server acknowledged the batch.
 /// </summary>
 /// <remarks>
 /// <para>Delivery is at-least-once and the points are idempotent (<see cref="InfluxLineProtocol"/>), so a crash
 /// between the write and the cursor update, or a timeout after the server stored the batch, re-sends points that
 /// then overwrite themselves: the server ends up with exactly the stored strides.</para>
-/// <para>Memory holds two batches (the one in flight and the next, read and built while the first is on the wire),
-/// never the backlog: the buffer is the store on disk. A batch is UTF-8 line protocol built straight into a pooled
-/// buffer (<see cref="LineProtocolWriter"/>) and sent as is, uncompressed (loopback and LAN: gzip costs more CPU than
-/// it saves). Not InfluxDB.Client's WriteApi (buffers without limit while the server is down) nor WriteApiAsync
-/// (a string per point, joined and re-encoded per request: measured 9.4 KB allocated per point).</para>
+/// <para>Memory holds <see cref="InfluxSinkSettings.MaxRequestsInFlight"/> batches (on the wire) plus the next one
+/// being read and built, never the backlog: the buffer is the store on disk. A batch is line protocol built into a
+/// pooled buffer (<see cref="LineProtocolWriter"/>) and handed to <see cref="WriteApiAsync.WriteRecordsAsync(string[], WritePrecision, string, string, CancellationToken)"/>
+/// as one record holding all its lines (the library joins records with '\n' and sends the result as one request
+/// body), uncompressed (loopback and LAN: gzip costs more CPU than it saves). Not the library's batching WriteApi:
+/// it buffers without limit while the server is down; the batching, the bound and the retries are ours.</para>
 /// <para>Transient failures (connection refused, timeouts, 5xx, 429) are retried forever with exponential backoff
 /// and jitter, honouring Retry-After. 401/403/404 and 400 stop the forwarder with one error: retrying a wrong token,
 /// bucket or payload only floods the server's log.</para>
@@ -76,13 +78,13 @@ public sealed class InfluxForwarder : IDisposable
     private readonly SqliteStore _store;
     private readonly InfluxSinkSettings _settings;
     private readonly HttpClient _http;
-    private readonly Uri _writeUri;
-    private readonly AuthenticationHeaderValue? _auth;
+    private readonly InfluxDBClient _client;
+    private readonly WriteApiAsync _write;
+    private readonly string _org;
     private readonly List<ForwardStride> _strideRows = [];
     private readonly Stack<LineProtocolWriter> _buffers = new();
     private int _outage;
     private volatile bool _failed;
-    private readonly Random _jitter = new();
     private long _pointsWritten, _requests, _retries, _backlogStrides;
     private volatile string? _lastError;
     private ForwarderState _state;
@@ -101,6 +103,8 @@ public sealed class InfluxForwarder : IDisposable
         _store = store;
         _settings = settings;
         _batchSize = settings.BatchSize;
+        if (string.IsNullOrEmpty(settings.Bucket)) // InfluxDB.Client would refuse it on every write
+            throw new StoreException($"InfluxDB at {settings.Url}: no bucket{(settings.Mode == InfluxMode.V1 ? " (database)" : "")} configured");
 
         HttpMessageHandler handler = new SocketsHttpHandler
         {
@@ -109,12 +113,20 @@ public sealed class InfluxForwarder : IDisposable
         };
         if (settings.Mode == InfluxMode.V1) handler = new V1WriteHandler(handler);
         _http = new HttpClient(handler) { Timeout = settings.RequestTimeout };
-        // The v2 write endpoint; V1WriteHandler rewrites it (and the token) for InfluxDB < 1.8. An empty org is left
-        // out (VictoriaMetrics and 1.x ignore it; InfluxDB 2 answers 400, which says what is wrong).
-        var query = "bucket=" + Uri.EscapeDataString(settings.Bucket) + "&precision=ns";
-        if (!string.IsNullOrEmpty(settings.Org)) query = "org=" + Uri.EscapeDataString(settings.Org) + "&" + query;
-        _writeUri = new Uri(settings.Url.TrimEnd('/') + "/api/v2/write?" + query);
-        if (!string.IsNullOrEmpty(settings.Token)) _auth = new AuthenticationHeaderValue("Token", settings.Token);
+        // InfluxDB.Client refuses an empty org ("Expecting a non-empty string for 'org'"). V1WriteHandler drops the
+        // org; VictoriaMetrics and InfluxDB 1.8's v2 API ignore it; InfluxDB 2.x answers 404 for an org it does not
+        // know, which stops the forwarder with a hint to set one (see InfluxSinkSettings.NoOrgPlaceholder).
+        _org = string.IsNullOrEmpty(settings.Org) ? InfluxSinkSettings.NoOrgPlaceholder : settings.Org;
+        var options = new InfluxDBClientOptions(settings.Url)
+        {
+            Org = _org,
+            Bucket = settings.Bucket,
+            Timeout = settings.RequestTimeout,
+            HttpClient = _http,
+        };
+        if (!string.IsNullOrEmpty(settings.Token)) options.Token = settings.Token;
+        _client = new InfluxDBClient(options);
+        _write = _client.GetWriteApiAsync();
     }
 
     public event EventHandler<ForwarderEventArgs>? Event;
@@ -256,123 +268,103 @@ public sealed class InfluxForwarder : IDisposable
     private async Task<bool> SendAsync(LineProtocolWriter batch, CancellationToken cancellationToken)
     {
         var lines = batch.Lines;
+        // One record holding the whole batch ('\n'-separated lines, as WriteRecordAsync documents: "considered as
+        // one batch unit"): one string per request instead of one per point.
+        string[] records = [batch.ToString()];
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             _state = ForwarderState.Sending;
             Interlocked.Increment(ref _requests);
-            TimeSpan? retryAfter;
-            int status;
-            string message;
+            TimeSpan? retryAfter = null;
+            string reason;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _writeUri);
-                request.Headers.Authorization = _auth;
-                request.Content = new ByteArrayContent(batch.Buffer, 0, batch.Length);
-                request.Content.Headers.ContentType = TextPlain;
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    Interlocked.Add(ref _pointsWritten, lines);
-                    if (Interlocked.Exchange(ref _outage, 0) == 1) Raise(ForwarderEventLevel.Information, $"InfluxDB at {_settings.Url} accepts writes again");
-                    _lastError = null;
-                    return true;
-                }
-                status = (int)response.StatusCode;
-                message = await ErrorMessageAsync(response, cancellationToken).ConfigureAwait(false);
-                retryAfter = response.Headers.RetryAfter switch
-                {
-                    { Delta: { } d } when d >= TimeSpan.Zero => d,
-                    { Date: { } at } => at - DateTimeOffset.UtcNow is var w && w > TimeSpan.Zero ? w : TimeSpan.Zero,
-                    _ => null,
-                };
+                await _write.WriteRecordsAsync(records, WritePrecision.Ns, _settings.Bucket, _org, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _pointsWritten, lines);
+                if (Interlocked.Exchange(ref _outage, 0) == 1) Raise(ForwarderEventLevel.Information, $"InfluxDB at {_settings.Url} accepts writes again");
+                _lastError = null;
+                return true;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
-                throw;
+                // The library may report a cancelled request as an HttpException (status 0) rather than rethrow.
+                throw new OperationCanceledException(cancellationToken);
             }
-            catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException or OperationCanceledException)
+            catch (HttpException e) when (e.Status is 401 or 403 or 404 or 400)
             {
-                var wait = RetryDelay(attempt, null);
-                Backoff(e is OperationCanceledException ? $"no answer within {_settings.RequestTimeout.TotalSeconds:0.#} s" : OneLine(e.InnerException?.Message ?? e.Message), wait);
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status is 401 or 403 or 404 or 400)
-            {
-                var what = status switch
+                var what = e.Status switch
                 {
                     401 => "check the token (" + InfluxToken.EnvironmentVariable + " or the token file)",
                     403 => "the token may not write to this bucket",
-                    404 => _settings.Mode == InfluxMode.V1 ? "does the database exist?" : "do the org and bucket exist? (InfluxDB 1.x needs --influx-mode v1)",
+                    404 when _settings.Mode == InfluxMode.V1 => "does the database exist?",
+                    404 when string.IsNullOrEmpty(_settings.Org) => "no org is set: InfluxDB 2.x needs one (--influx-org); InfluxDB 1.x needs --influx-mode v1",
+                    404 => "do the org and bucket exist? (InfluxDB 1.x needs --influx-mode v1)",
                     _ => "the server rejected the data",
                 };
-                throw Fail($"InfluxDB at {_settings.Url} refused writes to bucket '{_settings.Bucket}': HTTP {status} {message}; {what}. " +
-                           "Forwarding stopped; strides stay in the local store.");
+                throw Fail($"InfluxDB at {_settings.Url} refused writes to bucket '{_settings.Bucket}': HTTP {e.Status} {OneLine(e.Message)}; {what}. " +
+                           "Forwarding stopped; strides stay in the local store.", e);
             }
-            if (status == 413 && lines > 1)
+            catch (HttpException e) when (e.Status == 413 && lines > 1)
             {
                 // Too large for this server's limit: halve the batch for good and let the caller re-read.
                 _batchSize = Math.Max(1, lines / 2);
                 Raise(ForwarderEventLevel.Warning, $"InfluxDB at {_settings.Url} refused {lines} points as too large (HTTP 413); batches are now {_batchSize} points");
                 return false;
             }
-            if (status is not (408 or 429 or >= 500))
-                throw Fail($"InfluxDB at {_settings.Url} refused writes: HTTP {status} {message}. Forwarding stopped; strides stay in the local store.");
+            catch (HttpException e) when (e.Status is 0 or 408 or 429 or >= 500)
+            {
+                // Status 0: no HTTP answer (refused, reset, timed out), reported by the library as an HttpException.
+                retryAfter = e.RetryAfter is int s and >= 0 ? TimeSpan.FromSeconds(s) : null;
+                reason = e.Status == 0 ? NoAnswer(e) : $"HTTP {e.Status} {OneLine(e.Message)}";
+            }
+            catch (HttpException e)
+            {
+                throw Fail($"InfluxDB at {_settings.Url} refused writes: HTTP {e.Status} {OneLine(e.Message)}. Forwarding stopped; strides stay in the local store.", e);
+            }
+            catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException or OperationCanceledException or InfluxException)
+            {
+                reason = NoAnswer(e);
+            }
+            catch (FormatException e)
+            {
+                // InfluxDB.Client parses Retry-After as whole seconds only; an HTTP-date there throws while it builds
+                // the exception for a 429/503. Still a transient answer: back off by the computed delay.
+                reason = "unreadable error answer (" + OneLine(e.Message) + ")";
+            }
 
             var delay = RetryDelay(attempt, retryAfter);
-            Backoff($"HTTP {status} {message}", delay);
+            Interlocked.Increment(ref _retries);
+            _state = ForwarderState.Backoff;
+            var text = $"InfluxDB at {_settings.Url} write failed ({reason}); retry {attempt} in {delay.TotalSeconds:0.0} s";
+            if (Interlocked.Exchange(ref _outage, 1) == 0) Raise(ForwarderEventLevel.Warning, text); // once per outage, not per retry or batch
+            _lastError = text;
+            CheckBacklog();
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-
-            void Backoff(string why, TimeSpan delay)
-            {
-                Interlocked.Increment(ref _retries);
-                _state = ForwarderState.Backoff;
-                var text = $"InfluxDB at {_settings.Url} write failed ({why}); retry {attempt} in {delay.TotalSeconds:0.0} s";
-                if (Interlocked.Exchange(ref _outage, 1) == 0) Raise(ForwarderEventLevel.Warning, text); // once per outage, not per retry or batch
-                _lastError = text;
-                CheckBacklog();
-            }
         }
     }
 
-    private static readonly MediaTypeHeaderValue TextPlain = new("text/plain") { CharSet = "utf-8" };
+    private string NoAnswer(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            // Our token is not cancelled here (filtered before), so a cancellation is the request timeout (HttpClient's
+            // or RestSharp's own).
+            if (x is TimeoutException or OperationCanceledException)
+                return $"no answer within {_settings.RequestTimeout.TotalSeconds:0.#} s";
+        }
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return OneLine(string.IsNullOrEmpty(inner.Message) ? e.Message : inner.Message);
+    }
 
-    private StoreException Fail(string msg)
+    private StoreException Fail(string msg, Exception? cause = null)
     {
         _lastError = msg;
         _failed = true;
         _state = ForwarderState.Failed;
         Raise(ForwarderEventLevel.Error, msg);
-        return new StoreException(msg);
-    }
-
-    /// <summary>
-    /// One line from an error response: InfluxDB 2 / VictoriaMetrics <c>{"message":…}</c>, InfluxDB 1.x
-    /// <c>{"error":…}</c> or its X-Influxdb-Error header, else the start of the body or the reason phrase.
-    /// </summary>
-    private static async Task<string> ErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        string body;
-        try { body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false); }
-        catch (Exception e) when (e is HttpRequestException or IOException) { body = ""; }
-        if (body.Length > 0 && body.TrimStart().StartsWith('{'))
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(body);
-                foreach (var name in (ReadOnlySpan<string>)["message", "error"])
-                {
-                    if (doc.RootElement.TryGetProperty(name, out var m) && m.ValueKind == JsonValueKind.String)
-                        return OneLine(m.GetString()!);
-                }
-            }
-            catch (JsonException) { }
-        }
-        if (response.Headers.TryGetValues("X-Influxdb-Error", out var h) && h.FirstOrDefault() is { Length: > 0 } header) return OneLine(header);
-        if (body.Length > 0) return OneLine(body.Length > 300 ? body[..300] : body);
-        return response.ReasonPhrase ?? "";
+        return cause is null ? new StoreException(msg) : new StoreException(msg, cause);
     }
 
     /// <summary>
@@ -385,7 +377,7 @@ public sealed class InfluxForwarder : IDisposable
         var baseDelay = retryAfter ?? TimeSpan.FromSeconds(Math.Min(
             s.RetryMaxDelay.TotalSeconds,
             s.RetryInitialDelay.TotalSeconds * Math.Pow(s.RetryBackoffFactor, Math.Min(attempt - 1, 60))));
-        return baseDelay + baseDelay * (s.RetryJitter * _jitter.NextDouble());
+        return baseDelay + baseDelay * (s.RetryJitter * Random.Shared.NextDouble());
     }
 
     private void CheckBacklog()
@@ -423,6 +415,7 @@ public sealed class InfluxForwarder : IDisposable
 
     public void Dispose()
     {
+        _client.Dispose();
         _http.Dispose();
         while (_buffers.TryPop(out var b)) b.Dispose();
     }

@@ -15,7 +15,11 @@ public enum InfluxMode : byte
 /// Settings of <see cref="InfluxForwarder"/>. <see cref="ToString"/> never prints the token.
 /// </summary>
 /// <param name="Url">Server base URL, e.g. <c>http://127.0.0.1:8086</c>.</param>
-/// <param name="Org">Organisation (v2); ignored by VictoriaMetrics and in <see cref="InfluxMode.V1"/>.</param>
+/// <param name="Org">
+/// Organisation (v2; InfluxDB 2.x needs it). Ignored by VictoriaMetrics, InfluxDB 1.8's v2 API and in
+/// <see cref="InfluxMode.V1"/>, so it may be empty: InfluxDB.Client refuses an empty org, so
+/// <see cref="NoOrgPlaceholder"/> is sent instead (InfluxDB 2.x then answers 404 and the forwarder stops with a hint).
+/// </param>
 /// <param name="Bucket">Bucket (v2) or database (v1).</param>
 /// <param name="Token">
 /// API token (v2), or "user:password" (v1, sent as HTTP Basic), or null/empty for none. Resolve it with
@@ -23,6 +27,12 @@ public enum InfluxMode : byte
 /// </param>
 public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, string? Token, InfluxMode Mode = InfluxMode.V2)
 {
+    /// <summary>
+    /// Org sent when <see cref="Org"/> is empty (InfluxDB.Client refuses an empty one): VictoriaMetrics and InfluxDB
+    /// 1.8 ignore it, <see cref="V1WriteHandler"/> drops it, InfluxDB 2.x answers 404 (no such org).
+    /// </summary>
+    public const string NoOrgPlaceholder = "no-org";
+
     /// <summary>Name of this sink's row in <c>forward_cursor</c>. Default "influx". Change it and everything is sent again.</summary>
     public string SinkName { get; init; } = "influx";
 
