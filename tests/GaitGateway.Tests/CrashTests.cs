@@ -11,19 +11,11 @@ using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Simulation;
 using GaitGateway.Storage;
 using GaitGateway.Storage.Sqlite;
+using GaitGateway.Storage.Tests;
 using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace GaitGateway.Tests;
-
-/// <summary>A [Fact] skipped with a clear message when InfluxDB 1.x (influxd) is not installed.</summary>
-public sealed class RequiresInfluxdFactAttribute : FactAttribute
-{
-    public RequiresInfluxdFactAttribute()
-    {
-        if (CrashInfluxServer.Binary is null) Skip = "influxd not installed (apt-get install influxdb; .ci/run installs it)";
-    }
-}
 
 /// <summary>
 /// The real gaitgw process, SIGKILLed in the middle of a replay: the store opens cleanly afterwards, holds exactly
@@ -36,7 +28,7 @@ public sealed class CrashTests(ITestOutputHelper output)
 {
     private const string Db = "gaitgw";
 
-    [RequiresInfluxdFact]
+    [RequiresBinaryFact(InfluxDb1Server.BinaryName, InfluxDb1Server.Package)]
     public async Task Sigkill_mid_replay_loses_at_most_the_open_batch_and_forwarding_resumes_exactly()
     {
         var dir = Repo.TempDir();
@@ -52,8 +44,8 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.All(gaps.Where(g => g.b - g.a > 1), g => Assert.True(
             reference[g.b - 2].IcTimeS - reference[g.a].IcTimeS < 1.0 + 1e-9, $"batch {g.a}..{g.b} spans ≥ 1 s of data"));
 
-        using var server = new CrashInfluxServer();
-        await server.QueryAsync(null, $"CREATE DATABASE {Db}", post: true);
+        using var server = new InfluxDb1Server();
+        await server.CreateDatabaseAsync(Db);
         string[] influx = ["--influx-url", server.Url, "--influx-mode", "v1", "--influx-bucket", Db, "--influx-wait", "60", "--quiet"];
         var store = Path.Combine(dir, "crash.db");
 
@@ -214,115 +206,5 @@ public sealed class CrashTests(ITestOutputHelper output)
         var line = stdout.Split('\n').SingleOrDefault(l => l.StartsWith("forwarded ", StringComparison.Ordinal))
                    ?? throw new InvalidOperationException("no 'forwarded N points' line in: " + stdout);
         return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
-    }
-}
-
-/// <summary>InfluxDB 1.x on loopback with its own temp dirs (as GaitGateway.Storage.Tests' InfluxDb1Server).</summary>
-internal sealed class CrashInfluxServer : IDisposable
-{
-    public static string? Binary { get; } = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
-        .Append("/usr/bin").Append("/usr/sbin").Select(d => Path.Combine(d, "influxd")).FirstOrDefault(File.Exists);
-
-    private readonly Process _process;
-    private readonly string _dir = Repo.TempDir();
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    public CrashInfluxServer()
-    {
-        var port = FreePort();
-        int rpc;
-        do rpc = FreePort(); while (rpc == port);
-        Url = $"http://127.0.0.1:{port}";
-        var config = Path.Combine(_dir, "influxdb.conf");
-        File.WriteAllText(config, $"""
-            reporting-disabled = true
-            bind-address = "127.0.0.1:{rpc}"
-            [meta]
-              dir = "{_dir}/meta"
-            [data]
-              dir = "{_dir}/data"
-              wal-dir = "{_dir}/wal"
-              query-log-enabled = false
-            [http]
-              bind-address = "127.0.0.1:{port}"
-              log-enabled = false
-            [monitor]
-              store-enabled = false
-            [continuous_queries]
-              enabled = false
-            [logging]
-              level = "error"
-            """);
-        var psi = new ProcessStartInfo(Binary ?? throw new InvalidOperationException("influxd missing"), "-config " + config)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"influxd exited with {_process.ExitCode}");
-            try
-            {
-                using var r = _http.GetAsync(Url + "/ping").GetAwaiter().GetResult();
-                if (r.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            Thread.Sleep(100);
-        }
-        throw new TimeoutException("influxd not ready on " + Url);
-    }
-
-    public string Url { get; }
-
-    /// <summary>Rows of an InfluxQL query (epoch=ns): tags and columns by name.</summary>
-    public async Task<List<Dictionary<string, JsonElement>>> QueryAsync(string? db, string q, bool post = false)
-    {
-        var url = $"{Url}/query?epoch=ns&q={Uri.EscapeDataString(q)}" + (db is null ? "" : "&db=" + Uri.EscapeDataString(db));
-        using var r = post ? await _http.PostAsync(url, null) : await _http.GetAsync(url);
-        var body = await r.Content.ReadAsStringAsync();
-        if (!r.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)r.StatusCode}: {body}");
-        using var doc = JsonDocument.Parse(body);
-        var rows = new List<Dictionary<string, JsonElement>>();
-        foreach (var result in doc.RootElement.GetProperty("results").EnumerateArray())
-        {
-            if (result.TryGetProperty("error", out var err)) throw new InvalidOperationException(err.GetString());
-            if (!result.TryGetProperty("series", out var series)) continue;
-            foreach (var s in series.EnumerateArray())
-            {
-                var cols = s.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
-                var tags = s.TryGetProperty("tags", out var t) ? t.EnumerateObject().ToDictionary(x => x.Name, x => x.Value.Clone()) : [];
-                foreach (var v in s.GetProperty("values").EnumerateArray())
-                {
-                    var row = new Dictionary<string, JsonElement>(tags);
-                    var i = 0;
-                    foreach (var e in v.EnumerateArray()) row[cols[i++]] = e.Clone();
-                    rows.Add(row);
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
-    public void Dispose()
-    {
-        try { _process.Kill(true); } catch (InvalidOperationException) { }
-        _process.WaitForExit(10_000);
-        _process.Dispose();
-        _http.Dispose();
-        try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 }
