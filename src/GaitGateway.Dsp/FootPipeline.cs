@@ -248,19 +248,12 @@ public sealed class FootPipeline
             : Math.Max(_chainStart, swingStart - (long)(1.5 * rateHz));
         from = Math.Max(from, _ring.Oldest);
         if (swingStart - from < 2) return false;
-        var ms = from;
-        var min = float.MaxValue;
-        for (var i = from; i < swingStart; i++)
-        {
-            var v = _ring.EnergyRps(i);
-            if (v < min) { min = v; ms = i; }
-        }
+        var (ms, min) = LeastEnergy(from, swingStart);
 
         // No quiet moment between the two swings: the first "swing" was a heel-strike slap, a heel rise or a stumble,
         // not a stance. Real mid-stances sit far below the swing threshold (≤ 10 % of it in walking and running alike).
         if (min > 0.4f * high) return false;
 
-       
         // The smoothing lags by about half its window: step back accordingly.
         ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
         return OnMidStance(ms, out stride);
@@ -281,15 +274,21 @@ public sealed class FootPipeline
         _lastSwingEnd = -1;
         _chainStart = now; // the next swing searches its stance from here, not back into this one
         if (now - from < 2) return false;
-        var ms = from;
+        return OnMidStance(LeastEnergy(from, now + 1).Index, out stride);
+    }
+
+    /// <summary>The sample of least motion energy in [from, toExclusive): the mid-stance candidate.</summary>
+    private (long Index, float Energy) LeastEnergy(long from, long toExclusive)
+    {
+        var index = from;
         var min = float.MaxValue;
-        for (var i = from; i <= now; i++)
+        for (var i = from; i < toExclusive; i++)
         {
             var v = _ring.EnergyRps(i);
-            if (v < min) { min = v; ms = i; }
+            if (v < min) { min = v; index = i; }
         }
 
-        return OnMidStance(ms, out stride);
+        return (index, min);
     }
 
     private double EstimateRateHz(long n)
