@@ -55,7 +55,10 @@ public static class ReplayJob
             else
             {
                 var feet = LoadCsv(o);
-                if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, DateTimeOffset.UnixEpoch, "import", string.Join(";", feet.Select(f => f.Path)), null);
+                // A CSV says nothing about when it was recorded: its file time is the best guess for the session start
+                // (the weekly load and spike history need a plausible date).
+                var csvStart = new DateTimeOffset(File.GetLastWriteTimeUtc(feet[0].Path), TimeSpan.Zero);
+                if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null);
                 var collect = new CollectingSink(Fan(storeSink, export));
                 var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect);
                 // Merge the feet in time order so both pipelines advance together, as they would live.
@@ -73,7 +76,7 @@ public static class ReplayJob
                 }
 
                 session.Complete();
-                Finish(store, storeSink, sessionId, DateTimeOffset.UnixEpoch, collect.Strides);
+                Finish(store, storeSink, sessionId, csvStart, collect.Strides);
                 return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null);
             }
         }
