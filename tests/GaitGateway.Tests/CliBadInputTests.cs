@@ -107,4 +107,19 @@ public sealed class CliBadInputTests
         var dir = Repo.TempDir();
         AssertOneLineError(Repo.Gaitgw("simulate", "--plan", "marathon", "--out", Path.Combine(dir, "x.ggwrec")), "marathon", "c25k-w6r2");
     }
+
+    [Fact]
+    public void Run_without_runners_is_an_input_error()
+    {
+        AssertOneLineError(Repo.Gaitgw("run", "--store", Path.Combine(Repo.TempDir(), "s.db"), "--no-dashboard"), "no runners configured");
+    }
+
+    [Fact]
+    public void No_bluetooth_is_one_line_and_exit_code_3()
+    {
+        var r = Repo.GaitgwWithEnv(new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + Path.Combine(Repo.TempDir(), "no-bus") }, "scan", "--seconds", "1");
+        Assert.Equal(3, r.Exit);
+        Assert.Single(r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Bluetooth unavailable", r.Err);
+    }
 }

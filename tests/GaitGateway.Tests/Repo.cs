@@ -24,12 +24,15 @@ internal static class Repo
     }
 
     /// <summary>Runs gaitgw as a separate process, as a user would.</summary>
-    public static (int Exit, string Out, string Err) Gaitgw(params string[] args)
+    public static (int Exit, string Out, string Err) Gaitgw(params string[] args) => GaitgwWithEnv(new Dictionary<string, string>(), args);
+
+    public static (int Exit, string Out, string Err) GaitgwWithEnv(Dictionary<string, string> env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gaitgw.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = TempDir(); // never touch the developer's default store
+        foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -15,6 +15,7 @@ namespace GaitGateway.Cli;
 public static partial class GaitGatewayCli
 {
     public const int ExitBadInput = 2;
+    public const int ExitNoBluetooth = 3;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,6 +37,13 @@ public static partial class GaitGatewayCli
         {
             await Console.Error.WriteLineAsync("gaitgw: " + OneLine(e.Message)).ConfigureAwait(false);
             return ExitBadInput;
+        }
+        catch (Exception e) when (e is Bluetooth.Abstractions.BleException || e.GetType().Namespace == "Tmds.DBus.Protocol")
+        {
+            // No Bluetooth here (no system bus, no bluetoothd, no adapter): say so in one line.
+            var bus = Environment.GetEnvironmentVariable("DBUS_SYSTEM_BUS_ADDRESS") ?? "the system bus";
+            await Console.Error.WriteLineAsync($"gaitgw: Bluetooth unavailable (BlueZ on {bus}): {OneLine(e.Message)}").ConfigureAwait(false);
+            return ExitNoBluetooth;
         }
     }
 
