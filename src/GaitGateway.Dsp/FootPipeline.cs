@@ -40,7 +40,8 @@ public readonly record struct FootPipelineDiagnostics(
 /// <para>Events: toe-off (TO) is the most negative toes-up pitch rate between MS and mid-swing (Falbriard 2018, Front
 /// Physiol 9:610); initial contact (IC) is the impact — the onset of the largest jerk between mid-swing and the next
 /// MS — which holds for rearfoot, midfoot and forefoot landings alike, where pitch-rate extrema do not.</para>
-/// <para>Latency: stride k (IC_k → IC_k+1) is complete once MS_k+1 is known, i.e. when the swing after it starts.</para>
+/// <para>Latency: stride k (IC_k → IC_k+1) is complete once MS_k+1 is known, i.e. the moment the foot starts to move
+/// again after it (heel-off): one mid-stance of latency, no more.</para>
 /// </remarks>
 public sealed class FootPipeline
 {
@@ -62,6 +63,7 @@ public sealed class FootPipeline
     // Swing detection.
     private long _candidateStart = -1;
     private bool _inSwing;
+    private bool _stanceDone;
     private float _swingPeak;
     private float _peakEma = 300f * DegToRad;
     private long _lastSwingEnd = -1;
@@ -184,6 +186,7 @@ public sealed class FootPipeline
         _resets++;
         _candidateStart = -1;
         _inSwing = false;
+        _stanceDone = false;
         _lastSwingEnd = -1;
         _lastMs = -1;
         _prevIcS = double.NaN;
@@ -205,6 +208,7 @@ public sealed class FootPipeline
             if (e < low)
             {
                 _inSwing = false;
+                _stanceDone = false;
                 _lastSwingEnd = n;
                 // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
                 _peakEma += 0.25f * (_swingPeak - _peakEma);
@@ -215,7 +219,15 @@ public sealed class FootPipeline
 
         if (_candidateStart < 0)
         {
-            if (e > high) { _candidateStart = n; return false; }
+            if (e > high)
+            {
+                // Motion resumes: the stance before it is over, so its least-motion sample — the mid-stance — is known
+                // now, without waiting to see whether this becomes a swing (the stride closes one mid-stance late,
+                // no later). A slap or twitch without a quiet moment before it fails the stillness check below.
+                _candidateStart = n;
+                return !_stanceDone && MidStanceBefore(n, high, out stride);
+            }
+
             // The runner stopped: no swing follows this stance. Close the last stride now rather than at the next
             // step, which may be minutes away (a traffic light, a walk break that is a stand).
             if (_lastSwingEnd >= 0 && t - _ring.TimeS(_lastSwingEnd) > _s.StopDetectS) return CloseStanceOnStop(n, out stride);
@@ -236,23 +248,30 @@ public sealed class FootPipeline
             return false;
         }
 
-        // Confirmed swing: the stance before it is complete; its least-motion sample is the mid-stance.
-        var swingStart = _candidateStart;
+        // Confirmed swing (its stance was closed when the motion began).
         _candidateStart = -1;
         _inSwing = true;
         _swingPeak = e;
         _lastSwingStartS = startS;
-        var rateHz = EstimateRateHz(swingStart);
-        var from = _lastSwingEnd >= 0 && _lastSwingEnd < swingStart
-            ? _lastSwingEnd
-            : Math.Max(_chainStart, swingStart - (long)(1.5 * rateHz));
-        from = Math.Max(from, _ring.Oldest);
-        if (swingStart - from < 2) return false;
-        var (ms, min) = LeastEnergy(from, swingStart);
+        return false;
+    }
 
-        // No quiet moment between the two swings: the first "swing" was a heel-strike slap, a heel rise or a stumble,
-        // not a stance. Real mid-stances sit far below the swing threshold (≤ 10 % of it in walking and running alike).
+    /// <summary>Finds and processes the mid-stance of the stance that ends at <paramref name="motionStart"/>.</summary>
+    private bool MidStanceBefore(long motionStart, float high, out StrideMetrics stride)
+    {
+        stride = default;
+        var rateHz = EstimateRateHz(motionStart);
+        var from = _lastSwingEnd >= 0 && _lastSwingEnd < motionStart
+            ? _lastSwingEnd
+            : Math.Max(_chainStart, motionStart - (long)(1.5 * rateHz));
+        from = Math.Max(from, _ring.Oldest);
+        if (motionStart - from < 2) return false;
+        var (ms, min) = LeastEnergy(from, motionStart);
+
+        // No quiet moment: this motion follows a heel-strike slap, a heel rise or a stumble, not a stance. Real
+        // mid-stances sit far below the swing threshold (≤ 10 % of it in walking and running alike).
         if (min > 0.4f * high) return false;
+        _stanceDone = true;
 
         // The smoothing lags by about half its window: step back accordingly.
         ms = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
@@ -272,6 +291,7 @@ public sealed class FootPipeline
         stride = default;
         var from = Math.Max(_lastSwingEnd, _ring.Oldest);
         _lastSwingEnd = -1;
+        _stanceDone = false; // the next motion's stance (standing here) is searched from the chain start
         _chainStart = now; // the next swing searches its stance from here, not back into this one
         if (now - from < 2) return false;
         return OnMidStance(LeastEnergy(from, now + 1).Index, out stride);
