@@ -28,6 +28,8 @@ namespace GaitGateway.Dsp;
 /// <param name="ZeroVelocityHalfWindowS">Largest half-width of the still window around a mid-stance whose mean
 /// velocity is taken as the zero-velocity reference, s. Default 0.04 s: walking stays still for 0.1–0.3 s, running
 /// for a few tens of ms; only samples below a quarter of the swing threshold count.</param>
+/// <param name="ToeOffSearchS">Half-width of the search for the push-off load's end around the peak plantarflexion
+/// rate, s. Default 0.04 s: the two are within a few tens of ms of each other in walking and running.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
@@ -43,7 +45,8 @@ public sealed record FootPipelineSettings(
     double ImpactWindowS = 0.06,
     double AccEnergyWeightRpsPerMps2 = 0.2,
     double StopDetectS = 1.5,
-    double ZeroVelocityHalfWindowS = 0.04)
+    double ZeroVelocityHalfWindowS = 0.04,
+    double ToeOffSearchS = 0.04)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public StrikeSettings Strike { get; init; } = new();

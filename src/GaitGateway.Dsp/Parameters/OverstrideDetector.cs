@@ -10,11 +10,15 @@ namespace GaitGateway.Dsp.Parameters;
 /// (the rearfoot threshold): foot inclination at contact is one of Wille 2014's (JOSPT 44:825) three braking predictors,
 /// and landing far ahead on a flat or forefoot contact is rare.</param>
 /// <param name="MinSpeedMps">Walking is not judged, m/s. Default 1.8 m/s.</param>
+/// <param name="MaxDecelerationFraction">A stride slower than the foot's previous one by more than this fraction is a
+/// runner slowing down, whose longer braking is not overstriding: not flagged. Default 0.08: stride-to-stride speed
+/// varies by a few per cent in steady running; slowing to a walk sheds 10–20 % per stride.</param>
 public sealed record OverstrideSettings(
     double ReferenceBrakingShare = 0.5,
     double FlagIndex = 1.1,
     double MinStrikeAngleDeg = 8.0,
-    double MinSpeedMps = 1.8);
+    double MinSpeedMps = 1.8,
+    double MaxDecelerationFraction = 0.08);
 
 /// <summary>
 /// Foot-only overstriding proxy. The centre of mass cannot be seen from the feet (REFERENCES.md), so we use when the
