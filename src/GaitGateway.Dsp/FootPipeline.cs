@@ -178,6 +178,8 @@ public sealed class FootPipeline
         _haveOrientation = false;
         _leftAxisSensor = Vector3.Zero;
         _peakEma = 300f * DegToRad;
+        _lastGait = Gait.Unknown;
+        _prevStrideSpeedMps = double.NaN;
         PositionWorldM = Vector3.Zero;
         _lastTimeS = double.NaN;
         LastIcTimeS = double.NaN;
