@@ -201,22 +201,7 @@ public sealed partial class SqliteStore
             var list = new List<ForwardBout>();
             while (r.Read())
             {
-                var bout = new BoutSummary
-                {
-                    Gait = r.IsDBNull(5) ? Gait.Unknown : ParseGait(r.GetString(5)),
-                    StartTimeS = r.GetDouble(6),
-                    EndTimeS = r.GetDouble(7),
-                    Strides = r.GetInt32(8),
-                    CadenceSpm = Real(r, 9),
-                    StrideLengthM = Real(r, 10),
-                    SpeedMps = Real(r, 11),
-                    DistanceM = Real(r, 12),
-                    ContactTimeS = Real(r, 13),
-                    StrikeAngleDeg = Real(r, 14),
-                    StrikePattern = r.IsDBNull(15) ? StrikePattern.Unknown : StrideCsv.ParsePattern(r.GetString(15)),
-                    OverstrideFraction = Real(r, 16),
-                    CalfLoad = Real(r, 17),
-                };
+                var bout = ReadBout(r, 5);
                 var t = r.GetInt64(3) + (long)Math.Round(bout.StartTimeS * 1e9);
                 list.Add(new ForwardBout(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, null), r.GetInt64(4), bout));
             }

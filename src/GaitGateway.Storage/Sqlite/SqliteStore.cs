@@ -238,27 +238,15 @@ public sealed partial class SqliteStore : IDisposable
     // ---------------------------------------------------------------- appends
 
     /// <summary>Appends strides in one transaction. Sequence numbers per foot continue from the stored ones.</summary>
-    public void AppendStrides(long sessionId, ReadOnlySpan<StrideMetrics> strides)
-    {
-        lock (_gate)
-        {
-            ThrowIfDisposed();
-            var touched = new List<SessionCursor>(1);
-            using var tx = _db.BeginTransaction();
-            var committed = false;
-            try
-            {
-                var cursor = Cursor(sessionId, tx, touched);
-                foreach (ref readonly var s in strides) InsertStride(sessionId, cursor, in s, tx);
-                tx.Commit();
-                committed = true;
-            }
-            finally { Settle(touched, committed); }
-        }
-    }
+    public void AppendStrides(long sessionId, ReadOnlySpan<StrideMetrics> strides) => AppendAll(sessionId, strides, InsertStride);
 
     /// <summary>Appends bouts in one transaction.</summary>
-    public void AppendBouts(long sessionId, ReadOnlySpan<BoutSummary> bouts)
+    public void AppendBouts(long sessionId, ReadOnlySpan<BoutSummary> bouts) => AppendAll(sessionId, bouts, InsertBout);
+
+    private delegate void Insert<T>(long sessionId, SessionCursor cursor, in T item, SqliteTransaction tx);
+
+    /// <summary>Inserts all items in one transaction; the per-foot/per-bout sequence cursors move only if it commits.</summary>
+    private void AppendAll<T>(long sessionId, ReadOnlySpan<T> items, Insert<T> insert)
     {
         lock (_gate)
         {
@@ -269,7 +257,7 @@ public sealed partial class SqliteStore : IDisposable
             try
             {
                 var cursor = Cursor(sessionId, tx, touched);
-                foreach (ref readonly var b in bouts) InsertBout(sessionId, cursor, in b, tx);
+                foreach (ref readonly var item in items) insert(sessionId, cursor, in item, tx);
                 tx.Commit();
                 committed = true;
             }
@@ -511,22 +499,7 @@ public sealed partial class SqliteStore : IDisposable
             var list = new List<BoutSummary>();
             while (r.Read())
             {
-                list.Add(new BoutSummary
-                {
-                    Gait = r.IsDBNull(0) ? Gait.Unknown : ParseGait(r.GetString(0)),
-                    StartTimeS = r.GetDouble(1),
-                    EndTimeS = r.GetDouble(2),
-                    Strides = r.GetInt32(3),
-                    CadenceSpm = Real(r, 4),
-                    StrideLengthM = Real(r, 5),
-                    SpeedMps = Real(r, 6),
-                    DistanceM = Real(r, 7),
-                    ContactTimeS = Real(r, 8),
-                    StrikeAngleDeg = Real(r, 9),
-                    StrikePattern = r.IsDBNull(10) ? StrikePattern.Unknown : StrideCsv.ParsePattern(r.GetString(10)),
-                    OverstrideFraction = Real(r, 11),
-                    CalfLoad = Real(r, 12),
-                });
+                list.Add(ReadBout(r, 0));
             }
             return list;
         }
@@ -622,6 +595,28 @@ public sealed partial class SqliteStore : IDisposable
     private static object Db(double v) => double.IsFinite(v) ? v : DBNull.Value;
 
     private static double Real(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
+
+    /// <summary>
+    /// A bout from the 13 columns starting at <paramref name="first"/>, in the order gait, start_time_s, end_time_s,
+    /// strides, cadence_spm, stride_length_m, speed_mps, distance_m, contact_time_s, strike_angle_deg, strike_pattern,
+    /// overstride_fraction, calf_load (the report and the forwarder both read them).
+    /// </summary>
+    private static BoutSummary ReadBout(SqliteDataReader r, int first) => new()
+    {
+        Gait = r.IsDBNull(first) ? Gait.Unknown : ParseGait(r.GetString(first)),
+        StartTimeS = r.GetDouble(first + 1),
+        EndTimeS = r.GetDouble(first + 2),
+        Strides = r.GetInt32(first + 3),
+        CadenceSpm = Real(r, first + 4),
+        StrideLengthM = Real(r, first + 5),
+        SpeedMps = Real(r, first + 6),
+        DistanceM = Real(r, first + 7),
+        ContactTimeS = Real(r, first + 8),
+        StrikeAngleDeg = Real(r, first + 9),
+        StrikePattern = r.IsDBNull(first + 10) ? StrikePattern.Unknown : StrideCsv.ParsePattern(r.GetString(first + 10)),
+        OverstrideFraction = Real(r, first + 11),
+        CalfLoad = Real(r, first + 12),
+    };
 
     private static object PatternOrNull(StrikePattern p) => p == StrikePattern.Unknown ? DBNull.Value : StrideCsv.PatternWord(p);
 
