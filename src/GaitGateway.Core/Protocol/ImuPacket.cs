@@ -115,8 +115,8 @@ public static class ImuPacket
         var flags = header.Flags;
         foreach (ref readonly var s in samples)
         {
-            if (Rail(s.AccX) || Rail(s.AccY) || Rail(s.AccZ)) flags |= ImuPacketFlags.AccClipped;
-            if (Rail(s.GyroX) || Rail(s.GyroY) || Rail(s.GyroZ)) flags |= ImuPacketFlags.GyroClipped;
+            if (s.AccClipped) flags |= ImuPacketFlags.AccClipped;
+            if (s.GyroClipped) flags |= ImuPacketFlags.GyroClipped;
         }
 
         destination[0] = header.Version == 0 ? FormatVersion : header.Version;
@@ -139,6 +139,4 @@ public static class ImuPacket
 
         return length;
     }
-
-    private static bool Rail(short v) => v is short.MaxValue or short.MinValue;
 }

@@ -21,7 +21,16 @@ public enum GyroRange : byte
 }
 
 /// <summary>One sample's raw counts as the firmware sends them, little-endian int16, sensor frame.</summary>
-public readonly record struct RawImuCounts(short AccX, short AccY, short AccZ, short GyroX, short GyroY, short GyroZ);
+public readonly record struct RawImuCounts(short AccX, short AccY, short AccZ, short GyroX, short GyroY, short GyroZ)
+{
+    /// <summary>An accelerometer axis sits at a rail (±full scale): the true value was larger.</summary>
+    public bool AccClipped => IsRail(AccX) || IsRail(AccY) || IsRail(AccZ);
+
+    /// <summary>A gyroscope axis sits at a rail.</summary>
+    public bool GyroClipped => IsRail(GyroX) || IsRail(GyroY) || IsRail(GyroZ);
+
+    private static bool IsRail(short count) => count is short.MaxValue or short.MinValue;
+}
 
 /// <summary>
 /// The one place that converts raw counts to SI units and back. Full scale maps to ±32768 counts, as on every
@@ -55,8 +64,8 @@ public static class ImuScale
         var a = (float)AccMps2PerCount(accRange);
         var g = (float)GyroDpsPerCount(gyroRange);
         var flags = extraFlags;
-        if (IsRail(raw.AccX) || IsRail(raw.AccY) || IsRail(raw.AccZ)) flags |= ImuSampleFlags.AccClipped;
-        if (IsRail(raw.GyroX) || IsRail(raw.GyroY) || IsRail(raw.GyroZ)) flags |= ImuSampleFlags.GyroClipped;
+        if (raw.AccClipped) flags |= ImuSampleFlags.AccClipped;
+        if (raw.GyroClipped) flags |= ImuSampleFlags.GyroClipped;
         return new ImuSample(
             timeS,
             new Vector3(raw.AccX * a, raw.AccY * a, raw.AccZ * a),
@@ -73,8 +82,6 @@ public static class ImuScale
             Quantise(accSensorMps2.X / a), Quantise(accSensorMps2.Y / a), Quantise(accSensorMps2.Z / a),
             Quantise(gyroSensorDps.X / g), Quantise(gyroSensorDps.Y / g), Quantise(gyroSensorDps.Z / g));
     }
-
-    private static bool IsRail(short count) => count is short.MaxValue or short.MinValue;
 
     private static short Quantise(double counts)
     {

@@ -7,13 +7,13 @@ using GaitGateway.Dashboard.Hosting;
 using GaitGateway.Dashboard.Live;
 using GaitGateway.Dsp.Session;
 using GaitGateway.Output;
+using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Simulation;
 using GaitGateway.Storage;
 using GaitGateway.Storage.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SensorInfo = GaitGateway.Storage.SensorInfo;
 
 namespace GaitGateway.Live;
 
@@ -113,8 +113,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
 
             var header = new RecordingHeader { StartUtc = start, Runner = r.Name, SessionName = $"{r.Name} {start:yyyy-MM-dd HH:mm}", Source = simulate is null ? "bluez" : "simulate", Sensors = sensors };
             var file = Path.Combine(recordings, $"{Safe(r.Name)}-{start:yyyyMMdd-HHmmss}.ggwrec");
-            var infos = sensors.Where(s => s.Foot is not null)
-                .Select(s => new SensorInfo(s.Index, s.Id, FootNames.TryParse(s.Foot, out var f) ? f : Foot.Left, header.Source!, s.Firmware, double.NaN, s.SampleRateHz)).ToList();
+            var infos = SessionSensors.From(sensors, _ => header.Source!);
             var id = store.BeginSession(new SessionInfo(r.Name, header.SessionName!, "live", start, file, simulate, infos));
             _sessions[r.Name] = id;
             var live = board.SinkFor(r.Name, infos, new LiveRunnerOptions(id, simulate, null));

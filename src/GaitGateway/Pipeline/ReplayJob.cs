@@ -135,10 +135,7 @@ public static class ReplayJob
     {
         var path = o.StorePath ?? StorePaths.DefaultStorePath();
         var store = SqliteStore.Open(path);
-        var sensors = header?.Sensors
-            .Where(s => FootNames.TryParse(s.Foot, out _))
-            .Select(s => new SensorInfo(s.Index, s.Id, FootNames.TryParse(s.Foot, out var f) ? f : Foot.Left, s.Kind, s.Firmware, double.NaN, s.SampleRateHz))
-            .ToList();
+        var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
         var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, null, sensors));
         return (store, id, new StoreSink(store, id));
     }
