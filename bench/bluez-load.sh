@@ -3,8 +3,10 @@
 # streaming N shoe clips at 400 Hz (N/2 runners), and the real `gaitgw run` with those clips allow-listed.
 # Prints per run: gateway CPU (% of one core, total and per sensor, after a warm-up), the simulator's and
 # dbus-daemon's CPU, sensors per core by extrapolation, packets received vs produced, lost packets, socket drops in
-# the simulator, strides stored and the gateway's stride latency (closing notification received → stride handed to
-# the store writer, p50/p99, from its log line at stop).
+# the simulator, strides stored and the gateway's stride latency from its log line at stop: end to end (sensor
+# timestamp of the sample that closed the stride, clock-mapped → stride committed to the store, p50/p99) and the
+# pipeline's share (closing notification received → stride handed to the store writer, p50/p99).
+# Latency needs TIME_SCALE=1 (the sensor clocks must run at wall-clock speed).
 #
 #   bench/bluez-load.sh [CLIPS ...]        default: 10 20 40
 #   DURATION=60 TIME_SCALE=1 WARMUP=10 CONFIG=Release NO_BUILD=1 bench/bluez-load.sh 2
@@ -43,8 +45,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-printf '%-6s %-8s %10s %12s %11s %10s %11s %9s %10s %9s %8s %9s %12s\n' \
-  clips runners "gw %core" "gw %/sensor" "sensors/cr" "sim %core" "dbus %core" received produced lost dropped strides "lat p50/p99"
+printf '%-6s %-8s %10s %12s %11s %10s %11s %9s %10s %9s %8s %9s %14s %12s\n' \
+  clips runners "gw %core" "gw %/sensor" "sensors/cr" "sim %core" "dbus %core" received produced lost dropped strides "e2e p50/p99" "pipe p50/p99"
 for clips in "${clips_list[@]}"; do
   tmp=$(mktemp -d /tmp/gaitgw-bluez-load.XXXXXX)
   runners=$(( (clips + 1) / 2 ))
@@ -91,14 +93,15 @@ for clips in "${clips_list[@]}"; do
   read -r received lost < <(sqlite3 -separator ' ' "$tmp/g.db" \
     "SELECT SUM(packets_received), SUM(packets_lost) FROM sensor_status s WHERE id = (SELECT MAX(id) FROM sensor_status t WHERE t.sensor_id = s.sensor_id);")
   strides=$(sqlite3 "$tmp/g.db" "SELECT COUNT(*) FROM strides;")
-  lat=$(sed -n 's/.*p50 \([0-9.-]*\) ms, p99 \([0-9.-]*\) ms.*/\1\/\2/p' "$tmp/gw.log" | tail -1)
+  lat=$(sed -n 's/.*to stored p50 \([0-9.-]*\) ms, p99 \([0-9.-]*\) ms.*/\1\/\2/p' "$tmp/gw.log" | tail -1)
+  pipe=$(sed -n 's/.*store writer: p50 \([0-9.-]*\) ms, p99 \([0-9.-]*\) ms.*/\1\/\2/p' "$tmp/gw.log" | tail -1)
 
   awk -v c="$clips" -v r="$runners" -v hz="$hz" -v dt=$(( (t1 - t0) / 1000000 )) \
       -v g=$((g1 - g0)) -v s=$((s1 - s0)) -v d=$((d1 - d0)) \
-      -v rec="$received" -v prod="$produced" -v lost="$lost" -v drop="$dropped" -v st="$strides" -v lat="$lat" 'BEGIN {
+      -v rec="$received" -v prod="$produced" -v lost="$lost" -v drop="$dropped" -v st="$strides" -v lat="$lat" -v pipe="$pipe" 'BEGIN {
     secs = dt / 1000; gw = 100 * g / hz / secs; per = gw / c
-    printf "%-6d %-8d %10.1f %12.2f %11.0f %10.1f %11.1f %9d %10d %9d %8d %9d %12s\n",
-      c, r, gw, per, (per > 0 ? 100 / per : 0), 100 * s / hz / secs, 100 * d / hz / secs, rec, prod, lost, drop, st, lat " ms"
+    printf "%-6d %-8d %10.1f %12.2f %11.0f %10.1f %11.1f %9d %10d %9d %8d %9d %14s %12s\n",
+      c, r, gw, per, (per > 0 ? 100 / per : 0), 100 * s / hz / secs, 100 * d / hz / secs, rec, prod, lost, drop, st, lat " ms", pipe " ms"
   }'
   grep -E 'Stopped|warn|fail|error' "$tmp/gw.log" | grep -v 'Stopped' | head -5 || true
 

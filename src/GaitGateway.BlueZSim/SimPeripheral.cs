@@ -40,6 +40,7 @@ internal sealed class SimPeripheral
     private bool _streaming;
     private bool _streamStartPending;
     private bool _timeSyncPending;
+    private long _stalledUntil; // Stopwatch timestamp; while now < it the firmware's streaming task is hung
     private double _nextRscSeconds;
     private double _distanceM;
 
@@ -70,6 +71,7 @@ internal sealed class SimPeripheral
     public SimCharacteristic DataCharacteristic => _gatt[^1].Chars[0];
 
     public long PacketsProduced { get; private set; }
+    public bool Stalled => Stopwatch.GetTimestamp() < _stalledUntil;
     public long Sent => DataCharacteristic.Sent;
     public long Dropped => DataCharacteristic.Dropped;
 
@@ -125,6 +127,7 @@ internal sealed class SimPeripheral
         if (!Connected || Device is null) return;
         Connected = false;
         _streaming = false; // firmware stops streaming when the central goes away
+        _stalledUntil = 0;  // and a hung streaming task is restarted with the next connection
         _bus.SetProps(Device, Names.Device1, ("ServicesResolved", VariantValue.Bool(false)));
         foreach (var (service, chars) in _gatt)
         {
@@ -134,6 +137,13 @@ internal sealed class SimPeripheral
 
         _bus.SetProps(Device, Names.Device1, ("Connected", VariantValue.Bool(false)));
     }
+
+    /// <summary>
+    /// A firmware hang: the link stays up (no Disconnected, no PropertiesChanged) but no notification is sent for
+    /// <paramref name="wallMs"/> of wall time, or until the link is dropped: what the gateway's watchdog exists for.
+    /// The samples due meanwhile are lost, so the stream resumes with a sequence and sensor-time gap.
+    /// </summary>
+    public void Stall(uint wallMs) => _stalledUntil = Stopwatch.GetTimestamp() + (long)(wallMs / 1000.0 * Stopwatch.Frequency);
 
     public void InjectMalformed(MalformedKind kind, int count)
     {
@@ -294,7 +304,7 @@ internal sealed class SimPeripheral
         DataCharacteristic.Flush();
         if (_feed is null) return 0;
         var nowUs = (_clock.VirtualSeconds - _sessionStartS) * 1e6;
-        var send = Connected && _streaming;
+        var send = Connected && _streaming && !Stalled;
         var n = 0;
         while (_feed.HostTimeUs <= nowUs)
         {

@@ -184,6 +184,13 @@ internal sealed class SimWorld
                 break;
             }
 
+            case "Stall":
+            {
+                var p = Find(r.ReadString());
+                p.Stall(r.ReadUInt32());
+                break;
+            }
+
             case "SetPowered":
                 SetPowered(r.ReadBool());
                 break;
@@ -252,12 +259,13 @@ internal sealed class SimWorld
                 {
                     case "linkloss": Find(a[1]).DropLink(); return "ok";
                     case "vanish": Vanish(Find(a[1]), a.Length > 2 ? uint.Parse(a[2]) : 2000); return "ok";
+                    case "stall": Find(a[1]).Stall(a.Length > 2 ? uint.Parse(a[2]) : 10_000); return "ok";
                     case "power": SetPowered(a[1] == "on"); return "ok";
                     case "adapter": if (a[1] == "remove") RemoveAdapter(); else AddAdapter(); return "ok";
                     case "malformed": Find(a[1]).InjectMalformed(Enum.Parse<MalformedKind>(a[2], true), a.Length > 3 ? int.Parse(a[3]) : 1); return "ok";
                     case "stats":
-                        return string.Join("\n", Peripherals.Select(p => $"{p.Address} {p.Kind} connected={p.Connected} produced={p.PacketsProduced} sent={p.Sent} dropped={p.Dropped}"));
-                    default: return "commands: linkloss ADDR | vanish ADDR [ms] | power on|off | adapter remove|add | malformed ADDR short|version|length [n] | stats";
+                        return string.Join("\n", Peripherals.Select(p => $"{p.Address} {p.Kind} connected={p.Connected} stalled={p.Stalled} produced={p.PacketsProduced} sent={p.Sent} dropped={p.Dropped}"));
+                    default: return "commands: linkloss ADDR | vanish ADDR [ms] | stall ADDR [ms] | power on|off | adapter remove|add | malformed ADDR short|version|length [n] | stats";
                 }
             }
             catch (Exception e)

@@ -198,6 +198,47 @@ public sealed class SensorLinkTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Watchdog_reconnects_a_sensor_that_stops_streaming_with_the_link_up()
+    {
+        // The firmware hangs: connected, no Disconnected, no notifications (the sim keeps the link up for 60 s).
+        await using var sim = await SimEnvironment.StartAsync("--time-scale 4");
+        await using var adapter = await sim.ConnectAdapterAsync();
+        var options = Fast(SimEnvironment.LeftClip, 0) with { WatchdogTimeout = TimeSpan.FromSeconds(1) };
+        await using var hub = new SensorHub(adapter, [options]);
+        var sink = new Sink();
+        var drain = sink.DrainAsync(hub);
+        hub.Start();
+        var link = hub.Links[0];
+        await BlueZTransportTests.Eventually(() => sink.Count(0), n => n >= 20, Timeout, "packets before the stall");
+
+        await sim.StallAsync(SimEnvironment.LeftClip, 60_000);
+        var stalledAt = Stopwatch.StartNew();
+        await BlueZTransportTests.Eventually(() => link.Counters.Snapshot().WatchdogTimeouts, n => n >= 1, Timeout, "watchdog timeouts");
+        var detectedAfter = stalledAt.Elapsed;
+        await BlueZTransportTests.Eventually(() => link.Counters.Snapshot().Reconnects, n => n >= 1, Timeout, "reconnects");
+        var afterReconnect = sink.Count(0);
+        await BlueZTransportTests.Eventually(() => sink.Count(0), n => n >= afterReconnect + 20, Timeout, "packets after the stall");
+        await hub.StopAsync();
+        await drain;
+
+        var c = link.Counters.Snapshot();
+        output.WriteLine($"stall detected after {detectedAfter.TotalSeconds:F2} s (watchdog {options.WatchdogTimeout.TotalSeconds} s): {c}; last error: {link.LastError}");
+        // Not before its time: the last packet came at most one packet interval before the stall began.
+        Assert.True(detectedAfter >= options.WatchdogTimeout * 0.9, $"watchdog fired after {detectedAfter.TotalSeconds:F2} s");
+        Assert.Equal(1, c.WatchdogTimeouts);
+        Assert.Equal(0, c.LinkLosses); // nothing told us the link was gone: only the watchdog could tell
+        Assert.Equal(1, c.Reconnects);
+        Assert.Equal(1, c.SequenceGaps);
+        Assert.True(c.LostPackets > 0);
+        var packets = sink.Imu[0];
+        var jumps = packets.Zip(packets.Skip(1), (a, b) => (ushort)(b.Sequence - a.Sequence - 1)).Where(j => j != 0).ToList();
+        Assert.Equal([(ushort)c.LostPackets], jumps);
+        Assert.Equal(
+            [LinkEvent.Connected, LinkEvent.WatchdogTimeout, LinkEvent.Disconnected, LinkEvent.Connected, LinkEvent.Disconnected],
+            sink.Links.Select(l => l.Event));
+    }
+
+    [Fact]
     public async Task Malformed_notifications_are_counted_and_skipped_never_fatal()
     {
         await using var sim = await SimEnvironment.StartAsync("--time-scale 4");

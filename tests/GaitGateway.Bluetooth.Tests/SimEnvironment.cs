@@ -102,6 +102,7 @@ public sealed class SimEnvironment : IAsyncDisposable
 
     public Task LinkLossAsync(string address) => CallAsync("LinkLoss", "s", w => w.WriteString(address));
     public Task VanishAsync(string address, uint outOfRangeMs) => CallAsync("Vanish", "su", w => { w.WriteString(address); w.WriteUInt32(outOfRangeMs); });
+    public Task StallAsync(string address, uint wallMs) => CallAsync("Stall", "su", w => { w.WriteString(address); w.WriteUInt32(wallMs); });
     public Task SetPoweredAsync(bool on) => CallAsync("SetPowered", "b", w => w.WriteBool(on));
     public Task RemoveAdapterAsync() => CallAsync("RemoveAdapter", null, _ => { });
     public Task AddAdapterAsync() => CallAsync("AddAdapter", null, _ => { });

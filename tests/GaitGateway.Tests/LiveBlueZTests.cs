@@ -24,7 +24,7 @@ public sealed class LiveBlueZTests(ITestOutputHelper output)
             return;
         }
 
-        await using var sim = await BlueZSimHost.StartAsync($"--clips 2 --footpods 0 --rate 400 --time-scale 4 --plan run-steady --addresses {Left},{Right}");
+        await using var sim = await BlueZSimHost.StartAsync($"--clips 2 --footpods 0 --rate 400 --time-scale 1 --plan run-steady --addresses {Left},{Right}");
         var dir = Repo.TempDir();
         var store = Path.Combine(dir, "live.db");
         var config = Path.Combine(dir, "appsettings.json");
@@ -37,11 +37,19 @@ public sealed class LiveBlueZTests(ITestOutputHelper output)
             }
             """);
 
-        var run = Repo.Gaitgw("run", "--config", config, "--bus", sim.BusAddress, "--store", store, "--duration", "20", "--no-dashboard");
+        var run = Repo.Gaitgw("run", "--config", config, "--bus", sim.BusAddress, "--store", store, "--duration", "30", "--no-dashboard");
         output.WriteLine(run.Out);
         output.WriteLine(run.Err);
         Assert.Equal(0, run.Exit);
-        Assert.Contains("stride latency from closing notification", run.Out);
+        // End-to-end latency (sensor timestamp of the closing sample → stride committed) was measured for every
+        // stride a sample closed, i.e. all but the few that the stop released.
+        var latency = System.Text.RegularExpressions.Regex.Match(run.Out,
+            @"from sensor timestamp to stored p50 (?<p50>[0-9.]+) ms, p99 (?<p99>[0-9.]+) ms \((?<n>\d+) strides\)");
+        Assert.True(latency.Success, "no latency line in the log");
+        var p50 = double.Parse(latency.Groups["p50"].Value, CultureInfo.InvariantCulture);
+        var p99 = double.Parse(latency.Groups["p99"].Value, CultureInfo.InvariantCulture);
+        var measured = int.Parse(latency.Groups["n"].Value, CultureInfo.InvariantCulture);
+        Assert.True(p50 > 0 && p50 <= p99, $"p50 {p50} ms, p99 {p99} ms");
 
         using (var s = SqliteStore.Open(store))
         {
@@ -50,8 +58,10 @@ public sealed class LiveBlueZTests(ITestOutputHelper output)
             Assert.NotNull(session.EndedUtc);
             var strides = s.GetStrides(session.Id);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{strides.Count} strides stored"));
-            // 20 s at 4× = 80 s of simulated running (after a 3 s lead-in) at ~80 strides/min per foot: well over 50.
+            // 30 s in real time (sensor clocks must run at wall-clock speed for the latency to mean anything): ~27 s of
+            // running after the lead-in at ~80 strides/min per foot, well over 50.
             Assert.True(strides.Count > 50, $"only {strides.Count} strides");
+            Assert.InRange(measured, strides.Count - 4, strides.Count);
             Assert.Contains(strides, x => x.Foot == Foot.Left);
             Assert.Contains(strides, x => x.Foot == Foot.Right);
 

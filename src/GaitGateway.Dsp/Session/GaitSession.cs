@@ -39,6 +39,7 @@ public sealed class GaitSession
     private readonly BoutTracker _bouts;
     private readonly ImuSample[] _scratch = new ImuSample[ImuPacket.MaxSamples];
     private double _dataTimeS = double.NegativeInfinity;
+    private bool _completing;
 
     public GaitSession(IReadOnlyList<RecordingSensor> sensors, IGaitSink sink, GaitSessionSettings? settings = null)
     {
@@ -75,6 +76,13 @@ public sealed class GaitSession
     public RscMeasurement? LastRsc { get; private set; }
     public long StridesEmitted { get; private set; }
 
+    /// <summary>
+    /// Session time (s, the sensors' clocks mapped to host time) of the newest sample when the last stride was
+    /// emitted: the moment its metrics were final. The live gateway measures stride latency from here to the commit.
+    /// NaN for strides released by <see cref="Complete"/> (closed by the end of input, not by a sample).
+    /// </summary>
+    public double LastStrideClosedAtS { get; private set; } = double.NaN;
+
     public SensorStreamStats? StatsFor(int sensorIndex) =>
         sensorIndex < _bySensor.Length && _bySensor[sensorIndex] is { } ch ? ch.Decoder.Stats : null;
 
@@ -107,6 +115,7 @@ public sealed class GaitSession
     /// <summary>End of input: releases held strides and closes the open bout.</summary>
     public void Complete()
     {
+        _completing = true;
         foreach (var ch in _byFoot)
         {
             if (ch is null || !ch.Pipeline.Flush(out var last)) continue;
@@ -162,6 +171,7 @@ public sealed class GaitSession
             };
             _footpodLastS += strideTime;
             StridesEmitted++;
+            LastStrideClosedAtS = timeS;
             _sink.OnStride(s);
             if (_bouts.Add(s, out var bout)) _sink.OnBout(bout);
         }
@@ -224,6 +234,7 @@ public sealed class GaitSession
         Array.Copy(ch.Pending, 1, ch.Pending, 0, ch.PendingCount - 1);
         ch.PendingCount--;
         StridesEmitted++;
+        LastStrideClosedAtS = _completing ? double.NaN : _dataTimeS;
         _sink.OnStride(s);
         if (_bouts.Add(s, out var bout)) _sink.OnBout(bout);
     }

@@ -27,6 +27,9 @@ public readonly record struct StoreWriterDiagnostics(
     long ItemsFailed,
     string? LastError);
 
+/// <summary>One commit of <see cref="StoreWriter"/>: how many strides it made durable and how many failed, in queue order.</summary>
+public readonly record struct StoreCommit(int Strides, int FailedStrides);
+
 internal enum StoreMessageKind : byte { Stride, Bout, Alert, SensorStatus, Flush }
 
 /// <summary>
@@ -80,6 +83,12 @@ public sealed class StoreWriter : IAsyncDisposable
         });
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>
+    /// Raised on the writer's thread after every commit (strides are committed in the order they were queued), so a
+    /// caller can tell when a stride it handed over is stored. Handlers must be quick and must not throw.
+    /// </summary>
+    public event Action<StoreCommit>? Committed;
 
     public StoreWriterDiagnostics Diagnostics => new(
         Interlocked.Read(ref _itemsCommitted), Interlocked.Read(ref _batchesCommitted), Interlocked.Read(ref _itemsFailed), _lastError);
@@ -147,6 +156,7 @@ public sealed class StoreWriter : IAsyncDisposable
             _store.CommitBatch(span);
             Interlocked.Add(ref _itemsCommitted, batch.Count);
             Interlocked.Increment(ref _batchesCommitted);
+            Committed?.Invoke(new StoreCommit(CountStrides(span), 0));
             return;
         }
         catch (Exception e) when (e is not ObjectDisposedException)
@@ -156,18 +166,29 @@ public sealed class StoreWriter : IAsyncDisposable
         // Isolate the bad item(s): commit one by one.
         for (var i = 0; i < span.Length; i++)
         {
+            var stride = span[i].Kind == StoreMessageKind.Stride ? 1 : 0;
             try
             {
                 _store.CommitBatch(span.Slice(i, 1));
                 Interlocked.Increment(ref _itemsCommitted);
+                if (stride != 0) Committed?.Invoke(new StoreCommit(1, 0));
             }
             catch (Exception e) when (e is not ObjectDisposedException)
             {
                 Interlocked.Increment(ref _itemsFailed);
                 _lastError = e.Message;
+                if (stride != 0) Committed?.Invoke(new StoreCommit(0, 1));
             }
         }
         Interlocked.Increment(ref _batchesCommitted);
+    }
+
+    private static int CountStrides(ReadOnlySpan<StoreMessage> batch)
+    {
+        var n = 0;
+        foreach (ref readonly var m in batch)
+            if (m.Kind == StoreMessageKind.Stride) n++;
+        return n;
     }
 
     /// <summary>Stops accepting messages, commits everything queued, then returns. The store stays open.</summary>

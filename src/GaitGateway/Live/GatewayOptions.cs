@@ -18,6 +18,14 @@ public sealed class GatewayOptions
     public List<RunnerOptions> Runners { get; set; } = [];
     /// <summary>How often each sensor's battery, link and packet counters are stored, s. Default 5 s.</summary>
     public double SensorStatusIntervalS { get; set; } = 5;
+    /// <summary>
+    /// The store writer commits a batch at the latest this long after its first stride, ms. Default 0: group commit,
+    /// i.e. whatever is queued is committed as soon as the writer gets to it (under load batches form by themselves,
+    /// up to 256 items). A live gateway writes a few strides per second per runner and a WAL commit with
+    /// synchronous=NORMAL does not wait for the disk, so this costs little and keeps both the stride latency and what
+    /// a SIGKILL can lose as small as they get. Raise it on storage where every transaction is expensive.
+    /// </summary>
+    public double StoreCommitDelayMs { get; set; }
     public InfluxOptions Influx { get; set; } = new();
     public DashboardOptions Dashboard { get; set; } = new();
     /// <summary>Instead of Bluetooth, stream this simulator plan for every runner in real time (a demo, a dry run,

@@ -70,7 +70,15 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         _log.LogInformation("Store {Store}, recordings in {Recordings}", storePath, recordings);
 
         using var store = SqliteStore.Open(storePath);
-        await using var writer = new StoreWriter(store);
+        var writerSettings = new StoreWriterSettings { MaxCommitDelay = TimeSpan.FromMilliseconds(Math.Max(0, _o.StoreCommitDelayMs)) };
+        await using var writer = new StoreWriter(store, writerSettings);
+        INotificationSource? source = null;
+        var timeScale = simulate is null ? 1.0 : Math.Max(1e-6, _o.SimulateTimeScale);
+        var latency = new StrideLatencyProbe(
+            2 * (writerSettings.ChannelCapacity + writerSettings.MaxBatchItems),
+            () => source is null ? double.NaN : source.NowUs / 1e6,
+            timeScale);
+        writer.Committed += latency.OnCommitted;
         var board = new LiveBoard();
         DashboardServer? dashboard = null;
         if (_o.Dashboard.Enabled)
@@ -117,7 +125,10 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             var id = store.BeginSession(new SessionInfo(r.Name, header.SessionName!, "live", start, file, simulate, infos));
             _sessions[r.Name] = id;
             var live = board.SinkFor(r.Name, infos, new LiveRunnerOptions(id, simulate, null));
-            var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), new GaitSession(sensors, new FanOutSink(new StoreWriterSink(writer, id), live)));
+            GaitSession? session = null;
+            var toStore = new StoreWriterSink(writer, id, latency, () => session!.LastStrideClosedAtS);
+            session = new GaitSession(sensors, new FanOutSink(toStore, live));
+            var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), session);
             runners.Add(runner);
             foreach (var s in sensors) route.Add((runner, s.Index, FootNames.TryParse(s.Foot, out var f) ? f : null));
             _log.LogInformation("Runner {Runner}: session {Session}, recording {File}", r.Name, id, file);
@@ -131,7 +142,6 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             _ = writer.AppendAlertAsync(runner.SessionId, cue.ToAlert()).AsTask();
         };
 
-        INotificationSource source;
         if (simulate is not null)
         {
             source = new SimulatedSource(simRuns, _o.SimulateTimeScale);
@@ -147,8 +157,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             source.Start(stoppingToken);
             var statusEvery = TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var timeScale = simulate is null ? 1.0 : Math.Max(1e-6, _o.SimulateTimeScale);
-            var latency = new LatencyRecorder(100_000);
+            var pipelineLatency = new LatencyRecorder(100_000);
             var nextStatus = TimeSpan.FromSeconds(1);
             var nextStore = statusEvery;
             try
@@ -172,9 +181,9 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                             runner.Session.OnNotification(Notification.Create(local, n.Kind, hostUs, n.Payload));
                             if (runner.Session.StridesEmitted != before)
                             {
-                                // Latency of this stride: from the closing notification's receipt (the source's clock)
-                                // to the stride handed to the store writer (which commits within its 250 ms batch).
-                                latency.Add((source.NowUs - n.HostTimeUs) / 1e6 / timeScale);
+                                // The pipeline's share of the latency: from the closing notification's receipt (the
+                                // source's clock) to the stride handed to the store writer.
+                                pipelineLatency.Add((source.NowUs - n.HostTimeUs) / 1e6 / timeScale);
                             }
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
@@ -221,30 +230,13 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
 
                 await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 foreach (var r in runners) store.EndSession(r.SessionId, DateTimeOffset.UtcNow);
-                _log.LogInformation("Stopped: {Strides} strides stored for {Runners} runner(s); stride latency from closing notification p50 {P50:F2} ms, p99 {P99:F2} ms",
-                    runners.Sum(r => r.Session.StridesEmitted), runners.Count, latency.Percentile(0.5) * 1000, latency.Percentile(0.99) * 1000);
+                var stored = latency.ToStored;
+                _log.LogInformation(
+                    "Stopped: {Strides} strides stored for {Runners} runner(s); stride latency from sensor timestamp to stored p50 {P50:F1} ms, p99 {P99:F1} ms ({Measured} strides{Overflow}); pipeline only, from closing notification to store writer: p50 {PipeP50:F2} ms, p99 {PipeP99:F2} ms",
+                    runners.Sum(r => r.Session.StridesEmitted), runners.Count, stored.Percentile(0.5) * 1000, stored.Percentile(0.99) * 1000, stored.Count,
+                    latency.Overflowed ? ", FIFO overflowed: measuring stopped" : "", pipelineLatency.Percentile(0.5) * 1000, pipelineLatency.Percentile(0.99) * 1000);
                 if (dashboard is not null) await dashboard.DisposeAsync().ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>Fixed-size latency sample (no allocation while running).</summary>
-    private sealed class LatencyRecorder(int capacity)
-    {
-        private readonly double[] _s = new double[capacity];
-        private int _n;
-
-        public void Add(double seconds)
-        {
-            if (_n < _s.Length) _s[_n++] = seconds;
-        }
-
-        public double Percentile(double p)
-        {
-            if (_n == 0) return double.NaN;
-            var copy = _s.AsSpan(0, _n).ToArray();
-            Array.Sort(copy);
-            return copy[Math.Min(_n - 1, (int)(p * _n))];
         }
     }
 
