@@ -26,6 +26,37 @@ public sealed class StoreWriterTests
     }
 
     [Fact]
+    public async Task Committed_reports_every_stride_once_in_order_and_nothing_else()
+    {
+        using var dir = new TempDir();
+        using var store = SqliteStore.Open(dir.File("s.db"));
+        var id = store.BeginSession(TestData.Session());
+        var reported = new List<StoreCommit>();
+        await using (var writer = new StoreWriter(store, new StoreWriterSettings { MaxBatchItems = 64, MaxCommitDelay = TimeSpan.Zero }))
+        {
+            writer.Committed += c => { lock (reported) reported.Add(c); };
+            foreach (var s in TestData.Strides(300))
+            {
+                await writer.AppendStrideAsync(id, s);
+                await writer.AppendSensorStatusAsync(id, new SensorStatusRecord("x/0", 1, 90, 10, 0, "Streaming"));
+            }
+
+            await writer.AppendStrideAsync(id + 1000, TestData.Strides(1)[0]); // an unknown session: fails alone
+            await writer.FlushAsync();
+        }
+
+        lock (reported)
+        {
+            Assert.Equal(300, reported.Sum(c => c.Strides));
+            Assert.Equal(1, reported.Sum(c => c.FailedStrides));
+            Assert.Equal(1, reported[^1].FailedStrides); // the failed one was queued last and reported last
+            Assert.All(reported, c => Assert.InRange(c.Strides, 0, 64));
+        }
+
+        Assert.Equal(300, store.GetSession(id)!.StrideCount);
+    }
+
+    [Fact]
     public async Task A_partial_batch_is_committed_after_MaxCommitDelay_without_flush()
     {
         using var dir = new TempDir();
