@@ -94,6 +94,8 @@ public static partial class GaitGatewayCli
                 Bucket = p.GetValue(influx.Bucket) ?? "gaitgw",
                 Mode = p.GetValue(influx.Mode) ?? "v2",
                 TokenFile = Environment.GetEnvironmentVariable("GAITGW_Influx__TokenFile"),
+                BatchSize = EnvInt("GAITGW_Influx__BatchSize") ?? 5000,
+                MaxRequestsInFlight = EnvInt("GAITGW_Influx__MaxRequestsInFlight") ?? 2,
             });
             if (sink is not null && storePath == "") throw new InputException("replay: --influx-url forwards from the store; it cannot be used with --no-store");
             if (!q && storePath != "") Console.WriteLine($"store: {storePath}");
@@ -117,6 +119,10 @@ public static partial class GaitGatewayCli
         });
         return cmd;
     }
+
+    private static int? EnvInt(string name) => Environment.GetEnvironmentVariable(name) is not { Length: > 0 } v ? null
+        : int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i
+        : throw new InputException($"{name}='{v}': not a whole number");
 
     /// <summary>Replay with InfluxDB: exit only after the strides are forwarded, or say how many remain queued.</summary>
     private static async Task ForwardAfterReplayAsync(string storePath, Storage.Influx.InfluxSinkSettings settings, TimeSpan wait, CancellationToken ct)

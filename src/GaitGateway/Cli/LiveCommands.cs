@@ -120,7 +120,13 @@ public static partial class GaitGatewayCli
             "V1" => InfluxMode.V1,
             _ => throw new Pipeline.InputException($"--influx-mode '{o.Mode}': use v2 or v1"),
         };
-        return new InfluxSinkSettings(o.Url, o.Org, o.Bucket, InfluxToken.Resolve(o.TokenFile), mode);
+        if (o.BatchSize is < 1 or > 1_000_000) throw new Pipeline.InputException($"Influx:BatchSize {o.BatchSize}: use 1 to 1000000 points per request");
+        if (o.MaxRequestsInFlight is < 1 or > 64) throw new Pipeline.InputException($"Influx:MaxRequestsInFlight {o.MaxRequestsInFlight}: use 1 to 64");
+        return new InfluxSinkSettings(o.Url, o.Org, o.Bucket, InfluxToken.Resolve(o.TokenFile), mode)
+        {
+            BatchSize = o.BatchSize,
+            MaxRequestsInFlight = o.MaxRequestsInFlight,
+        };
     }
 }
 
