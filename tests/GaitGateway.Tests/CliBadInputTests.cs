@@ -60,6 +60,19 @@ public sealed class CliBadInputTests
         AssertOneLineError(Repo.Gaitgw("replay", "--left", f, "--no-store"), "left.csv", "furlong");
     }
 
+    [Theory]
+    [InlineData("GAITGW_Influx__BatchSize", "lots", "not a whole number")]
+    [InlineData("GAITGW_Influx__BatchSize", "0", "Influx:BatchSize 0")]
+    [InlineData("GAITGW_Influx__MaxRequestsInFlight", "-1", "Influx:MaxRequestsInFlight -1")]
+    public void Bad_influx_batching_settings_are_one_line_errors(string variable, string value, string expected)
+    {
+        var dir = Repo.TempDir();
+        var r = Repo.GaitgwWithEnv(new() { [variable] = value },
+            "replay", Repo.Sample, "--store", Path.Combine(dir, "s.db"), "--quiet", "--influx-url", "http://127.0.0.1:9");
+        AssertOneLineError(r, expected);
+        Assert.False(File.Exists(Path.Combine(dir, "s.db")), "nothing should be stored before the settings are checked");
+    }
+
     [Fact]
     public void Unreadable_file_is_an_error()
     {
