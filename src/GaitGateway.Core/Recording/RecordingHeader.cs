@@ -37,6 +37,14 @@ public sealed record RecordingHeader
     public string? Source { get; init; }
     public required IReadOnlyList<RecordingSensor> Sensors { get; init; }
 
+    /// <summary>
+    /// The smallest delay between a sample being taken and the host time stamp of its notification, ms, when the
+    /// source knows it (the simulator does; a real radio does not). Mapping a sensor clock to host time cannot observe
+    /// this constant: it is indistinguishable from a clock offset, so every mapped time is late by it. Evaluation
+    /// against a truth in true time subtracts it from event times; the pipeline never uses it.
+    /// </summary>
+    public double? TransportDelayFloorMs { get; init; }
+
     internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

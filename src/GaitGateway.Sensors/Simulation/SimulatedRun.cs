@@ -31,6 +31,7 @@ public sealed class SimulatedRun
             SessionName = plan.Name,
             Source = "simulate",
             Sensors = [SensorInfo(Left, settings), SensorInfo(Right, settings)],
+            TransportDelayFloorMs = settings.LatencyMinMs,
         };
     }
 

@@ -5,7 +5,7 @@ using GaitGateway.Core.Strides;
 namespace GaitGateway.Evaluation;
 
 /// <summary>Figures against the gaitmap-walk motion-capture reference (../shared/datasets/gaitmap-walk/README.md).</summary>
-public sealed record GaitmapFigures(int ReferenceStrides, int Matched, double StrideLengthMaeM, double IcMedianAbsErrorS, double StrikeAngleMaeDeg, double StrideLengthBiasM, double ToMedianAbsErrorS, double ContactTimeMaeS);
+public sealed record GaitmapFigures(int ReferenceStrides, int Matched, double StrideLengthMaeM, double IcMedianAbsErrorS, double StrikeAngleMaeDeg, double StrideLengthBiasM, double ToMedianAbsErrorS, double ContactTimeMaeS, double IcMedianErrorS, double ToMedianErrorS);
 
 /// <summary>
 /// Compares our strides with gaitmap's motion-capture stride events: stride length = horizontal heel-marker (FCC)
@@ -55,7 +55,7 @@ public static class GaitmapEvaluation
         }
 
         return new GaitmapFigures(events.Count, matched, Stats.MeanAbs(lengthErr), Stats.Median(icErr.Select(Math.Abs)), Stats.MeanAbs(strikeErr), Stats.Mean(lengthErr),
-            Stats.Median(toErr.Select(Math.Abs)), Stats.MeanAbs(contactErr));
+            Stats.Median(toErr.Select(Math.Abs)), Stats.MeanAbs(contactErr), Stats.Median(icErr), Stats.Median(toErr));
     }
 
     private static double Pitch(Mocap m, string prefix, double t)

@@ -52,7 +52,10 @@ public static class TruthEvaluation
         return result;
     }
 
-    public static TruthFigures Compare(IReadOnlyList<StrideMetrics> truth, IReadOnlyList<StrideMetrics> ours)
+    /// <param name="eventTimeOffsetS">Subtracted from our IC and TO times before they are compared: the recording's
+    /// transport-delay floor (<see cref="Core.Recording.RecordingHeader.TransportDelayFloorMs"/>), which the clock
+    /// mapping cannot observe. Durations (stride, contact time) and everything else are compared as they are.</param>
+    public static TruthFigures Compare(IReadOnlyList<StrideMetrics> truth, IReadOnlyList<StrideMetrics> ours, double eventTimeOffsetS = 0)
     {
         var pairs = new List<(StrideMetrics T, StrideMetrics O)>();
         var used = new HashSet<int>();
@@ -77,8 +80,8 @@ public static class TruthEvaluation
             Stats.MeanAbs(pairs.Select(p => 100 * (p.O.StrideLengthM - p.T.StrideLengthM) / p.T.StrideLengthM)),
             Stats.MeanAbs(pairs.Select(p => p.O.CadenceSpm - p.T.CadenceSpm)),
             Stats.MeanAbs(pairs.Select(p => p.O.ContactTimeS - p.T.ContactTimeS)),
-            Stats.MeanAbs(pairs.Select(p => p.O.IcTimeS - p.T.IcTimeS)),
-            Stats.MeanAbs(pairs.Select(p => p.O.ToTimeS - p.T.ToTimeS)),
+            Stats.MeanAbs(pairs.Select(p => p.O.IcTimeS - eventTimeOffsetS - p.T.IcTimeS)),
+            Stats.MeanAbs(pairs.Select(p => p.O.ToTimeS - eventTimeOffsetS - p.T.ToTimeS)),
             Stats.MeanAbs(pairs.Select(p => p.O.StrikeAngleDeg - p.T.StrikeAngleDeg)),
             pairs.Count == 0 ? double.NaN : (double)pairs.Count(p => p.O.StrikePattern == p.T.StrikePattern) / pairs.Count,
             Stats.MeanAbs(pairs.Select(p => p.O.SpeedMps - p.T.SpeedMps)),
