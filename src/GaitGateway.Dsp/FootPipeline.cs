@@ -80,6 +80,7 @@ public sealed class FootPipeline
     // Events of the stance at _lastMs, found in the previous segment.
     private double _prevIcS = double.NaN;
     private double _prevStrideSpeedMps = double.NaN;
+    private double _lastStrideTimeS = double.PositiveInfinity;
     private Gait _lastGait = Gait.Unknown;
     private double _prevStrikeDeg = double.NaN;
     private double _prevImpactG = double.NaN;
@@ -180,6 +181,7 @@ public sealed class FootPipeline
         _peakEma = 300f * DegToRad;
         _lastGait = Gait.Unknown;
         _prevStrideSpeedMps = double.NaN;
+        _lastStrideTimeS = double.PositiveInfinity;
         PositionWorldM = Vector3.Zero;
         _lastTimeS = double.NaN;
         LastIcTimeS = double.NaN;
@@ -503,6 +505,14 @@ public sealed class FootPipeline
 
         var strideLengthM = MathF.Sqrt((p.X * p.X) + (p.Y * p.Y));
 
+        // One segment, one swing. Two (the foot fast above half its peak speed, slow below a sixth of it in between)
+        // means the stance between them never looked still enough to end the swing — fast running at a low rate can
+        // blur a short stance — and an IC-to-IC span over it would be one stride of twice the time. Position and
+        // orientation carry on; no stride is emitted and the chain restarts at MS_b.
+        // Both witnesses are required: the segment lasts at least 1.5 strides of the last one emitted, and it holds
+        // two swings.
+        var doubled = t1 - t0 > 1.5 * _lastStrideTimeS && CountSwingsBySpeed(a, len, maxHorizontalSpeed, t0, t1, vEnd) > 1;
+
         // Alignment, sign: forward = left × up must point along the travel, so a clip mounted backwards or upside down
         // (or a ±15° misalignment) changes nothing.
         var upA = Vector3.Normalize(MeanAcc(a));
@@ -549,7 +559,8 @@ public sealed class FootPipeline
 
         // 4. Stride k = IC_k (found last segment) → IC_k+1 (found now), TO_k found now.
         var emitted = false;
-        if (double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
+        if (doubled) _rejected++;
+        if (!doubled && double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
         {
             var strideTime = icS - _prevIcS;
             var contact = toS - _prevIcS;
@@ -562,6 +573,7 @@ public sealed class FootPipeline
                 // slowing down brakes longer on every step without landing any further ahead, so no flag then.
                 if (osFlag && double.IsFinite(_prevStrideSpeedMps) && speed < _prevStrideSpeedMps * (1 - _s.Overstride.MaxDecelerationFraction)) osFlag = false;
                 _prevStrideSpeedMps = speed;
+                _lastStrideTimeS = strideTime;
                 if (_prevImpactClipped) flags |= StrideFlags.AccClipped;
                 var duty = contact / strideTime;
                 stride = new StrideMetrics
@@ -599,11 +611,30 @@ public sealed class FootPipeline
         }
 
         // A segment without a swing (standing on after a stop) has no contact to carry forward.
-        _prevIcS = any ? icS : double.NaN;
+        _prevIcS = any && !doubled ? icS : double.NaN;
         _prevStrikeDeg = strikeDeg;
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;
         return emitted;
+    }
+
+    /// <summary>Swings in the de-drifted velocity of the segment just integrated (see its use).</summary>
+    private int CountSwingsBySpeed(long a, int len, float maxHorizontalSpeed, double t0, double t1, Vector3 vEnd)
+    {
+        var fast = 0.5f * maxHorizontalSpeed;
+        var slow = maxHorizontalSpeed / 6f;
+        var swings = 0;
+        var moving = false;
+        for (var k = 1; k <= len; k++)
+        {
+            var frac = (float)((_ring.TimeS(a + k) - t0) / (t1 - t0));
+            var vk = _velocity[k] - (vEnd * frac);
+            var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
+            if (!moving && hs > fast) { swings++; moving = true; }
+            else if (moving && hs < slow) moving = false;
+        }
+
+        return swings;
     }
 
     /// <summary>
@@ -675,17 +706,32 @@ public sealed class FootPipeline
     private double ToeOffByLoadRelease(long a, int toK, int swingPeakK)
     {
         var w = Math.Max(2, (int)Math.Round(_s.ToeOffSearchS * EstimateRateHz(a + toK)));
+        var from = Math.Max(2, toK - w);
+        var to = Math.Min(swingPeakK - 1, toK + w);
         var best = toK;
         var bestChange = -1f;
-        for (var k = Math.Max(2, toK - w); k <= Math.Min(swingPeakK - 1, toK + w); k++)
+        for (var k = from; k <= to; k++)
         {
-            var change = ((_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)) - (_ring.AccMps2(a + k - 1) - _ring.AccMps2(a + k - 2))).Length();
+            var change = SlopeChange(a, k);
             if (change > bestChange) { bestChange = change; best = k; }
         }
 
-        // The slope changes at the middle sample of the three.
-        return _ring.TimeS(a + best - 1);
+        // The slope changes at the middle sample of the three; a parabola through the neighbouring changes places it
+        // between samples (without it toe-off is quantised to a whole sample: ±2.5 ms at 200 Hz).
+        var t = _ring.TimeS(a + best - 1);
+        if (best - 1 < 2 || best + 1 > swingPeakK - 1) return t;
+        var cm = SlopeChange(a, best - 1);
+        var cp = SlopeChange(a, best + 1);
+        var denom = cm - (2 * bestChange) + cp;
+        if (!(denom < 0)) return t;
+        var delta = Math.Clamp(0.5 * (cm - cp) / denom, -0.5, 0.5);
+        var dt = delta >= 0 ? _ring.TimeS(a + best) - t : t - _ring.TimeS(a + best - 2);
+        return t + (delta * dt);
     }
+
+    /// <summary>Magnitude of the second difference of the specific force centred on sample k − 1.</summary>
+    private float SlopeChange(long a, int k) =>
+        ((_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)) - (_ring.AccMps2(a + k - 1) - _ring.AccMps2(a + k - 2))).Length();
 
     private float Jerk(long a, int k)
     {

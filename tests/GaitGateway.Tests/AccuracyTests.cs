@@ -58,6 +58,31 @@ public sealed class AccuracyTests
     }
 
     [Theory]
+    [InlineData("rearfoot", 4.5)]
+    [InlineData("midfoot", 4.5)]
+    [InlineData("forefoot", 5.5)]
+    [InlineData("rearfoot", 5.5)]
+    public void Fast_running_at_200_Hz_never_reports_one_stride_for_two(string strike, double speedMps)
+    {
+        // A short stance blurred at a low rate can hide a mid-stance; the stride over it must not come out as one
+        // stride of twice the time (half the cadence on the runner's screen).
+        var settings = new SimulationSettings
+        {
+            Seed = 3, SampleRateHz = 200, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
+        };
+        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
+        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
+        var (f, ours) = RunPlan("run-steady", settings);
+        foreach (var s in ours)
+        {
+            var t = truth.Where(x => x.Foot == s.Foot).MinBy(x => Math.Abs(x.IcTimeS - s.IcTimeS));
+            Assert.True(s.StrideTimeS < 1.6 * t.StrideTimeS, $"stride at {s.IcTimeS:F2} s lasts {s.StrideTimeS:F3} s, the true one {t.StrideTimeS:F3} s");
+        }
+
+        Assert.True(f.Matched >= 0.95 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
+    }
+
+    [Theory]
     [InlineData(2.5, "midfoot")]
     [InlineData(3.5, "rearfoot")]
     [InlineData(4.5, "forefoot")]
