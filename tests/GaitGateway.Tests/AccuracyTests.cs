@@ -32,12 +32,12 @@ public sealed class AccuracyTests
         foreach (var n in run.Notifications()) session.OnNotification(n);
         session.Complete();
         var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
-        return (TruthEvaluation.Compare(truth, sink.Strides), sink.Strides);
+        return (TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000), sink.Strides);
     }
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Running_across_rates_strikes_and_speeds_meets_the_stride_and_strike_targets(int rateHz, string strike, double speedMps)
+    public void Running_across_rates_strikes_and_speeds_meets_the_stride_contact_and_strike_targets(int rateHz, string strike, double speedMps)
     {
         var settings = new SimulationSettings
         {
@@ -53,6 +53,7 @@ public sealed class AccuracyTests
         Assert.True(f.Extra <= 0.02 * f.TruthStrides, $"extra strides {f.Extra}");
         Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
         Assert.True(f.StrikeAngleMaeDeg <= 2.5, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
+        Assert.True(f.IcMaeS <= 0.005, $"initial contact MAE {f.IcMaeS * 1000:F1} ms");
         Assert.True(f.StrikeClassAccuracy >= 0.95, $"strike class {f.StrikeClassAccuracy:P1}");
         Assert.True(f.OverstrideFalsePositives <= 0.02 * f.NormalTruth, $"overstride false positives {f.OverstrideFalsePositives}/{f.NormalTruth}");
     }

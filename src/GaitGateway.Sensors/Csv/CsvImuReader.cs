@@ -20,9 +20,10 @@ public sealed record CsvImportOptions
     /// <summary>Data rows read ahead to estimate the rate from the median time step. Default 4096 (10 s at 400 Hz).</summary>
     public int RateWindowRows { get; init; } = 4096;
 
-    /// <summary>Accepted sample-rate range, Hz. Default 100–1000.</summary>
-    public double MinSampleRateHz { get; init; } = 100;
-    public double MaxSampleRateHz { get; init; } = 1000;
+    /// <summary>Accepted sample-rate range, Hz. Default 100–1600: what the packet format carries and the pipeline is
+    /// tested at; outside it a time column is more likely in the wrong unit than the rate real.</summary>
+    public double MinSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MinSampleRateHz;
+    public double MaxSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MaxSampleRateHz;
 }
 
 /// <summary>
