@@ -37,7 +37,7 @@ public sealed class AccuracyTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Running_across_rates_strikes_and_speeds_meets_the_stride_contact_and_strike_targets(int rateHz, string strike, double speedMps)
+    public void Running_across_rates_strikes_and_speeds_meets_the_stride_initial_contact_and_strike_targets(int rateHz, string strike, double speedMps)
     {
         var settings = new SimulationSettings
         {
