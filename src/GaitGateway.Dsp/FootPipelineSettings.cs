@@ -28,11 +28,13 @@ namespace GaitGateway.Dsp;
 /// <param name="ZeroVelocityHalfWindowS">Largest half-width of the still window around a mid-stance whose mean
 /// velocity is taken as the zero-velocity reference, s. Default 0.04 s: walking stays still for 0.1–0.3 s, running
 /// for a few tens of ms; only samples below a quarter of the swing threshold count.</param>
-/// <param name="ToeOffSearchS">Half-width of the search for the push-off load's end around the peak plantarflexion
-/// rate, s. Default 0.06 s: the two are within a few tens of ms of each other in walking and running, but in slow
-/// forefoot running the strongest plantarflexion can come ~50 ms before the toe leaves (a ±40 ms search then missed
-/// one toe-off in ten by 30–80 ms in the simulator's 2.2 m/s forefoot runs); ±60 ms leaves the gaitmap walk unchanged.
-/// Wider (±80 ms) reaches the heel rise in fast running at 200 Hz.</param>
+/// <param name="ToeOffSearchFraction">Half-width of the search for the push-off load's end around the peak
+/// plantarflexion rate, as a fraction of the time from mid-stance to that peak (the second half of the stance).
+/// Default 0.4. A fixed width fails one way or the other: ±40 ms missed one toe-off in ten in slow forefoot running
+/// (the strongest plantarflexion ~50 ms before the toe leaves a long stance), ±60 ms reached back to the heel rise in
+/// fast rearfoot running (a stance half as long). Scaled to the stance, the search covers the same phase at any pace.</param>
+/// <param name="ToeOffSearchMaxS">…but never wider than this, s. Default 0.06 s: a walking stance is long, and a search
+/// over a third of it would reach the heel rise.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
@@ -49,7 +51,8 @@ public sealed record FootPipelineSettings(
     double AccEnergyWeightRpsPerMps2 = 0.2,
     double StopDetectS = 1.5,
     double ZeroVelocityHalfWindowS = 0.04,
-    double ToeOffSearchS = 0.06)
+    double ToeOffSearchFraction = 0.4,
+    double ToeOffSearchMaxS = 0.06)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public StrikeSettings Strike { get; init; } = new();
