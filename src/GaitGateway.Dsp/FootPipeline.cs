@@ -674,8 +674,18 @@ public sealed class FootPipeline
         }
 
         var limitS = _ring.TimeS(a + first) - 0.015;
+        var loud = 0.1f * maxJerk;
+        var lo = Math.Max(1, fromK);
         var onset = first;
-        while (onset - 1 >= Math.Max(1, fromK) && Jerk(a, onset - 1) >= 0.1f * maxJerk && _ring.TimeS(a + onset - 1) >= limitS) onset--;
+        while (onset - 1 >= lo && _ring.TimeS(a + onset - 1) >= limitS)
+        {
+            if (Jerk(a, onset - 1) >= loud) { onset--; continue; }
+            // An impact rings: one quiet interval (a zero crossing of the ringing) with a loud one before it is still
+            // the impact, not the swing.
+            if (onset - 2 >= lo && _ring.TimeS(a + onset - 2) >= limitS && Jerk(a, onset - 2) >= loud) { onset -= 2; continue; }
+            break;
+        }
+
         return onset;
     }
 
