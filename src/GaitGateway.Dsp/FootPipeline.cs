@@ -505,12 +505,11 @@ public sealed class FootPipeline
 
         var strideLengthM = MathF.Sqrt((p.X * p.X) + (p.Y * p.Y));
 
-        // One segment, one swing. Two (the foot fast above half its peak speed, slow below a sixth of it in between)
-        // means the stance between them never looked still enough to end the swing — fast running at a low rate can
-        // blur a short stance — and an IC-to-IC span over it would be one stride of twice the time. Position and
-        // orientation carry on; no stride is emitted and the chain restarts at MS_b.
-        // Both witnesses are required: the segment lasts at least 1.5 strides of the last one emitted, and it holds
-        // two swings.
+        // One segment, one swing. A segment that lasts over 1.5 times the last stride AND holds two swings (the foot
+        // fast above half its peak speed, slow below a sixth of it in between) had a stance that never looked still
+        // enough to end the swing — fast running at a low rate can blur a short stance — and an IC-to-IC span over
+        // it would be one stride of twice the time. Position and orientation carry on; no stride is emitted and the
+        // chain restarts at MS_b. (Either witness alone misfires: slow forefoot running shows two speed humps.)
         var doubled = t1 - t0 > 1.5 * _lastStrideTimeS && CountSwingsBySpeed(a, len, maxHorizontalSpeed, t0, t1, vEnd) > 1;
 
         // Alignment, sign: forward = left × up must point along the travel, so a clip mounted backwards or upside down
