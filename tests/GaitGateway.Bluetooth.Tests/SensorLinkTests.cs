@@ -176,11 +176,7 @@ public sealed class SensorLinkTests(ITestOutputHelper output)
                 break;
         }
 
-        await BlueZTransportTests.Eventually(() => link.Counters.Snapshot().Reconnects, n => n >= 1, Timeout, "reconnects");
-        var afterReconnect = sink.Count(0);
-        await BlueZTransportTests.Eventually(() => sink.Count(0), n => n >= afterReconnect + 20, Timeout, "packets after the fault");
-        await hub.StopAsync();
-        await drain;
+        await ReconnectedAndStreamingAsync(link, sink, hub, drain);
 
         var c = link.Counters.Snapshot();
         output.WriteLine($"{fault}: {c}; last error: {link.LastError}");
@@ -190,10 +186,7 @@ public sealed class SensorLinkTests(ITestOutputHelper output)
         Assert.True(c.LostPackets > 0);
         Assert.Equal(0, c.StreamRestarts);
         Assert.Equal(0, c.Malformed);
-        // The gap the counters report is the one the data shows.
-        var packets = sink.Imu[0];
-        var jumps = packets.Zip(packets.Skip(1), (a, b) => (ushort)(b.Sequence - a.Sequence - 1)).Where(j => j != 0).ToList();
-        Assert.Equal([(ushort)c.LostPackets], jumps);
+        AssertOneGapAsCounted(sink.Imu[0], c);
         Assert.Equal([LinkEvent.Connected, LinkEvent.Disconnected, LinkEvent.Connected, LinkEvent.Disconnected], sink.Links.Select(l => l.Event));
     }
 
@@ -215,11 +208,7 @@ public sealed class SensorLinkTests(ITestOutputHelper output)
         var stalledAt = Stopwatch.StartNew();
         await BlueZTransportTests.Eventually(() => link.Counters.Snapshot().WatchdogTimeouts, n => n >= 1, Timeout, "watchdog timeouts");
         var detectedAfter = stalledAt.Elapsed;
-        await BlueZTransportTests.Eventually(() => link.Counters.Snapshot().Reconnects, n => n >= 1, Timeout, "reconnects");
-        var afterReconnect = sink.Count(0);
-        await BlueZTransportTests.Eventually(() => sink.Count(0), n => n >= afterReconnect + 20, Timeout, "packets after the stall");
-        await hub.StopAsync();
-        await drain;
+        await ReconnectedAndStreamingAsync(link, sink, hub, drain);
 
         var c = link.Counters.Snapshot();
         output.WriteLine($"stall detected after {detectedAfter.TotalSeconds:F2} s (watchdog {options.WatchdogTimeout.TotalSeconds} s): {c}; last error: {link.LastError}");
@@ -230,12 +219,27 @@ public sealed class SensorLinkTests(ITestOutputHelper output)
         Assert.Equal(1, c.Reconnects);
         Assert.Equal(1, c.SequenceGaps);
         Assert.True(c.LostPackets > 0);
-        var packets = sink.Imu[0];
-        var jumps = packets.Zip(packets.Skip(1), (a, b) => (ushort)(b.Sequence - a.Sequence - 1)).Where(j => j != 0).ToList();
-        Assert.Equal([(ushort)c.LostPackets], jumps);
+        AssertOneGapAsCounted(sink.Imu[0], c);
         Assert.Equal(
             [LinkEvent.Connected, LinkEvent.WatchdogTimeout, LinkEvent.Disconnected, LinkEvent.Connected, LinkEvent.Disconnected],
             sink.Links.Select(l => l.Event));
+    }
+
+    /// <summary>Waits for the link to come back and stream 20 more packets on sensor 0, then stops the hub.</summary>
+    private static async Task ReconnectedAndStreamingAsync(SensorLink link, Sink sink, SensorHub hub, Task drain)
+    {
+        await BlueZTransportTests.Eventually(() => link.Counters.Snapshot().Reconnects, n => n >= 1, Timeout, "reconnects");
+        var afterReconnect = sink.Count(0);
+        await BlueZTransportTests.Eventually(() => sink.Count(0), n => n >= afterReconnect + 20, Timeout, "packets after the fault");
+        await hub.StopAsync();
+        await drain;
+    }
+
+    /// <summary>The gap the counters report is the one the data shows: one jump in sequence, of the lost packets.</summary>
+    private static void AssertOneGapAsCounted(List<ImuPacketHeader> packets, SensorCountersSnapshot c)
+    {
+        var jumps = packets.Zip(packets.Skip(1), (a, b) => (ushort)(b.Sequence - a.Sequence - 1)).Where(j => j != 0).ToList();
+        Assert.Equal([(ushort)c.LostPackets], jumps);
     }
 
     [Fact]
