@@ -33,11 +33,11 @@ namespace GaitGateway.Dsp;
 /// Default 0.4. A fixed width fails one way or the other: ±40 ms missed one toe-off in ten in slow forefoot running
 /// (the strongest plantarflexion ~50 ms before the toe leaves a long stance), ±60 ms reached back to the heel rise in
 /// fast rearfoot running (a stance half as long). Scaled to the stance, the search covers the same phase at any pace.</param>
+/// <param name="ToeOffSearchMaxS">…but never wider than this, s. Default 0.06 s: a walking stance is long, and a search
+/// over a third of it would reach the heel rise.</param>
 /// <param name="WalkingContactSearchS">Walking only: how far before the impact onset the pitch-rate reversal that marks the
 /// heel contact is looked for, s. Default 0.03 s: on the gaitmap walk the reversal comes 14–25 ms before the clip's
 /// jolt; wider windows reach late-swing reversals (0.04 s moved the simulator's 200-Hz walking contacts 30 ms early).</param>
-/// <param name="ToeOffSearchMaxS">…but never wider than this, s. Default 0.06 s: a walking stance is long, and a search
-/// over a third of it would reach the heel rise.</param>
 /// <param name="ImpactWindowS">Window after IC searched for the peak impact, s. Default 0.06 s.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
