@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
 using GaitGateway.Storage;
 using GaitGateway.Storage.Influx;
 using GaitGateway.Storage.Sqlite;
+using GaitGateway.Storage.Tests;
 
 namespace GaitGateway.Benchmarks;
 
@@ -95,44 +94,38 @@ internal static class ForwardBench
                 }
             }
 
-            var vmBin = Find("victoria-metrics");
-            if (vmBin is not null)
+            if (TestServer.Find(VictoriaMetricsServer.BinaryName) is not null)
             {
                 for (var r = 0; r < repeats; r++)
                 {
-                    using var vm = Server.VictoriaMetrics(vmBin, Path.Combine(dir, "vm" + r));
+                    using var vm = new VictoriaMetricsServer();
                     await ForwardOnceAsync(store, "VictoriaMetrics", new InfluxSinkSettings(vm.Url, "gaitgw", "gaitgw", null) { SinkName = "vm" + r }, n);
                 }
                 if (ceiling)
                 {
-                    using var vm = Server.VictoriaMetrics(vmBin, Path.Combine(dir, "vm-ceiling"));
+                    using var vm = new VictoriaMetricsServer();
                     await CeilingAsync("VictoriaMetrics", vm.Url + "/api/v2/write?bucket=gaitgw&precision=ns", bodies);
                 }
             }
             else Console.WriteLine("victoria-metrics not installed: skipped");
 
-            var influxBin = Find("influxd");
-            if (influxBin is not null)
+            var haveInflux = TestServer.Find(InfluxDb1Server.BinaryName) is not null;
+            if (haveInflux)
             {
                 for (var r = 0; r < repeats; r++)
                 {
-                    using var influx = Server.Influx1(influxBin, Path.Combine(dir, "influx" + r));
-                    using (var http = new HttpClient())
-                        (await http.PostAsync(influx.Url + "/query?q=" + Uri.EscapeDataString("CREATE DATABASE gaitgw"), null)).EnsureSuccessStatusCode();
+                    using var influx = new InfluxDb1Server();
+                    await influx.CreateDatabaseAsync("gaitgw");
                     await ForwardOnceAsync(store, "InfluxDB 1.6", new InfluxSinkSettings(influx.Url, "gaitgw", "gaitgw", null, InfluxMode.V1) { SinkName = "influx" + r }, n);
-                    using (var http = new HttpClient())
-                    {
-                        var q = await http.GetStringAsync(influx.Url + "/query?db=gaitgw&q=" + Uri.EscapeDataString("SELECT count(seq) FROM stride"));
-                        Console.WriteLine("  influx count: " + q);
-                    }
+                    var q = await influx.Http.GetStringAsync(influx.Url + "/query?db=gaitgw&q=" + Uri.EscapeDataString("SELECT count(seq) FROM stride"));
+                    Console.WriteLine("  influx count: " + q);
                 }
             }
             else Console.WriteLine("influxd not installed: skipped");
-            if (influxBin is not null && ceiling)
+            if (haveInflux && ceiling)
             {
-                using var influx = Server.Influx1(influxBin, Path.Combine(dir, "influx-ceiling"));
-                using (var http = new HttpClient())
-                    (await http.PostAsync(influx.Url + "/query?q=" + Uri.EscapeDataString("CREATE DATABASE gaitgw"), null)).EnsureSuccessStatusCode();
+                using var influx = new InfluxDb1Server();
+                await influx.CreateDatabaseAsync("gaitgw");
                 await CeilingAsync("InfluxDB 1.6", influx.Url + "/write?db=gaitgw&precision=n", bodies);
             }
             return 0;
@@ -242,85 +235,6 @@ internal static class ForwardBench
                 store.AppendStrides(id, buf.AsSpan(0, k));
             }
             done += inSession;
-        }
-    }
-
-    private static string? Find(string binary) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append("/usr/bin").Append("/usr/sbin")
-            .Select(d => Path.Combine(d, binary)).FirstOrDefault(File.Exists);
-
-    /// <summary>A server child process on a free loopback port (as tests/GaitGateway.Storage.Tests/TestServers.cs).</summary>
-    private sealed class Server : IDisposable
-    {
-        private readonly Process _p;
-        public string Url { get; }
-
-        private Server(string binary, string args, int port, string ready)
-        {
-            Url = $"http://127.0.0.1:{port}";
-            var psi = new ProcessStartInfo(binary, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            _p = Process.Start(psi)!;
-            _p.OutputDataReceived += (_, _) => { };
-            _p.ErrorDataReceived += (_, _) => { };
-            _p.BeginOutputReadLine();
-            _p.BeginErrorReadLine();
-            using var http = new HttpClient();
-            var sw = Stopwatch.StartNew();
-            while (sw.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                try { if (http.GetAsync(Url + ready).GetAwaiter().GetResult().IsSuccessStatusCode) return; }
-                catch (HttpRequestException) { }
-                Thread.Sleep(100);
-            }
-            throw new TimeoutException(binary + " not ready");
-        }
-
-        public static Server VictoriaMetrics(string bin, string data)
-        {
-            var port = FreePort();
-            return new Server(bin, $"-httpListenAddr=127.0.0.1:{port} -storageDataPath={data} -retentionPeriod=100y -dedup.minScrapeInterval=1ms -loggerLevel=ERROR", port, "/health");
-        }
-
-        public static Server Influx1(string bin, string data)
-        {
-            Directory.CreateDirectory(data);
-            var port = FreePort();
-            var rpc = FreePort();
-            var conf = Path.Combine(data, "influxdb.conf");
-            File.WriteAllText(conf, $"""
-                reporting-disabled = true
-                bind-address = "127.0.0.1:{rpc}"
-                [meta]
-                  dir = "{data}/meta"
-                [data]
-                  dir = "{data}/data"
-                  wal-dir = "{data}/wal"
-                  query-log-enabled = false
-                [http]
-                  bind-address = "127.0.0.1:{port}"
-                  log-enabled = false
-                [monitor]
-                  store-enabled = false
-                [continuous_queries]
-                  enabled = false
-                [logging]
-                  level = "error"
-                """);
-            return new Server(bin, "-config " + conf, port, "/ping");
-        }
-
-        private static int FreePort()
-        {
-            using var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            return ((IPEndPoint)l.LocalEndpoint).Port;
-        }
-
-        public void Dispose()
-        {
-            try { _p.Kill(true); } catch (InvalidOperationException) { }
-            _p.WaitForExit(10_000);
-            _p.Dispose();
         }
     }
 }
