@@ -55,41 +55,8 @@ echo "backlog: $strides strides, store $(echo "$bytes / 1000000" | bc -l | xargs
 grep -m1 -i "write failed" "$OUT/gateway.log" || true
 cp "$DB" "$OUT/gw-influx.db"
 
-# Drain into VictoriaMetrics on the very port the gateway was failing against.
-VM_DATA="$OUT/vm"
-victoria-metrics -httpListenAddr="127.0.0.1:$PORT" -storageDataPath="$VM_DATA" -retentionPeriod=100y \
-  -dedup.minScrapeInterval=1ms -loggerLevel=ERROR >"$OUT/vm.log" 2>&1 &
-VM_PID=$!
-until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do sleep 0.1; done
-echo -n "VictoriaMetrics "; dotnet "$BENCH" drain "$DB" "http://127.0.0.1:$PORT" v2 gaitgw
-kill "$VM_PID"; wait "$VM_PID" 2>/dev/null || true
-
-# And into InfluxDB 1.6 (v1 write endpoint), from a copy of the same backlog.
-IPORT=$(free_port); RPORT=$(free_port)
-cat >"$OUT/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$RPORT"
-[meta]
-  dir = "$OUT/influx/meta"
-[data]
-  dir = "$OUT/influx/data"
-  wal-dir = "$OUT/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$IPORT"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-[continuous_queries]
-  enabled = false
-[logging]
-  level = "error"
-CONF
-influxd -config "$OUT/influxdb.conf" >"$OUT/influx.log" 2>&1 &
-IN_PID=$!
-until curl -sf "http://127.0.0.1:$IPORT/ping" >/dev/null; do sleep 0.1; done
-curl -sf -XPOST "http://127.0.0.1:$IPORT/query" --data-urlencode "q=CREATE DATABASE gaitgw" >/dev/null
-echo -n "InfluxDB 1.6 "; dotnet "$BENCH" drain "$OUT/gw-influx.db" "http://127.0.0.1:$IPORT" v1 gaitgw
-curl -sf "http://127.0.0.1:$IPORT/query?db=gaitgw" --data-urlencode "q=SELECT count(seq) FROM stride" ; echo
-kill "$IN_PID"; wait "$IN_PID" 2>/dev/null || true
+# Drain into VictoriaMetrics, then into InfluxDB 1.6 (v1 write endpoint) from a copy of the same backlog: the bench
+# starts each server on loopback (tests/GaitGateway.Storage.Tests/TestServers.cs) and times the drain.
+echo -n "VictoriaMetrics "; dotnet "$BENCH" drain "$DB" vm
+echo -n "InfluxDB 1.6 "; dotnet "$BENCH" drain "$OUT/gw-influx.db" influx1
 echo "samples: $OUT/samples.txt; gateway log: $OUT/gateway.log"

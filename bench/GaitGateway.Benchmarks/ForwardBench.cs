@@ -13,7 +13,8 @@ namespace GaitGateway.Benchmarks;
 /// `forward [strides]`: store-and-forward throughput into real loopback servers (VictoriaMetrics, InfluxDB 1.6),
 /// plus the forwarder's own costs without a server (SQLite read, line-protocol build). A console run, not
 /// BenchmarkDotNet: one pass over a real server is the measurement (a second pass only overwrites).
-/// `drain STORE URL [v1|v2] [bucket] [sink]`: forwards everything pending in STORE and prints the drain time (bench/outage.sh).
+/// `drain STORE vm|influx1|URL [v1|v2] [bucket] [sink]`: forwards everything pending in STORE (into a loopback server it
+/// starts, or to URL) and prints the drain time (bench/outage.sh).
 /// </summary>
 internal static class ForwardBench
 {
@@ -181,8 +182,16 @@ internal static class ForwardBench
     public static async Task<int> DrainAsync(string[] args)
     {
         using var store = SqliteStore.Open(args[1]);
-        var mode = args.Length > 3 && args[3] == "v1" ? InfluxMode.V1 : InfluxMode.V2;
-        var settings = new InfluxSinkSettings(args[2], "", args.Length > 4 ? args[4] : "gaitgw", null, mode)
+        // "vm" / "influx1": a loopback server started here (as the storage tests start it); anything else is a URL.
+        using TestServer? server = args[2] switch
+        {
+            "vm" => new VictoriaMetricsServer(),
+            "influx1" => new InfluxDb1Server(),
+            _ => null,
+        };
+        if (server is InfluxDb1Server influx) await influx.CreateDatabaseAsync(args.Length > 4 ? args[4] : "gaitgw");
+        var mode = server is InfluxDb1Server || (args.Length > 3 && args[3] == "v1") ? InfluxMode.V1 : InfluxMode.V2;
+        var settings = new InfluxSinkSettings(server?.Url ?? args[2], "", args.Length > 4 ? args[4] : "gaitgw", null, mode)
         {
             SinkName = args.Length > 5 ? args[5] : "influx",
         };
@@ -196,6 +205,8 @@ internal static class ForwardBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"drain: RSS {rss0 / 1e6:F0} MB before, peak {self.PeakWorkingSet64 / 1e6:F0} MB"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"drain: {pending} strides pending, {sent} points sent in {s:F2} s ({sent / Math.Max(s, 1e-9):F0} points/s), {fwd.Diagnostics.Requests} requests; left {store.CountUnforwarded(settings.SinkName, ForwardTable.Strides)}"));
+        if (server is InfluxDb1Server read)
+            Console.WriteLine("drain: server holds " + (await read.QueryAsync(settings.Bucket, "SELECT count(seq) FROM stride"))[0]["count"] + " stride points");
         return 0;
     }
 
