@@ -21,6 +21,11 @@ public sealed class SimEnvironment : IAsyncDisposable
 
     private SimEnvironment(string dir) => _dir = dir;
 
+    /// <summary>Whether the Debian "dbus" package is installed (dbus-daemon and its session configuration).</summary>
+    public static bool DaemonAvailable =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(p => File.Exists(Path.Combine(p, "dbus-daemon")))
+        && File.Exists("/usr/share/dbus-1/session.conf");
+
     public string BusAddress { get; private set; } = "";
     public Process SimProcess => _sim!;
 
@@ -85,6 +90,9 @@ public sealed class SimEnvironment : IAsyncDisposable
                        ?? throw new InvalidOperationException("simulator exited before READY");
             if (line.StartsWith("READY", StringComparison.Ordinal)) break;
         }
+
+        // Keep draining its stdout so the simulator never blocks on a full pipe.
+        _ = _sim.StandardOutput.ReadToEndAsync();
     }
 
     private static string SimDll()

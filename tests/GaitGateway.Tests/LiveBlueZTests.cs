@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using GaitGateway.Bluetooth.Tests;
 using GaitGateway.Core.Samples;
 using GaitGateway.Storage.Sqlite;
 using Xunit.Abstractions;
@@ -18,13 +18,13 @@ public sealed class LiveBlueZTests(ITestOutputHelper output)
     [Fact]
     public async Task Gaitgw_run_through_BlueZ_stores_records_and_replays_both_feet()
     {
-        if (!BlueZSimHost.DaemonAvailable)
+        if (!SimEnvironment.DaemonAvailable)
         {
             output.WriteLine("SKIPPED: dbus-daemon not installed (apt-get install dbus); the live BlueZ path was not tested");
             return;
         }
 
-        await using var sim = await BlueZSimHost.StartAsync($"--clips 2 --footpods 0 --rate 400 --time-scale 1 --plan run-steady --addresses {Left},{Right}");
+        await using var sim = await SimEnvironment.StartAsync($"--clips 2 --footpods 0 --rate 400 --time-scale 1 --plan run-steady --addresses {Left},{Right}");
         var dir = Repo.TempDir();
         var store = Path.Combine(dir, "live.db");
         var config = Path.Combine(dir, "appsettings.json");
@@ -81,98 +81,5 @@ public sealed class LiveBlueZTests(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{replayed} strides replayed"));
             Assert.InRange(replayed, strides.Count - 2, strides.Count + 2);
         }
-    }
-}
-
-/// <summary>
-/// A private dbus-daemon (the Debian "dbus" package) with the BlueZ simulator owning org.bluez on it — the start-up
-/// part of tests/GaitGateway.Bluetooth.Tests/SimEnvironment.cs, without the fault calls.
-/// </summary>
-internal sealed class BlueZSimHost : IAsyncDisposable
-{
-    private readonly string _dir;
-    private Process? _daemon;
-    private Process? _sim;
-
-    private BlueZSimHost(string dir) => _dir = dir;
-
-    public static bool DaemonAvailable =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(p => File.Exists(Path.Combine(p, "dbus-daemon")))
-        && File.Exists("/usr/share/dbus-1/session.conf");
-
-    public string BusAddress { get; private set; } = "";
-
-    public static async Task<BlueZSimHost> StartAsync(string simArgs)
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "gaitgw-bluez-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(dir);
-        var env = new BlueZSimHost(dir);
-        try
-        {
-            var daemon = new ProcessStartInfo("dbus-daemon") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { "--config-file=/usr/share/dbus-1/session.conf", $"--address=unix:path={dir}/bus", "--nofork", "--print-address" })
-                daemon.ArgumentList.Add(a);
-            env._daemon = Process.Start(daemon) ?? throw new InvalidOperationException("dbus-daemon did not start");
-            env._daemon.ErrorDataReceived += (_, _) => { };
-            env._daemon.BeginErrorReadLine();
-            env.BusAddress = (await env._daemon.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)))?.Trim()
-                             ?? throw new InvalidOperationException("dbus-daemon printed no address");
-
-            var sim = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            sim.ArgumentList.Add(SimDll());
-            sim.ArgumentList.Add("--bus");
-            sim.ArgumentList.Add(env.BusAddress);
-            foreach (var a in simArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries)) sim.ArgumentList.Add(a);
-            env._sim = Process.Start(sim) ?? throw new InvalidOperationException("simulator did not start");
-            env._sim.ErrorDataReceived += (_, _) => { };
-            env._sim.BeginErrorReadLine();
-            while (true)
-            {
-                var line = await env._sim.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30))
-                           ?? throw new InvalidOperationException("simulator exited before READY");
-                if (line.StartsWith("READY", StringComparison.Ordinal)) break;
-            }
-
-            // Keep draining its stdout so the simulator never blocks on a full pipe.
-            _ = env._sim.StandardOutput.ReadToEndAsync();
-            return env;
-        }
-        catch
-        {
-            await env.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>The simulator's dll: GAITGATEWAY_BLUEZSIM_DLL, else src/GaitGateway.BlueZSim/bin/&lt;Configuration&gt;/&lt;tfm&gt;
-    /// (built first through this project's ReferenceOutputAssembly=false reference).</summary>
-    private static string SimDll()
-    {
-        if (Environment.GetEnvironmentVariable("GAITGATEWAY_BLUEZSIM_DLL") is { Length: > 0 } overridden) return overridden;
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var dll = Path.Combine(Repo.Root, "src", "GaitGateway.BlueZSim", "bin", here.Parent!.Name, here.Name, "GaitGateway.BlueZSim.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("BlueZ simulator not built (dotnet build src/GaitGateway.BlueZSim)", dll);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var p in new[] { _sim, _daemon })
-        {
-            if (p is null) continue;
-            try
-            {
-                if (!p.HasExited) p.Kill();
-                await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
-            }
-            catch (Exception)
-            {
-                // best effort
-            }
-
-            p.Dispose();
-        }
-
-        try { Directory.Delete(_dir, recursive: true); }
-        catch (IOException) { }
     }
 }
