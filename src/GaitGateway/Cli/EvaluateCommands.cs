@@ -41,13 +41,7 @@ public static partial class GaitGatewayCli
             var truthStrides = TruthEvaluation.ReadStrideCsv(truthPath);
             var rec = IsRecording(file);
             var result = await ReplayJob.RunAsync(new ReplayOptions { Recording = rec ? file : null, CsvFiles = rec ? [] : [file], StorePath = "" }, null, ct).ConfigureAwait(false);
-            var floorMs = 0.0;
-            if (rec)
-            {
-                using var reader = Core.Recording.RecordingReader.Open(file);
-                floorMs = reader.Header.TransportDelayFloorMs ?? 0;
-            }
-
+            var floorMs = result.Header?.TransportDelayFloorMs ?? 0;
             Console.WriteLine(TruthEvaluation.Compare(truthStrides, result.Strides, floorMs / 1000).Format());
             if (floorMs != 0)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

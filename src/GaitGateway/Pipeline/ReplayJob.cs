@@ -24,7 +24,8 @@ public sealed record ReplayOptions
 }
 
 /// <summary>The result of a replay.</summary>
-public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning);
+/// <param name="Header">The recording's header (null for CSV input).</param>
+public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null);
 
 /// <summary>Replays a recording or CSV files through the live pipeline into the store and the export.</summary>
 public static class ReplayJob
@@ -50,7 +51,7 @@ public static class ReplayJob
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
                 Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header);
             }
             else
             {
