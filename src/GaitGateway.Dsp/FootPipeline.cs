@@ -55,6 +55,7 @@ public sealed class FootPipeline
     private readonly Vector3[] _velocity;
     private readonly Vector3[] _accWorld;
     private readonly float[] _toesUpRate;
+    private readonly float[] _horizontalSpeedMps;
 
     private double _lastTimeS = double.NaN;
     private float _energy;
@@ -99,6 +100,7 @@ public sealed class FootPipeline
         _velocity = new Vector3[_ring.Capacity];
         _accWorld = new Vector3[_ring.Capacity];
         _toesUpRate = new float[_ring.Capacity];
+        _horizontalSpeedMps = new float[_ring.Capacity];
     }
 
     public Foot Foot { get; }
@@ -500,6 +502,7 @@ public sealed class FootPipeline
             prevV = vk;
             maxHeight = MathF.Max(maxHeight, p.Z);
             var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
+            _horizontalSpeedMps[k] = hs;
             if (hs > maxHorizontalSpeed) { maxHorizontalSpeed = hs; midSwingK = k; }
         }
 
@@ -510,7 +513,7 @@ public sealed class FootPipeline
         // enough to end the swing — fast running at a low rate can blur a short stance — and an IC-to-IC span over
         // it would be one stride of twice the time. Position and orientation carry on; no stride is emitted and the
         // chain restarts at MS_b. (Either witness alone misfires: slow forefoot running shows two speed humps.)
-        var doubled = t1 - t0 > 1.5 * _lastStrideTimeS && CountSwingsBySpeed(a, len, maxHorizontalSpeed, t0, t1, vEnd) > 1;
+        var doubled = t1 - t0 > 1.5 * _lastStrideTimeS && CountSwingsBySpeed(len, maxHorizontalSpeed) > 1;
 
         // Alignment, sign: forward = left × up must point along the travel, so a clip mounted backwards or upside down
         // (or a ±15° misalignment) changes nothing.
@@ -620,8 +623,8 @@ public sealed class FootPipeline
         return emitted;
     }
 
-    /// <summary>Swings in the de-drifted velocity of the segment just integrated (see its use).</summary>
-    private int CountSwingsBySpeed(long a, int len, float maxHorizontalSpeed, double t0, double t1, Vector3 vEnd)
+    /// <summary>Swings in the horizontal speed of the segment just integrated (see its use).</summary>
+    private int CountSwingsBySpeed(int len, float maxHorizontalSpeed)
     {
         var fast = 0.5f * maxHorizontalSpeed;
         var slow = maxHorizontalSpeed / 6f;
@@ -629,9 +632,7 @@ public sealed class FootPipeline
         var moving = false;
         for (var k = 1; k <= len; k++)
         {
-            var frac = (float)((_ring.TimeS(a + k) - t0) / (t1 - t0));
-            var vk = _velocity[k] - (vEnd * frac);
-            var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
+            var hs = _horizontalSpeedMps[k];
             if (!moving && hs > fast) { swings++; moving = true; }
             else if (moving && hs < slow) moving = false;
         }
