@@ -9,7 +9,10 @@ namespace GaitGateway.Dsp.Calibration;
 /// Default 3 °/s: above MEMS noise at 1.6 kHz (~0.5 °/s rms), below any foot motion.</param>
 /// <param name="MaxAccSpreadMps2">…and every accelerometer axis within this, m/s². Default 0.4 m/s².</param>
 /// <param name="MaxBiasDps">Means larger than this are motion, not bias, °/s. Default 5 °/s (consumer MEMS spec).</param>
-/// <param name="UpdateWeight">Weight of a new rest block in the bias average, 0..1. Default 0.3.</param>
+/// <param name="TimeConstantS">Once settled, the bias follows rest with this time constant, s (until then it is the
+/// plain mean of the rest seen). Default 8 s — xio Fusion's offset filter (0.02 Hz cutoff): a bias moves with
+/// temperature over minutes, while the foot's slow settling before a run (tenths of a °/s for a second or two) would
+/// pull a fast filter off by more than the bias itself (xio loop walks: 0.7 °/s wrong → 2 % end-point error).</param>
 /// <param name="ZeroVelocityWeight">Weight of one mid-stance residual, 0..1. Default 0.1: ~10 strides to follow a
 /// bias that drifts with temperature, while the noise of one short still window barely moves it.</param>
 /// <param name="MaxZeroVelocityResidualDps">Mid-stance residuals larger than this are motion, °/s. Default 2 °/s.</param>
@@ -18,7 +21,7 @@ public sealed record GyroBiasSettings(
     double MaxGyroSpreadDps = 3.0,
     double MaxAccSpreadMps2 = 0.4,
     double MaxBiasDps = 5.0,
-    double UpdateWeight = 0.3,
+    double TimeConstantS = 8.0,
     double ZeroVelocityWeight = 0.1,
     double MaxZeroVelocityResidualDps = 2.0);
 
@@ -26,21 +29,28 @@ public sealed record GyroBiasSettings(
 /// Estimates the gyroscope bias while the shoe is still (standing, walk breaks), as xio Fusion's offset algorithm
 /// does: blocks whose signals stay inside a small band are rest; their mean gyro is the bias. Allocation-free.
 /// </summary>
+/// <remarks>
+/// A block counts only inside sustained rest — its neighbours on both sides at rest too (≥ 0.75 s still) — because the
+/// block next to a motion holds its slow beginning or end (a foot settling, a heel easing down), whose mean is a
+/// rotation, not a bias; and a walking mid-stance (≤ 0.3 s, the foot rolling over) never qualifies. Fusion waits 5 s
+/// for the same reason; a runner's pauses are shorter, so we wait for the next block instead (0.25 s of latency).
+/// </remarks>
 public sealed class GyroBiasEstimator
 {
     private readonly GyroBiasSettings _settings;
     private Vector3 _gyroSum, _gyroMin, _gyroMax, _accMin, _accMax;
     private double _blockStartS = double.NaN;
     private int _count;
+    private bool _previousRest;
+    private Vector3 _pendingMeanDps;
+    private bool _pending;
 
     public GyroBiasEstimator(GyroBiasSettings settings) => _settings = settings;
 
     /// <summary>Current bias estimate, °/s, sensor frame.</summary>
     public Vector3 BiasDps { get; private set; }
-    /// <summary>Number of rest blocks seen (diagnostics).</summary>
+    /// <summary>Number of rest blocks taken into the estimate (diagnostics).</summary>
     public int RestBlocks { get; private set; }
-    /// <summary>True while the last completed block was at rest.</summary>
-    public bool AtRest { get; private set; }
 
     public void Update(double timeS, Vector3 accMps2, Vector3 gyroDps)
     {
@@ -60,14 +70,19 @@ public sealed class GyroBiasEstimator
                    && MaxComponent(aSpread) <= 2 * _settings.MaxAccSpreadMps2
                    && MaxComponent(Vector3.Abs(mean)) <= _settings.MaxBiasDps
                    && _count >= 8;
-        AtRest = rest;
         if (rest)
         {
-            var w = RestBlocks == 0 ? 1f : (float)_settings.UpdateWeight;
-            BiasDps = (BiasDps * (1 - w)) + (mean * w);
-            RestBlocks++;
+            // The pending block had rest before it and has rest after it now: it is inside a sustained rest.
+            if (_pending) Take(_pendingMeanDps);
+            _pending = _previousRest;
+            _pendingMeanDps = mean;
+        }
+        else
+        {
+            _pending = false;
         }
 
+        _previousRest = rest;
         _blockStartS = double.NaN;
     }
 
@@ -86,8 +101,17 @@ public sealed class GyroBiasEstimator
     {
         BiasDps = Vector3.Zero;
         RestBlocks = 0;
-        AtRest = false;
         _blockStartS = double.NaN;
+        _previousRest = false;
+        _pending = false;
+    }
+
+    private void Take(Vector3 meanDps)
+    {
+        // The plain mean of the first rest seen, then an exponential average with the settings' time constant.
+        var w = (float)Math.Max(1.0 / (RestBlocks + 1), Math.Min(1.0, _settings.BlockS / _settings.TimeConstantS));
+        BiasDps += (meanDps - BiasDps) * w;
+        RestBlocks++;
     }
 
     private void StartBlock(double timeS, Vector3 acc, Vector3 gyro)

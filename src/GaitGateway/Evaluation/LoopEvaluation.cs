@@ -1,3 +1,4 @@
+using System.Numerics;
 using GaitGateway.Core.Samples;
 using GaitGateway.Dsp;
 using GaitGateway.Sensors.Csv;
@@ -16,11 +17,20 @@ public static class LoopEvaluation
     {
         var data = CsvImport.ReadFootFile(csvPath, Foot.Left);
         var pipeline = new FootPipeline(Foot.Left);
+        // The path is the horizontal travel of every mid-stance-to-mid-stance segment, the first step from standing
+        // and the last to a stop included (they move the foot but close no IC-to-IC stride).
         var path = 0.0;
         var strides = 0;
+        var last = Vector3.Zero;
         foreach (var s in data.Samples)
         {
-            if (pipeline.Update(s, out var stride)) { strides++; path += stride.StrideLengthM; }
+            if (pipeline.Update(s, out _)) strides++;
+            var now = pipeline.PositionWorldM;
+            if (now != last)
+            {
+                path += Math.Sqrt(((now.X - last.X) * (now.X - last.X)) + ((now.Y - last.Y) * (now.Y - last.Y)));
+                last = now;
+            }
         }
 
         var p = pipeline.PositionWorldM;
