@@ -54,4 +54,14 @@ public sealed class SampleRing
     public Vector3 GyroRps(long n) => _gyroRps[(int)(n & _mask)];
     public float EnergyRps(long n) => _energyRps[(int)(n & _mask)];
     public byte Flags(long n) => _flags[(int)(n & _mask)];
+
+    /// <summary>Sample rate around sample <paramref name="n"/> from the last 16 intervals, Hz (400 with no history):
+    /// windows given in seconds become sample counts with it, whatever the clip's rate.</summary>
+    public double RateHzAt(long n)
+    {
+        var back = Math.Min(16, n - Oldest);
+        if (back < 1) return 400;
+        var dt = (TimeS(n) - TimeS(n - back)) / back;
+        return dt > 0 ? 1.0 / dt : 400;
+    }
 }

@@ -1,0 +1,199 @@
+using System.Numerics;
+using GaitGateway.Dsp.Segmentation;
+
+namespace GaitGateway.Dsp.Events;
+
+/// <summary>Settings of <see cref="GaitEventDetector"/>.</summary>
+/// <param name="ToeOffSearchFraction">Half-width of the search for the push-off load's end around the peak
+/// plantarflexion rate, as a fraction of the time from mid-stance to that peak (the second half of the stance).
+/// Default 0.4. A fixed width fails one way or the other: ±40 ms missed one toe-off in ten in slow forefoot running
+/// (the strongest plantarflexion ~50 ms before the toe leaves a long stance), ±60 ms reached back to the heel rise in
+/// fast rearfoot running (a stance half as long). Scaled to the stance, the search covers the same phase at any pace.</param>
+/// <param name="ToeOffSearchMaxS">…but never wider than this, s. Default 0.06 s: a walking stance is long, and a search
+/// over a third of it would reach the heel rise.</param>
+/// <param name="WalkingContactSearchS">Walking only: how far before the impact onset the pitch-rate reversal that marks the
+/// heel contact is looked for, s. Default 0.03 s: on the gaitmap walk the reversal comes 14–25 ms before the clip's
+/// jolt; wider windows reach late-swing reversals (0.04 s moved the simulator's 200-Hz walking contacts 30 ms early).</param>
+/// <param name="ImpactWindowS">Window after initial contact searched for the peak impact, s. Default 0.06 s.</param>
+public sealed record GaitEventSettings(
+    double ToeOffSearchFraction = 0.4,
+    double ToeOffSearchMaxS = 0.06,
+    double WalkingContactSearchS = 0.03,
+    double ImpactWindowS = 0.06);
+
+/// <summary>Initial contact and toe-off of one mid-stance-to-mid-stance segment, with sub-sample timing.</summary>
+/// <param name="ToTimeS">Toe-off ending the stance at MS_a, s.</param>
+/// <param name="IcTimeS">Initial contact starting the stance at MS_b, s (NaN when no impact was found).</param>
+/// <param name="IcSample">First sample after that contact's impact (absolute number), or -1.</param>
+public readonly record struct SegmentEvents(double ToTimeS, double IcTimeS, long IcSample);
+
+/// <summary>
+/// Gait events from the foot's signals. Mid-swing is the foot's fastest moment (from the trajectory) — robust to
+/// whatever the foot's rotations do in stance, e.g. a forefoot landing's heel drop; toe-off is before it, initial
+/// contact after it.
+/// </summary>
+/// <remarks>
+/// <para>Toe-off (TO): where the push-off load ends — the largest change of acceleration slope next to the most
+/// negative toes-up pitch rate between MS and mid-swing (Falbriard 2018, Front Physiol 9:610).</para>
+/// <para>Initial contact (IC): the impact — the onset of the first strong jerk between mid-swing and the next MS —
+/// which holds for rearfoot, midfoot and forefoot landings alike, where pitch-rate extrema do not. In walking the heel
+/// lands softly and the contact is the pitch-rate reversal just before the jolt.</para>
+/// </remarks>
+public sealed class GaitEventDetector
+{
+    private readonly GaitEventSettings _s;
+    private readonly SampleRing _ring;
+    private readonly float[] _toesUpRate;
+
+    public GaitEventDetector(GaitEventSettings settings, SampleRing ring)
+    {
+        _s = settings;
+        _ring = ring;
+        _toesUpRate = new float[ring.Capacity];
+    }
+
+    /// <summary>Events of the segment [a, a + len] whose mid-swing is at offset <paramref name="midSwingK"/>.</summary>
+    /// <param name="leftSensor">The foot's left axis in the sensor frame (toes-up rotation is about −left).</param>
+    /// <param name="walking">The last stride was a walk: the contact is looked for at the pitch reversal.</param>
+    public SegmentEvents Detect(long a, int len, int midSwingK, Vector3 leftSensor, bool walking)
+    {
+        for (var k = 0; k <= len; k++) _toesUpRate[k] = -Vector3.Dot(_ring.GyroRps(a + k), leftSensor);
+        var toK = 0;
+        for (var k = 1; k < midSwingK; k++)
+            if (_toesUpRate[k] < _toesUpRate[toK]) toK = k;
+        var toS = ToeOffByLoadRelease(a, toK, midSwingK);
+
+        var icK = FindImpact(a, midSwingK, len);
+        if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1);
+        var icS = ImpactOnsetTimeS(a, icK);
+        if (walking) icS = Math.Min(icS, WalkingContactS(a, icK, midSwingK, len));
+        return new SegmentEvents(toS, icS, a + icK);
+    }
+
+    /// <summary>Index (relative to a) of the first sample after the impact, or -1.</summary>
+    private int FindImpact(long a, int fromK, int len)
+    {
+        var maxJerk = 0f;
+        var maxK = -1;
+        for (var k = Math.Max(1, fromK); k <= len; k++)
+        {
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            var j = (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
+            if (j > maxJerk) { maxJerk = j; maxK = k; }
+        }
+
+        if (maxK < 0) return -1;
+        // The contact is the FIRST strong jerk, not the largest: in walking the forefoot slap ~50 ms after heel
+        // strike can out-jerk the heel strike itself. From there, walk back up the impact's rising edge (at most
+        // 15 ms) to its onset: the contact happened just before the first sample that departs from swing.
+        var first = maxK;
+        for (var k = Math.Max(1, fromK); k <= maxK; k++)
+        {
+            if (Jerk(a, k) >= 0.4f * maxJerk) { first = k; break; }
+        }
+
+        var limitS = _ring.TimeS(a + first) - 0.015;
+        var loud = 0.1f * maxJerk;
+        var lo = Math.Max(1, fromK);
+        var onset = first;
+        while (onset - 1 >= lo && _ring.TimeS(a + onset - 1) >= limitS)
+        {
+            if (Jerk(a, onset - 1) >= loud) { onset--; continue; }
+            // An impact rings: one quiet interval (a zero crossing of the ringing) with a loud one before it is still
+            // the impact, not the swing.
+            if (onset - 2 >= lo && _ring.TimeS(a + onset - 2) >= limitS && Jerk(a, onset - 2) >= loud) { onset -= 2; continue; }
+            break;
+        }
+
+        return onset;
+    }
+
+    /// <summary>
+    /// Walking: the heel lands softly and the clip's jolt comes 10–20 ms after the contact (gaitmap walk: our impact onset
+    /// was a median 19.4 ms after the motion-capture contact). At heel contact the foot's pitch reverses — the late-swing
+    /// dorsiflexion ends (the mark gyroscope-based walking event detectors use, e.g. Rampp et al. 2015 in gaitmap). So
+    /// the contact is the last reversal of the pitch rate within <see cref="GaitEventSettings.WalkingContactSearchS"/>
+    /// before the impact onset, if it is a clear one (the rate on each side 10 ms away, ≥ 0.5 rad/s apart); else the
+    /// impact. Running lands hard enough for the impact to mark the contact.
+    /// </summary>
+    private double WalkingContactS(long a, int icK, int swingPeakK, int len)
+    {
+        var limit = _ring.TimeS(a + icK) - _s.WalkingContactSearchS;
+        var w10 = Math.Max(1, (int)Math.Round(0.01 * _ring.RateHzAt(a + icK)));
+        for (var k = icK - 1; k > swingPeakK && _ring.TimeS(a + k) >= limit; k--)
+        {
+            var r1 = _toesUpRate[k];
+            var r0 = _toesUpRate[k - 1];
+            if (!(r0 * r1 <= 0) || r0 == r1) continue;
+            var before = _toesUpRate[Math.Max(0, k - 1 - w10)];
+            var after = _toesUpRate[Math.Min(len, k + w10)];
+            if (!(before * r0 > 0 && after * r1 > 0 && MathF.Abs(after - before) >= 0.5f)) return double.PositiveInfinity;
+            var t0 = _ring.TimeS(a + k - 1);
+            return t0 + ((_ring.TimeS(a + k) - t0) * r0 / (r0 - r1));
+        }
+
+        return double.PositiveInfinity;
+    }
+
+    /// <summary>
+    /// Sub-sample contact time: the jerk over each sample interval is placed at the interval's middle and the moment it
+    /// rises through a fixed fraction of the impact's peak is interpolated linearly between the last quiet interval and
+    /// the first loud one. Without it, contact times are quantised to a whole sample (±2.5 ms at 200 Hz), which alone
+    /// puts ~1 step/min of noise on per-stride cadence.
+    /// </summary>
+    private double ImpactOnsetTimeS(long a, int k)
+    {
+        var mid = 0.5 * (_ring.TimeS(a + k - 1) + _ring.TimeS(a + k));
+        if (k < 2) return mid;
+        var jk = Jerk(a, k);
+        var jPrev = Jerk(a, k - 1);
+        var midPrev = 0.5 * (_ring.TimeS(a + k - 2) + _ring.TimeS(a + k - 1));
+        var level = 0.5f * jk; // half-way up the first loud interval's jerk
+        if (!(jk > jPrev) || level <= jPrev) return midPrev + (0.5 * (mid - midPrev));
+        return midPrev + ((mid - midPrev) * (level - jPrev) / (jk - jPrev));
+    }
+
+    /// <summary>
+    /// Toe-off: the moment the push-off force vanishes. While the toe is loaded the foot pivots about the metatarsal
+    /// heads; when the load ends, the specific force the clip feels changes slope abruptly. So, seeded by the peak
+    /// plantarflexion rate (Falbriard 2018's toe-off marker), the toe-off is the largest change of the acceleration's
+    /// slope (second difference of the specific-force vector) within ±<see cref="GaitEventSettings.ToeOffSearchFraction"/> of the mid-stance-to-peak time
+    /// of it and before mid-swing. Against motion capture (gaitmap walk) this brings the median toe-off error from
+    /// 5.8 ms (the pitch-rate marker alone) to 4.9 ms and the contact-time error from 28 to 21 ms.
+    /// </summary>
+    private double ToeOffByLoadRelease(long a, int toK, int swingPeakK)
+    {
+        var w = Math.Max(2, (int)Math.Round(Math.Min(_s.ToeOffSearchFraction * toK, _s.ToeOffSearchMaxS * _ring.RateHzAt(a + toK))));
+        var from = Math.Max(2, toK - w);
+        var to = Math.Min(swingPeakK - 1, toK + w);
+        var best = toK;
+        var bestChange = -1f;
+        for (var k = from; k <= to; k++)
+        {
+            var change = SlopeChange(a, k);
+            if (change > bestChange) { bestChange = change; best = k; }
+        }
+
+        // The slope changes at the middle sample of the three; a parabola through the neighbouring changes places it
+        // between samples (without it toe-off is quantised to a whole sample: ±2.5 ms at 200 Hz).
+        var t = _ring.TimeS(a + best - 1);
+        if (best - 1 < 2 || best + 1 > swingPeakK - 1) return t;
+        var cm = SlopeChange(a, best - 1);
+        var cp = SlopeChange(a, best + 1);
+        var denom = cm - (2 * bestChange) + cp;
+        if (!(denom < 0)) return t;
+        var delta = Math.Clamp(0.5 * (cm - cp) / denom, -0.5, 0.5);
+        var dt = delta >= 0 ? _ring.TimeS(a + best) - t : t - _ring.TimeS(a + best - 2);
+        return t + (delta * dt);
+    }
+
+    /// <summary>Magnitude of the second difference of the specific force centred on sample k − 1.</summary>
+    private float SlopeChange(long a, int k) =>
+        ((_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)) - (_ring.AccMps2(a + k - 1) - _ring.AccMps2(a + k - 2))).Length();
+
+    private float Jerk(long a, int k)
+    {
+        var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+        return (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Numerics;
+using GaitGateway.Core.Samples;
+
+namespace GaitGateway.Dsp.Segmentation;
+
+/// <summary>Settings of <see cref="StanceSegmenter"/>.</summary>
+/// <param name="EnergyWindowS">Moving-average window of the "motion energy", s. Default 0.02 s.</param>
+/// <param name="MinSwingRateDps">Floor of the swing-detection threshold, °/s. Default 100 °/s: slow walking swings
+/// peak at ~200 °/s, standing fidgets stay below ~50 °/s.</param>
+/// <param name="SwingThresholdFraction">The swing threshold follows this fraction of the recent swing peaks, so the
+/// detector adapts from walking (peaks ~300 °/s) to fast running (&gt; 1000 °/s). Default 0.3. A fixed threshold fails:
+/// the optimal SHOE threshold moves ~100-fold between walking and jogging (REFERENCES.md, PyShoe data).</param>
+/// <param name="MinSwingDurationS">Motion must stay above the threshold this long to count as a swing, s. Default
+/// 0.12 s: a heel-strike "slap" after contact lasts up to ~80 ms in walking (gaitmap data), a swing ≥ 0.25 s even
+/// when sprinting.</param>
+/// <param name="AccEnergyWeightRpsPerMps2">Weight of |‖a‖ − g| in the motion energy, (rad/s) per (m/s²). Default 0.2:
+/// a swing's 3–4 g of centripetal and tangential acceleration then counts like ~400 °/s, noise at rest (~0.1 m/s²)
+/// like ~1 °/s.</param>
+/// <param name="StopDetectS">A stance longer than this with no swing after it means the runner stopped; its stride is
+/// closed at once, s. Default 1.5 s: walking stances, even in a turn, last ≤ 1.2 s.</param>
+public sealed record SegmentationSettings(
+    double EnergyWindowS = 0.02,
+    double MinSwingRateDps = 100,
+    double SwingThresholdFraction = 0.3,
+    double MinSwingDurationS = 0.12,
+    double AccEnergyWeightRpsPerMps2 = 0.2,
+    double StopDetectS = 1.5);
+
+/// <summary>
+/// Stance / zero-velocity detection that adapts from slow walking to fast running: finds each stance's mid-stance (MS),
+/// the moment the foot is taken to be at rest and flat, sample by sample.
+/// </summary>
+/// <remarks>
+/// <para>A swing is motion energy above a threshold that follows the recent swing peaks, sustained for
+/// <see cref="SegmentationSettings.MinSwingDurationS"/>. Between two swings the sample of least energy is the
+/// mid-stance. The threshold adapts because a fixed zero-velocity threshold fails across speeds (REFERENCES.md: the SHOE
+/// optimum moves ~100× from walking to jogging).</para>
+/// <para>Motion energy is the angular rate plus the specific force's departure from 1 g, as the SHOE detector combines
+/// both (Skog 2010). The gyro norm alone dips to ~0 where the pitch rate reverses in mid-swing; the accelerometer does
+/// not, and at mid-stance both are near zero.</para>
+/// <para>Latency: a stance's mid-stance is known the moment the foot starts to move again after it (heel-off), without
+/// waiting to see whether that motion becomes a swing; a stance with no swing after it is closed after
+/// <see cref="SegmentationSettings.StopDetectS"/>.</para>
+/// </remarks>
+public sealed class StanceSegmenter
+{
+    private const float DegToRad = MathF.PI / 180f;
+    private readonly SegmentationSettings _s;
+    private readonly double _minStrideTimeS;
+    private readonly SampleRing _ring;
+
+    private float _energy;
+    private long _candidateStart = -1;
+    private bool _inSwing;
+    private bool _stanceDone;
+    private float _swingPeak;
+    private float _peakEma = 300f * DegToRad;
+    private long _lastSwingEnd = -1;
+    private double _lastSwingStartS = double.NegativeInfinity;
+    private long _chainStart;
+
+    /// <param name="minStrideTimeS">Swings closer than 0.8 of this are one swing's ripples, s.</param>
+    public StanceSegmenter(SegmentationSettings settings, double minStrideTimeS, SampleRing ring)
+    {
+        _s = settings;
+        _minStrideTimeS = minStrideTimeS;
+        _ring = ring;
+    }
+
+    /// <summary>Current swing threshold on the motion energy, rad/s.</summary>
+    public float SwingThresholdRps => MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _peakEma);
+
+    /// <summary>Motion energy of the next sample (smoothed), rad/s; store it in the ring with the sample.</summary>
+    public float NextEnergy(Vector3 gyroRps, Vector3 accMps2, double dtS)
+    {
+        var rate = gyroRps.Length() + ((float)_s.AccEnergyWeightRpsPerMps2 * MathF.Abs(accMps2.Length() - (float)Gravity.StandardMps2));
+        var alpha = dtS <= 0 ? 1f : (float)(dtS / ((_s.EnergyWindowS / 2) + dtS));
+        _energy += alpha * (rate - _energy);
+        return _energy;
+    }
+
+    /// <summary>Call after sample <paramref name="n"/> (time <paramref name="t"/>) entered the ring. True when a
+    /// stance's mid-stance is now known: <paramref name="midStance"/> is its sample number.</summary>
+    public bool Update(long n, double t, out long midStance)
+    {
+        midStance = -1;
+        var high = SwingThresholdRps;
+        var low = 0.6f * high;
+        var e = _ring.EnergyRps(n);
+        if (_inSwing)
+        {
+            _swingPeak = MathF.Max(_swingPeak, e);
+            if (e < low)
+            {
+                _inSwing = false;
+                _stanceDone = false;
+                _lastSwingEnd = n;
+                // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
+                _peakEma += 0.25f * (_swingPeak - _peakEma);
+            }
+
+            return false;
+        }
+
+        if (_candidateStart < 0)
+        {
+            if (e > high)
+            {
+                // Motion resumes: the stance before it is over, so its least-motion sample — the mid-stance — is known
+                // now, without waiting to see whether this becomes a swing (the stride closes one mid-stance late,
+                // no later). A slap or twitch without a quiet moment before it fails the stillness check below.
+                _candidateStart = n;
+                return !_stanceDone && MidStanceBefore(n, high, out midStance);
+            }
+
+            // The runner stopped: no swing follows this stance. Close the last stride now rather than at the next
+            // step, which may be minutes away (a traffic light, a walk break that is a stand).
+            if (_lastSwingEnd >= 0 && t - _ring.TimeS(_lastSwingEnd) > _s.StopDetectS) return CloseStanceOnStop(n, out midStance);
+            return false;
+        }
+
+        if (e < low)
+        {
+            _candidateStart = -1; // a slap or a twitch, not a swing
+            return false;
+        }
+
+        var startS = _ring.TimeS(_candidateStart);
+        if (t - startS < _s.MinSwingDurationS) return false;
+        if (startS - _lastSwingStartS < _minStrideTimeS * 0.8)
+        {
+            _candidateStart = -1;
+            return false;
+        }
+
+        // Confirmed swing (its stance was closed when the motion began).
+        _candidateStart = -1;
+        _inSwing = true;
+        _swingPeak = e;
+        _lastSwingStartS = startS;
+        return false;
+    }
+
+    /// <summary>End of input: a stance in progress is complete; true with its mid-stance.</summary>
+    public bool Flush(out long midStance)
+    {
+        midStance = -1;
+        if (_inSwing || _lastSwingEnd < 0 || _ring.Next == 0) return false;
+        return CloseStanceOnStop(_ring.Next - 1, out midStance);
+    }
+
+    /// <summary>Forgets the stance/swing state (after a long gap): the next stance is searched from here on.</summary>
+    public void ResetChain()
+    {
+        _candidateStart = -1;
+        _inSwing = false;
+        _stanceDone = false;
+        _lastSwingEnd = -1;
+        _chainStart = _ring.Next;
+        _lastSwingStartS = double.NegativeInfinity;
+    }
+
+    /// <summary>Also forgets the learnt swing level.</summary>
+    public void Reset()
+    {
+        ResetChain();
+        _peakEma = 300f * DegToRad;
+    }
+
+    /// <summary>Finds the mid-stance of the stance that ends at <paramref name="motionStart"/>.</summary>
+    private bool MidStanceBefore(long motionStart, float high, out long midStance)
+    {
+        midStance = -1;
+        var rateHz = _ring.RateHzAt(motionStart);
+        var from = _lastSwingEnd >= 0 && _lastSwingEnd < motionStart
+            ? _lastSwingEnd
+            : Math.Max(_chainStart, motionStart - (long)(1.5 * rateHz));
+        from = Math.Max(from, _ring.Oldest);
+        if (motionStart - from < 2) return false;
+        var (ms, min) = LeastEnergy(from, motionStart);
+
+        // No quiet moment: this motion follows a heel-strike slap, a heel rise or a stumble, not a stance. Real
+        // mid-stances sit far below the swing threshold (≤ 10 % of it in walking and running alike).
+        if (min > 0.4f * high) return false;
+        _stanceDone = true;
+
+        // The smoothing lags by about half its window: step back accordingly.
+        midStance = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
+        return true;
+    }
+
+    private bool CloseStanceOnStop(long now, out long midStance)
+    {
+        midStance = -1;
+        var from = Math.Max(_lastSwingEnd, _ring.Oldest);
+        _lastSwingEnd = -1;
+        _stanceDone = false; // the next motion's stance (standing here) is searched from the chain start
+        _chainStart = now; // the next swing searches its stance from here, not back into this one
+        if (now - from < 2) return false;
+        midStance = LeastEnergy(from, now + 1).Index;
+        return true;
+    }
+
+    /// <summary>The sample of least motion energy in [from, toExclusive): the mid-stance candidate.</summary>
+    private (long Index, float Energy) LeastEnergy(long from, long toExclusive)
+    {
+        var index = from;
+        var min = float.MaxValue;
+        for (var i = from; i < toExclusive; i++)
+        {
+            var v = _ring.EnergyRps(i);
+            if (v < min) { min = v; index = i; }
+        }
+
+        return (index, min);
+    }
+}

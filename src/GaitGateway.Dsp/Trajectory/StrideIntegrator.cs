@@ -1,0 +1,199 @@
+using System.Numerics;
+using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Segmentation;
+
+namespace GaitGateway.Dsp.Trajectory;
+
+/// <summary>Settings of <see cref="StrideIntegrator"/>.</summary>
+/// <param name="MidStanceWindowS">Half-width of the window averaged for the gravity direction at mid-stance, s. Default 0.01.</param>
+/// <param name="ZeroVelocityHalfWindowS">Largest half-width of the still window around a mid-stance whose mean
+/// velocity is taken as the zero-velocity reference, s. Default 0.04 s: walking stays still for 0.1–0.3 s, running
+/// for a few tens of ms; only samples below a quarter of the swing threshold count.</param>
+public sealed record TrajectorySettings(
+    double MidStanceWindowS = 0.01,
+    double ZeroVelocityHalfWindowS = 0.04);
+
+/// <summary>The foot's motion over one mid-stance-to-mid-stance segment, world frame (z up, x = heading at start).</summary>
+/// <param name="DisplacementWorldM">Sensor displacement from MS_a to MS_b, m.</param>
+/// <param name="StrideLengthM">Its horizontal length, m.</param>
+/// <param name="MaxHeightM">Highest point above MS_a, m (foot clearance).</param>
+/// <param name="MaxHorizontalSpeedMps">Peak horizontal foot speed, m/s.</param>
+/// <param name="MidSwingK">Offset from MS_a of that peak (mid-swing).</param>
+/// <param name="OrientationAtB">Sensor-to-world attitude reached at MS_b by the gyro, before levelling.</param>
+/// <param name="Flags">Gap bridged / gyro clipped inside the segment.</param>
+public readonly record struct SegmentTrajectory(
+    Vector3 DisplacementWorldM,
+    float StrideLengthM,
+    float MaxHeightM,
+    float MaxHorizontalSpeedMps,
+    int MidSwingK,
+    Quaternion OrientationAtB,
+    StrideFlags Flags);
+
+/// <summary>
+/// Orientation and foot trajectory by zero-velocity-aided integration, per stride: between consecutive mid-stances the
+/// attitude is integrated from the gyro, levelled with gravity at each mid-stance (gravity correction in stance), and
+/// the acceleration is integrated twice with the velocity drift removed linearly so that velocity is zero at both
+/// mid-stances — per-stride de-drifted integration as in Mariani 2010 (J Biomech 43:2999) and Falbriard 2021.
+/// </summary>
+/// <remarks>Heading is the one thing a level-and-ZUPT scheme cannot observe; it drifts only with the gyro bias left
+/// after <see cref="Calibration.GyroBiasEstimator"/>. Allocation-free: scratch is sized with the ring.</remarks>
+public sealed class StrideIntegrator
+{
+    private readonly TrajectorySettings _s;
+    private readonly SampleRing _ring;
+    private readonly Vector3[] _velocity;
+    private readonly Vector3[] _accWorld;
+    private readonly float[] _horizontalSpeedMps;
+    private bool _haveOrientation;
+
+    public StrideIntegrator(TrajectorySettings settings, SampleRing ring)
+    {
+        _s = settings;
+        _ring = ring;
+        _velocity = new Vector3[ring.Capacity];
+        _accWorld = new Vector3[ring.Capacity];
+        _horizontalSpeedMps = new float[ring.Capacity];
+    }
+
+    /// <summary>Sensor-to-world attitude at the last mid-stance.</summary>
+    public Quaternion OrientationAtLastMs { get; private set; } = Quaternion.Identity;
+
+    /// <summary>Position of the sensor at the last mid-stance, world frame, m.</summary>
+    public Vector3 PositionWorldM { get; private set; }
+
+    /// <summary>Horizontal foot speed over the last segment integrated, by offset from MS_a, m/s.</summary>
+    public ReadOnlySpan<float> HorizontalSpeedMps => _horizontalSpeedMps;
+
+    /// <summary>Mean specific force around <paramref name="center"/> (the gravity reaction at a mid-stance), sensor frame.</summary>
+    public Vector3 MeanAccMps2(long center)
+    {
+        var rate = _ring.RateHzAt(center);
+        var half = Math.Max(1, (long)Math.Round(_s.MidStanceWindowS * rate));
+        var sum = Vector3.Zero;
+        var count = 0;
+        for (var i = Math.Max(_ring.Oldest, center - half); i <= Math.Min(_ring.Next - 1, center + half); i++)
+        {
+            sum += _ring.AccMps2(i);
+            count++;
+        }
+
+        return count > 0 ? sum / count : _ring.AccMps2(center);
+    }
+
+    /// <summary>Levels the attitude at a mid-stance with its gravity, heading kept (a segment not integrated).</summary>
+    public void LevelAt(Vector3 gravitySensor) => OrientationAtLastMs = QuaternionMath.Level(OrientationAtLastMs, gravitySensor);
+
+    /// <summary>Starts the attitude from gravity if there is none yet (before the first segment).</summary>
+    public void EnsureOrientation(Vector3 gravitySensor)
+    {
+        if (_haveOrientation) return;
+        OrientationAtLastMs = QuaternionMath.FromTo(Vector3.Normalize(gravitySensor), Vector3.UnitZ);
+        _haveOrientation = true;
+    }
+
+    /// <summary>
+    /// Strapdown integration MS_a → MS_b from the attitude at MS_a, velocity de-drifted to zero at MS_a and to the mean of
+    /// the still window around MS_b. Nothing is committed: see <see cref="Commit"/>.
+    /// </summary>
+    /// <param name="stillRps">Motion energy below which a sample next to MS_b counts as still.</param>
+    public SegmentTrajectory Integrate(long a, long b, float stillRps)
+    {
+        var len = (int)(b - a);
+        var q = OrientationAtLastMs;
+        var g = new Vector3(0, 0, (float)Gravity.StandardMps2);
+        var flags = StrideFlags.None;
+        // The zero-velocity window around MS_b: the still samples on both sides (at most ZeroVelocityHalfWindowS).
+        // Velocity is de-drifted to its mean over that window rather than to one sample's value, which averages out
+        // the sensor noise and the foot's residual sway at the single least-motion sample.
+        var zvHalf = (int)Math.Round(_s.ZeroVelocityHalfWindowS * _ring.RateHzAt(b));
+        var zvAfter = 0;
+        while (zvAfter < zvHalf && b + zvAfter + 1 < _ring.Next && len + zvAfter + 1 < _ring.Capacity - 1 && _ring.EnergyRps(b + zvAfter + 1) < stillRps) zvAfter++;
+        var zvBefore = 0;
+        while (zvBefore < zvHalf && zvBefore + 1 < len && _ring.EnergyRps(b - zvBefore - 1) < stillRps) zvBefore++;
+        var last = len + zvAfter;
+        var qAtB = q;
+        for (var k = 0; k <= last; k++)
+        {
+            var n = a + k;
+            var acc = _ring.AccMps2(n);
+            var gyro = _ring.GyroRps(n);
+            _accWorld[k] = Vector3.Transform(acc, q) - g;
+            if (k == len) qAtB = q;
+            var f = _ring.Flags(n);
+            if (k <= len && (f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
+            if (k <= len && (f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
+            if (k == last) break;
+            var dt = (float)(_ring.TimeS(n + 1) - _ring.TimeS(n));
+            var mid = 0.5f * (gyro + _ring.GyroRps(n + 1));
+            q = Quaternion.Normalize(q * QuaternionMath.Increment(mid, dt));
+        }
+
+        var t0 = _ring.TimeS(a);
+        var t1 = _ring.TimeS(b);
+        var v = Vector3.Zero;
+        _velocity[0] = v;
+        for (var k = 1; k <= last; k++)
+        {
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            v += 0.5f * (_accWorld[k - 1] + _accWorld[k]) * dt;
+            _velocity[k] = v;
+        }
+
+        var vEnd = Vector3.Zero;
+        for (var k = len - zvBefore; k <= last; k++) vEnd += _velocity[k];
+        vEnd /= zvBefore + zvAfter + 1;
+        var p = Vector3.Zero;
+        var maxHeight = 0f;
+        var maxHorizontalSpeed = 0f;
+        var midSwingK = len / 2;
+        var prevV = Vector3.Zero;
+        for (var k = 1; k <= len; k++)
+        {
+            var frac = (float)((_ring.TimeS(a + k) - t0) / (t1 - t0));
+            var vk = _velocity[k] - (vEnd * frac);
+            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            p += 0.5f * (prevV + vk) * dt;
+            prevV = vk;
+            maxHeight = MathF.Max(maxHeight, p.Z);
+            var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
+            _horizontalSpeedMps[k] = hs;
+            if (hs > maxHorizontalSpeed) { maxHorizontalSpeed = hs; midSwingK = k; }
+        }
+
+        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags);
+    }
+
+    /// <summary>Takes the segment: the position advances by it and the attitude at MS_b is levelled with its gravity.</summary>
+    public void Commit(in SegmentTrajectory segment, Vector3 gravityAtBSensor)
+    {
+        PositionWorldM += segment.DisplacementWorldM;
+        OrientationAtLastMs = QuaternionMath.Level(segment.OrientationAtB, gravityAtBSensor);
+    }
+
+    /// <summary>Swings in the horizontal speed of the segment just integrated: the foot fast (above half its peak speed),
+    /// then slow (below a sixth of it), counted.</summary>
+    public int CountSwingsBySpeed(int len, float maxHorizontalSpeedMps)
+    {
+        var fast = 0.5f * maxHorizontalSpeedMps;
+        var slow = maxHorizontalSpeedMps / 6f;
+        var swings = 0;
+        var moving = false;
+        for (var k = 1; k <= len; k++)
+        {
+            var hs = _horizontalSpeedMps[k];
+            if (!moving && hs > fast) { swings++; moving = true; }
+            else if (moving && hs < slow) moving = false;
+        }
+
+        return swings;
+    }
+
+    /// <summary>Forgets attitude and position.</summary>
+    public void Reset()
+    {
+        _haveOrientation = false;
+        PositionWorldM = Vector3.Zero;
+    }
+}
