@@ -37,7 +37,7 @@ public sealed class AccuracyTests
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Running_across_rates_strikes_and_speeds_meets_the_stride_length_contact_and_strike_targets(int rateHz, string strike, double speedMps)
+    public void Running_across_rates_strikes_and_speeds_meets_the_stride_length_event_contact_and_strike_targets(int rateHz, string strike, double speedMps)
     {
         var settings = new SimulationSettings
         {
@@ -54,6 +54,7 @@ public sealed class AccuracyTests
         Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
         Assert.True(f.StrikeAngleMaeDeg <= 2.5, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
         Assert.True(f.IcMaeS <= 0.005, $"initial contact MAE {f.IcMaeS * 1000:F1} ms");
+        Assert.True(f.ToMaeS <= 0.005, $"toe-off MAE {f.ToMaeS * 1000:F1} ms");
         Assert.True(f.ContactTimeMaeS <= 0.010, $"contact time MAE {f.ContactTimeMaeS * 1000:F1} ms");
         Assert.True(f.StrikeClassAccuracy >= 0.95, $"strike class {f.StrikeClassAccuracy:P1}");
         Assert.True(f.OverstrideFalsePositives <= 0.02 * f.NormalTruth, $"overstride false positives {f.OverstrideFalsePositives}/{f.NormalTruth}");
