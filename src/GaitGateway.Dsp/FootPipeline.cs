@@ -61,6 +61,7 @@ public sealed class FootPipeline
     private double _prevStrikeDeg = double.NaN;
     private double _prevImpactG = double.NaN;
     private bool _prevImpactClipped;
+    private bool _prevIcInGap;
 
     private long _samples, _skipped;
     private int _strides, _rejected, _gapsBridged, _resets;
@@ -265,14 +266,27 @@ public sealed class FootPipeline
         var ev = _events.Detect(a, len, seg.MidSwingK, left, _lastGait == Gait.Walk);
         var toS = ev.ToTimeS;
         var icS = ev.IcTimeS;
+        // Lost samples after mid-swing may have held the impact: the jerk then finds some swing feature instead, tens to
+        // hundreds of ms off, and two strides come out as one short and one long. Where the stride time also jumps
+        // (by more than MaxStrideChangeAcrossGap) the contact was in the gap: it is placed where the stride rhythm puts
+        // it (the last stride time on from the last contact), within the gap, and both strides around it are flagged.
+        var icInGap = false;
+        if (ev.GapAfterMidSwing && double.IsFinite(icS) && double.IsFinite(_prevIcS) && double.IsFinite(_lastStrideTimeS)
+            && Math.Abs(icS - _prevIcS - _lastStrideTimeS) > _s.MaxStrideChangeAcrossGap * _lastStrideTimeS)
+        {
+            icS = ContactInGapS(a, seg.MidSwingK, len, _prevIcS + _lastStrideTimeS);
+            icInGap = true;
+        }
+
         double strikeDeg = double.NaN, impactG = double.NaN;
         var impactClipped = false;
-        if (ev.IcSample >= 0)
+        if (ev.IcSample >= 0 && double.IsFinite(icS) && !icInGap)
         {
             strikeDeg = ContactMeasures.StrikeAngleDeg(_ring, ev.IcSample - 1, b, upB, forward);
             (impactG, impactClipped) = ContactMeasures.PeakImpact(_ring, ev.IcSample - 1, b, _s.Events.ImpactWindowS);
-            LastIcTimeS = icS;
         }
+
+        if (double.IsFinite(icS)) LastIcTimeS = icS;
 
         // 4. Stride k = IC_k (found last segment) → IC_k+1 (found now), TO_k found now.
         var emitted = false;
@@ -294,6 +308,7 @@ public sealed class FootPipeline
                 _prevStrideSpeedMps = speed;
                 _lastStrideTimeS = strideTime;
                 if (_prevImpactClipped) flags |= StrideFlags.AccClipped;
+                if (icInGap || _prevIcInGap) flags |= StrideFlags.GapBridged;
                 var duty = contact / strideTime;
                 stride = new StrideMetrics
                 {
@@ -334,7 +349,24 @@ public sealed class FootPipeline
         _prevStrikeDeg = strikeDeg;
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;
+        _prevIcInGap = icInGap;
         return emitted;
+    }
+
+    /// <summary>The lost contact's time: <paramref name="predictedS"/> clamped into the nearest gap after mid-swing.</summary>
+    private double ContactInGapS(long a, int midSwingK, int len, double predictedS)
+    {
+        var best = double.NaN;
+        var bestDistance = double.PositiveInfinity;
+        for (var k = midSwingK + 1; k <= len; k++)
+        {
+            if ((_ring.Flags(a + k) & (byte)ImuSampleFlags.GapBefore) == 0) continue;
+            var t = Math.Clamp(predictedS, _ring.TimeS(a + k - 1), _ring.TimeS(a + k));
+            var distance = Math.Abs(t - predictedS);
+            if (distance < bestDistance) { bestDistance = distance; best = t; }
+        }
+
+        return best;
     }
 
     /// <summary>

@@ -16,12 +16,18 @@ namespace GaitGateway.Dsp;
 /// <param name="MinStrideTimeS">Shorter ones are not strides, s. Default 0.45 s: sprinting cadence ~220 steps/min.</param>
 /// <param name="MinStrideLengthM">A "stride" shorter than this is a shuffle or turn on the spot, m. Default 0.2 m.</param>
 /// <param name="MaxGapBridgeS">Gaps up to this are bridged and flagged; longer ones reset the stride state, s. Default 1 s.</param>
+/// <param name="MaxStrideChangeAcrossGap">When samples were lost between mid-swing and the next mid-stance and the stride
+/// time differs from the last by more than this fraction, the contact is taken as lost with them: it is placed where the
+/// stride rhythm puts it, within the gap, and both strides around it are flagged as bridged. Default 0.15: steady strides
+/// vary by 2–3 %, and a contact mistaken for a swing feature moves the stride by 30 % (simulator, 0.5 % packet loss:
+/// 3 contacts in 370, each giving strides of 0.55 s and 1.05 s for 0.80 s).</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
     double MaxStrideTimeS = 2.5,
     double MinStrideTimeS = 0.45,
     double MinStrideLengthM = 0.2,
-    double MaxGapBridgeS = 1.0)
+    double MaxGapBridgeS = 1.0,
+    double MaxStrideChangeAcrossGap = 0.15)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public SegmentationSettings Segmentation { get; init; } = new();
