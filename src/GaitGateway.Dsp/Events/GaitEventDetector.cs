@@ -235,7 +235,7 @@ public sealed class GaitEventDetector
     {
         if (k < 2) return Jerk(a, k);
         var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
-        return ((_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)) - (_ring.AccMps2(a + k - 1) - _ring.AccMps2(a + k - 2))).Length() / dt;
+        return SlopeChange(a, k - 1, 1) / dt;
     }
 
     private float Jerk(long a, int k)
