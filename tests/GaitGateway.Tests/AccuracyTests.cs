@@ -9,8 +9,8 @@ namespace GaitGateway.Tests;
 /// <summary>
 /// Accuracy against the simulator's truth (an independent kinematic model: Sensors never references Dsp) and the
 /// shared real recordings, with the figures the DSP issue sets. Every run has sensor noise, bias, packet loss, clock
-/// drift and up to ±15° mounting misalignment; seeds are fixed. Only targets the pipeline meets today are asserted;
-/// the rest are measured by `gaitgw evaluate` and reported in README.
+/// drift and up to ±15° mounting misalignment; seeds are fixed. Every accuracy target of the DSP issue is asserted here
+/// (the simulated ones over 40-s runs; README's table is the 5-minute runs of `bench/accuracy-matrix.sh`).
 /// </summary>
 public sealed class AccuracyTests
 {
@@ -152,6 +152,7 @@ public sealed class AccuracyTests
         Assert.Equal(f.ReferenceStrides, f.Matched);
         Assert.True(f.StrikeAngleMaeDeg <= 3.0, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
         Assert.True(f.IcMedianAbsErrorS <= 0.020, $"IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms");
+        Assert.True(f.StrideLengthMaeM <= 0.03, $"stride length MAE {f.StrideLengthMaeM * 100:F1} cm");
     }
 
     /// <summary>Issue 3: the closed walks end where they started, within 1 % of the path (drift: gyro bias, heading).</summary>
