@@ -40,8 +40,9 @@ public readonly record struct SegmentTrajectory(
 /// <summary>
 /// Orientation and foot trajectory by zero-velocity-aided integration, per stride: between consecutive mid-stances the
 /// attitude is integrated from the gyro, levelled with gravity at each mid-stance (gravity correction in stance), and
-/// the acceleration is integrated twice with the velocity drift removed linearly so that velocity is zero at both
-/// mid-stances — per-stride de-drifted integration as in Mariani 2010 (J Biomech 43:2999) and Falbriard 2021.
+/// the acceleration is integrated twice with the velocity drift removed so that velocity is zero at both mid-stances —
+/// per-stride de-drifted integration as in Mariani 2010 (J Biomech 43:2999) and Falbriard 2021, with the drift's shape
+/// read from the data where a walking foot-flat shows it (remarks).
 /// </summary>
 /// <remarks>
 /// <para>The drift's shape. A bias-like error grows the velocity error evenly over the stride (linear de-drift is then
@@ -160,16 +161,33 @@ public sealed class StrideIntegrator
         var vEnd = Vector3.Zero;
         for (var k = len - zvBefore; k <= last; k++) vEnd += _velocity[k];
         vEnd /= zvBefore + zvAfter + 1;
+        // Linear de-drift first: it finds mid-swing, which the drift's shape needs; redone where the shape is known.
+        var (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, 1f, 0);
+        var evenShare = EvenDriftShare(a, len, zvAfter, midSwingK, t0, t1, vEnd, stillRps, out var impactS);
+        if (evenShare < 1) (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, evenShare, impactS);
+
+        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags);
+    }
+
+    /// <summary>
+    /// Position and foot speed over the segment with the velocity drift <paramref name="vEnd"/> removed:
+    /// <paramref name="evenShare"/> of it growing evenly from MS_a to MS_b, the rest as a step at the impact.
+    /// </summary>
+    private (Vector3 P, float MaxHeightM, float MaxHorizontalSpeedMps, int MidSwingK) DeDriftedPath(long a, int len, double t0, double t1, Vector3 vEnd, float evenShare, double impactS)
+    {
         var p = Vector3.Zero;
         var maxHeight = 0f;
         var maxHorizontalSpeed = 0f;
         var midSwingK = len / 2;
         var prevV = Vector3.Zero;
+        var stepStartS = impactS - ImpactStepBeforeS;
         for (var k = 1; k <= len; k++)
         {
-            var frac = (float)((_ring.TimeS(a + k) - t0) / (t1 - t0));
-            var vk = _velocity[k] - (vEnd * frac);
-            var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
+            var t = _ring.TimeS(a + k);
+            var even = (float)((t - t0) / (t1 - t0));
+            var step = evenShare < 1 ? (float)Math.Clamp((t - stepStartS) / (ImpactStepBeforeS + ImpactStepAfterS), 0, 1) : 0f;
+            var vk = _velocity[k] - (vEnd * ((evenShare * even) + ((1 - evenShare) * step)));
+            var dt = (float)(t - _ring.TimeS(a + k - 1));
             p += 0.5f * (prevV + vk) * dt;
             prevV = vk;
             maxHeight = MathF.Max(maxHeight, p.Z);
@@ -178,32 +196,7 @@ public sealed class StrideIntegrator
             if (hs > maxHorizontalSpeed) { maxHorizontalSpeed = hs; midSwingK = k; }
         }
 
-        var evenShare = EvenDriftShare(a, len, zvAfter, midSwingK, t0, t1, vEnd, stillRps, out var impactS);
-        if (evenShare < 1)
-        {
-            p = Vector3.Zero;
-            maxHeight = 0f;
-            maxHorizontalSpeed = 0f;
-            prevV = Vector3.Zero;
-            var stepStartS = impactS - ImpactStepBeforeS;
-            var stepSpanS = ImpactStepBeforeS + ImpactStepAfterS;
-            for (var k = 1; k <= len; k++)
-            {
-                var t = _ring.TimeS(a + k);
-                var even = (float)((t - t0) / (t1 - t0));
-                var step = (float)Math.Clamp((t - stepStartS) / stepSpanS, 0, 1);
-                var vk = _velocity[k] - (vEnd * ((evenShare * even) + ((1 - evenShare) * step)));
-                var dt = (float)(t - _ring.TimeS(a + k - 1));
-                p += 0.5f * (prevV + vk) * dt;
-                prevV = vk;
-                maxHeight = MathF.Max(maxHeight, p.Z);
-                var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
-                _horizontalSpeedMps[k] = hs;
-                if (hs > maxHorizontalSpeed) { maxHorizontalSpeed = hs; midSwingK = k; }
-            }
-        }
-
-        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags);
+        return (p, maxHeight, maxHorizontalSpeed, midSwingK);
     }
 
     // The step is spread over the impact's first tens of ms: from just before the largest change of acceleration to the
