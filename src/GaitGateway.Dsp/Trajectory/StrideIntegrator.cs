@@ -161,10 +161,11 @@ public sealed class StrideIntegrator
         var vEnd = Vector3.Zero;
         for (var k = len - zvBefore; k <= last; k++) vEnd += _velocity[k];
         vEnd /= zvBefore + zvAfter + 1;
-        // Linear de-drift first: it finds mid-swing, which the drift's shape needs; redone where the shape is known.
-        var (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, 1f, 0);
+        // Linear de-drift first: it gives the foot speed and mid-swing (the events' anchor; a drift of a few cm/s does not
+        // move the speed peak), then the position again where the drift's shape is known.
+        var (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, 1f, 0, speeds: true);
         var evenShare = EvenDriftShare(a, len, zvAfter, midSwingK, t0, t1, vEnd, stillRps, out var impactS);
-        if (evenShare < 1) (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, evenShare, impactS);
+        if (evenShare < 1) (p, maxHeight, _, _) = DeDriftedPath(a, len, t0, t1, vEnd, evenShare, impactS, speeds: false);
 
         return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags);
     }
@@ -173,7 +174,8 @@ public sealed class StrideIntegrator
     /// Position and foot speed over the segment with the velocity drift <paramref name="vEnd"/> removed:
     /// <paramref name="evenShare"/> of it growing evenly from MS_a to MS_b, the rest as a step at the impact.
     /// </summary>
-    private (Vector3 P, float MaxHeightM, float MaxHorizontalSpeedMps, int MidSwingK) DeDriftedPath(long a, int len, double t0, double t1, Vector3 vEnd, float evenShare, double impactS)
+    /// <param name="speeds">Also fill the horizontal speeds and find mid-swing (the first pass only).</param>
+    private (Vector3 P, float MaxHeightM, float MaxHorizontalSpeedMps, int MidSwingK) DeDriftedPath(long a, int len, double t0, double t1, Vector3 vEnd, float evenShare, double impactS, bool speeds)
     {
         var p = Vector3.Zero;
         var maxHeight = 0f;
@@ -191,6 +193,7 @@ public sealed class StrideIntegrator
             p += 0.5f * (prevV + vk) * dt;
             prevV = vk;
             maxHeight = MathF.Max(maxHeight, p.Z);
+            if (!speeds) continue;
             var hs = MathF.Sqrt((vk.X * vk.X) + (vk.Y * vk.Y));
             _horizontalSpeedMps[k] = hs;
             if (hs > maxHorizontalSpeed) { maxHorizontalSpeed = hs; midSwingK = k; }
