@@ -24,7 +24,7 @@ public sealed class AccuracyTests
         return data;
     }
 
-    private static (TruthFigures Figures, List<StrideMetrics> Ours) RunPlan(string plan, SimulationSettings settings)
+    private static (TruthFigures Figures, List<StrideMetrics> Ours, List<StrideMetrics> Truth) RunPlan(string plan, SimulationSettings settings)
     {
         var run = SimulatedRun.Create(SessionPlans.Get(plan, settings), settings);
         var sink = new CollectingSink();
@@ -32,7 +32,7 @@ public sealed class AccuracyTests
         foreach (var n in run.Notifications()) session.OnNotification(n);
         session.Complete();
         var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
-        return (TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000), sink.Strides);
+        return (TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000), sink.Strides, truth);
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class AccuracyTests
             MountingMaxDeg = 15,
             PlanDurationS = 40,
         };
-        var (f, _) = RunPlan("run-steady", settings);
+        var (f, _, _) = RunPlan("run-steady", settings);
         Assert.True(f.Matched >= 0.95 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
         Assert.True(f.Extra <= 0.02 * f.TruthStrides, $"extra strides {f.Extra}");
         Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
@@ -74,9 +74,7 @@ public sealed class AccuracyTests
         {
             Seed = 3, SampleRateHz = 200, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
         };
-        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
-        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
-        var (f, ours) = RunPlan("run-steady", settings);
+        var (f, ours, truth) = RunPlan("run-steady", settings);
         foreach (var s in ours)
         {
             var t = truth.Where(x => x.Foot == s.Foot).MinBy(x => Math.Abs(x.IcTimeS - s.IcTimeS));
@@ -99,9 +97,7 @@ public sealed class AccuracyTests
             Seed = 5, SampleRateHz = rateHz, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = 2.2, MountingMaxDeg = 15,
             PacketLossProbability = 0.03, PlanDurationS = 120,
         };
-        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
-        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
-        var (f, ours) = RunPlan("run-steady", settings);
+        var (f, ours, truth) = RunPlan("run-steady", settings);
         foreach (var s in ours)
         {
             var t = truth.Where(x => x.Foot == s.Foot).MinBy(x => Math.Abs(x.IcTimeS - s.IcTimeS));
@@ -120,7 +116,7 @@ public sealed class AccuracyTests
     public void Overstriding_bouts_are_flagged_and_normal_running_is_not(double speedMps, string strike)
     {
         var settings = new SimulationSettings { Seed = 77, RunSpeedMps = speedMps, StrikePattern = StrideCsv.ParsePattern(strike), MountingMaxDeg = 15 };
-        var (f, _) = RunPlan("overstride-test", settings);
+        var (f, _, _) = RunPlan("overstride-test", settings);
         Assert.True(f.OverstrideTruth > 50);
         Assert.True(f.OverstrideFlaggedTrue >= 0.9 * f.OverstrideTruth, $"flagged {f.OverstrideFlaggedTrue}/{f.OverstrideTruth}");
         Assert.True(f.OverstrideFalsePositives <= 0.02 * f.NormalTruth, $"false positives {f.OverstrideFalsePositives}/{f.NormalTruth}");
@@ -130,7 +126,7 @@ public sealed class AccuracyTests
     public void Cadence_is_in_steps_per_minute_and_calf_load_rises_when_pushing()
     {
         var settings = new SimulationSettings { Seed = 9 };
-        var (_, ours) = RunPlan("sample-walk-run", settings);
+        var (_, ours, _) = RunPlan("sample-walk-run", settings);
         var run = ours.Where(s => s.Gait == Gait.Run && !s.Overstride).ToList();
         var walk = ours.Where(s => s.Gait == Gait.Walk).ToList();
         // Steps, not strides: running ~150–185, walking ~100–125 (a stride-based figure would be half).
