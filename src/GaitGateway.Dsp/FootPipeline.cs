@@ -274,7 +274,7 @@ public sealed class FootPipeline
         if (ev.GapAfterMidSwing && double.IsFinite(icS) && double.IsFinite(_prevIcS) && double.IsFinite(_lastStrideTimeS)
             && Math.Abs(icS - _prevIcS - _lastStrideTimeS) > _s.MaxStrideChangeAcrossGap * _lastStrideTimeS)
         {
-            icS = ContactInGapS(a, seg.MidSwingK, len, _prevIcS + _lastStrideTimeS);
+            icS = _events.ContactInGapS(a, seg.MidSwingK, len, _prevIcS + _lastStrideTimeS);
             icInGap = true;
         }
 
@@ -351,22 +351,6 @@ public sealed class FootPipeline
         _prevImpactClipped = impactClipped;
         _prevIcInGap = icInGap;
         return emitted;
-    }
-
-    /// <summary>The lost contact's time: <paramref name="predictedS"/> clamped into the nearest gap after mid-swing.</summary>
-    private double ContactInGapS(long a, int midSwingK, int len, double predictedS)
-    {
-        var best = double.NaN;
-        var bestDistance = double.PositiveInfinity;
-        for (var k = midSwingK + 1; k <= len; k++)
-        {
-            if ((_ring.Flags(a + k) & (byte)ImuSampleFlags.GapBefore) == 0) continue;
-            var t = Math.Clamp(predictedS, _ring.TimeS(a + k - 1), _ring.TimeS(a + k));
-            var distance = Math.Abs(t - predictedS);
-            if (distance < bestDistance) { bestDistance = distance; best = t; }
-        }
-
-        return best;
     }
 
     /// <summary>

@@ -129,6 +129,23 @@ public sealed class GaitEventDetector
         return onset;
     }
 
+    /// <summary>A contact lost with the samples of a gap: <paramref name="predictedS"/> (where the stride rhythm puts it)
+    /// clamped into the nearest gap after mid-swing; NaN when there is none.</summary>
+    public double ContactInGapS(long a, int midSwingK, int len, double predictedS)
+    {
+        var best = double.NaN;
+        var bestDistance = double.PositiveInfinity;
+        for (var k = midSwingK + 1; k <= len; k++)
+        {
+            if (!GapBefore(a, k)) continue;
+            var t = Math.Clamp(predictedS, _ring.TimeS(a + k - 1), _ring.TimeS(a + k));
+            var distance = Math.Abs(t - predictedS);
+            if (distance < bestDistance) { bestDistance = distance; best = t; }
+        }
+
+        return best;
+    }
+
     private bool GapBefore(long a, int k) => (_ring.Flags(a + k) & (byte)ImuSampleFlags.GapBefore) != 0;
 
     /// <summary>
