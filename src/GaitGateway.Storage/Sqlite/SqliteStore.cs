@@ -470,7 +470,7 @@ public sealed partial class SqliteStore : IDisposable
         SwingTimeS = Real(r, o + 12),
         DutyFactor = Real(r, o + 13),
         StrikeAngleDeg = Real(r, o + 14),
-        StrikePattern = r.IsDBNull(o + 15) ? StrikePattern.Unknown : StrideCsv.ParsePattern(r.GetString(o + 15)),
+        StrikePattern = Pattern(r, o + 15),
         CadenceSpm = Real(r, o + 16),
         PeakImpactG = Real(r, o + 17),
         FootClearanceM = Real(r, o + 18),
@@ -596,6 +596,9 @@ public sealed partial class SqliteStore : IDisposable
 
     private static double Real(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
 
+    /// <summary>The read side of <see cref="PatternOrNull"/>.</summary>
+    private static StrikePattern Pattern(SqliteDataReader r, int i) => r.IsDBNull(i) ? StrikePattern.Unknown : StrideCsv.ParsePattern(r.GetString(i));
+
     /// <summary>
     /// A bout from the 13 columns starting at <paramref name="first"/>, in the order gait, start_time_s, end_time_s,
     /// strides, cadence_spm, stride_length_m, speed_mps, distance_m, contact_time_s, strike_angle_deg, strike_pattern,
@@ -613,7 +616,7 @@ public sealed partial class SqliteStore : IDisposable
         DistanceM = Real(r, first + 7),
         ContactTimeS = Real(r, first + 8),
         StrikeAngleDeg = Real(r, first + 9),
-        StrikePattern = r.IsDBNull(first + 10) ? StrikePattern.Unknown : StrideCsv.ParsePattern(r.GetString(first + 10)),
+        StrikePattern = Pattern(r, first + 10),
         OverstrideFraction = Real(r, first + 11),
         CalfLoad = Real(r, first + 12),
     };
