@@ -142,7 +142,7 @@ public sealed class AccuracyTests
     [Fact]
     public async Task Gaitmap_walk_against_motion_capture()
     {
-        var dir = Path.Combine(Repo.Shared, "datasets", "gaitmap-walk");
+        var dir = Path.Combine(Repo.Datasets, "gaitmap-walk");
         var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [Path.Combine(dir, "imu_sample.csv")], StorePath = "" }, null, CancellationToken.None);
         var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
         Assert.Equal(f.ReferenceStrides, f.Matched);
@@ -157,7 +157,7 @@ public sealed class AccuracyTests
     [InlineData("long_walk.csv")]
     public void Xio_loop_walk_closes_within_one_percent_of_the_path(string file)
     {
-        var f = LoopEvaluation.Evaluate(Path.Combine(Repo.Shared, "datasets", "xio-loop-walk", file));
+        var f = LoopEvaluation.Evaluate(Path.Combine(Repo.Datasets, "xio-loop-walk", file));
         Assert.True(f.Strides >= 10 && f.PathLengthM > 15, $"{f.Strides} strides, {f.PathLengthM:F1} m");
         Assert.True(f.EndErrorPercent <= 1.0, $"end-point error {f.EndErrorM:F2} m = {f.EndErrorPercent:F2} % of {f.PathLengthM:F1} m");
     }

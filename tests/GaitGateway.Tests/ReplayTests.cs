@@ -64,7 +64,7 @@ public sealed class ReplayTests
     {
         // The same walk written twice: once in m/s² and °/s, once in g and rad/s with x and y swapped.
         var dir = Repo.TempDir();
-        var csv = Path.Combine(Repo.Shared, "datasets", "gaitmap-walk", "imu_sample.csv");
+        var csv = Path.Combine(Repo.Datasets, "gaitmap-walk", "imu_sample.csv");
         var native = Repo.Gaitgw("replay", csv, "--no-store", "--quiet", "--export", Path.Combine(dir, "a.csv"));
         Assert.Equal(0, native.Exit);
         var rows = File.ReadAllLines(csv).Skip(2).Select(l => l.Split(',')).ToList();

@@ -2,11 +2,12 @@ using System.Diagnostics;
 
 namespace GaitGateway.Tests;
 
-/// <summary>Locates the checkout, the shared datasets beside it, and runs the real gaitgw executable.</summary>
+/// <summary>Locates the checkout and its vendored real datasets, and runs the real gaitgw executable.</summary>
 internal static class Repo
 {
     public static string Root { get; } = FindRoot();
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>The real recordings vendored into the repository (tests/data/datasets, each with LICENSE and provenance).</summary>
+    public static string Datasets => Path.Combine(Root, "tests", "data", "datasets");
     public static string Sample => Path.Combine(Root, "samples", "c25k-sample.ggwrec");
 
     private static string FindRoot()

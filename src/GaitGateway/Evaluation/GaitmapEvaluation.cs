@@ -4,7 +4,7 @@ using GaitGateway.Core.Strides;
 
 namespace GaitGateway.Evaluation;
 
-/// <summary>Figures against the gaitmap-walk motion-capture reference (../shared/datasets/gaitmap-walk/README.md).</summary>
+/// <summary>Figures against the gaitmap-walk motion-capture reference (tests/data/datasets/README.md).</summary>
 public sealed record GaitmapFigures(int ReferenceStrides, int Matched, double StrideLengthMaeM, double IcMedianAbsErrorS, double StrikeAngleMaeDeg, double StrideLengthBiasM, double ToMedianAbsErrorS, double ContactTimeMaeS, double IcMedianErrorS, double ToMedianErrorS);
 
 /// <summary>

@@ -270,14 +270,14 @@ public sealed class CsvImportTests : IDisposable
         Assert.Throws<CsvFormatException>(() => CsvImport.ReadGaitmapBothFeet(Uniform("notgm.csv", Header)));
     }
 
-    // ------------------------------------------------------------ the shared real datasets
+    // ------------------------------------------------------------ the real datasets vendored in tests/data/datasets
 
     private static string Dataset(params string[] parts)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "GaitGateway.sln")))
-                return Path.GetFullPath(Path.Combine([dir.FullName, "..", "shared", "datasets", .. parts]));
+                return Path.GetFullPath(Path.Combine([dir.FullName, "tests", "data", "datasets", .. parts]));
         }
 
         throw new InvalidOperationException("GaitGateway.sln not found above " + AppContext.BaseDirectory);
