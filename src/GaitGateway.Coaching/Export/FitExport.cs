@@ -17,13 +17,12 @@ public sealed record FitClip(int Index, Foot Foot, string Id, string Kind, strin
 /// <param name="Strides">The session's strides (any order).</param>
 /// <param name="Bouts">The session's walk/run bouts (any order); one lap each.</param>
 /// <param name="Clips">The session's sensors; may be empty.</param>
-/// <param name="Name">Session name; written nowhere a watch would not (FIT has no notes field), kept for the caller.</param>
+/// <remarks>No session name: an activity file has no notes field (TCX keeps it in Notes).</remarks>
 public sealed record FitActivity(
     DateTimeOffset StartedUtc,
     IReadOnlyList<StrideMetrics> Strides,
     IReadOnlyList<BoutSummary> Bouts,
-    IReadOnlyList<FitClip> Clips,
-    string? Name = null);
+    IReadOnlyList<FitClip> Clips);
 
 /// <summary>A developer field of the export: FIT's own mechanism (field_description) for what its profile lacks.</summary>
 public sealed record FitDeveloperField(byte Number, string Name, string Units, byte BaseType, string Meaning);

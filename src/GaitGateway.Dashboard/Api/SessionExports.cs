@@ -17,7 +17,7 @@ public static class SessionExports
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
         var clips = session.Sensors.Select(x => new FitClip(x.Index, x.Foot, x.Id, x.Kind, x.Firmware)).ToArray();
-        return new FitActivity(session.StartedUtc, store.GetStrides(session.Id), store.GetBouts(session.Id), clips, Notes(session));
+        return new FitActivity(session.StartedUtc, store.GetStrides(session.Id), store.GetBouts(session.Id), clips);
     }
 
     /// <summary>The session's TCX document (<see cref="TcxExport"/>), with the name and plan as notes.</summary>
