@@ -25,8 +25,8 @@ public sealed class FitWriter
     /// <summary>Protocol 2.0 (developer fields need it), as the high and low nibble of one byte.</summary>
     public const byte ProtocolVersion = 0x20;
 
-    /// <summary>Profile 21.217, written as major × 1000 + minor (the SDK's encoding from profile 22.00 on; decoders
-    /// read values above 2199 that way).</summary>
+    /// <summary>Profile 21.217, written as major × 1000 + minor: Garmin's decoder reads a header profile version above
+    /// 2199 with scale 1000 (below it, the older major × 100 + minor), decoder.js of SDK 21.217.</summary>
     public const ushort ProfileVersion = 21217;
 
     public const int HeaderSize = 14;
@@ -37,7 +37,7 @@ public sealed class FitWriter
     private int _nextLocal;
     private readonly FitMessage _message = new();
 
-    /// <summary>Definition messages written so far (for tests and size figures).</summary>
+    /// <summary>Definition messages written so far (a diagnostic: few layouts, few definitions).</summary>
     public int Definitions { get; private set; }
 
     /// <summary>Data messages written so far.</summary>
