@@ -38,6 +38,7 @@ namespace GaitGateway.Dashboard.Hosting;
 /// <item><term>GET /api/sessions/{id}/strides | /bouts | /analysis</term><description>strides, bouts, and the
 /// overstriding/calf-load stretches and cues of the cue engine replayed on the strides.</description></item>
 /// <item><term>GET /api/sessions/{id}/export.tcx</term><description>Garmin TCX (see <see cref="TcxExport"/>).</description></item>
+/// <item><term>GET /api/sessions/{id}/export.fit</term><description>FIT activity with running dynamics (see <see cref="FitExport"/>).</description></item>
 /// <item><term>GET /api/history/{runner}?week=W&amp;run=R</term><description>weekly load, sessions with spike bands
 /// (Frandsen 2025), C25K check of the latest session against W/R (default: the session's own plan).</description></item>
 /// <item><term>GET /api/c25k</term><description>the Couch to 5K plan table.</description></item>
@@ -197,6 +198,11 @@ public sealed class DashboardServer : IAsyncDisposable
             var xml = TcxExport.ToXml(s.StartedUtc, store.GetStrides(id), store.GetBouts(id), s.Plan is null ? s.Name : $"{s.Name} ({s.Plan})");
             var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.tcx");
             return Results.File(Encoding.UTF8.GetBytes(xml), "application/vnd.garmin.tcx+xml", file);
+        }));
+        app.MapGet("/api/sessions/{id:long}/export.fit", (long id) => WithSession(id, (store, s) =>
+        {
+            var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.fit");
+            return Results.File(SessionExports.Fit(store, s), FitExport.MediaType, file);
         }));
         app.MapGet("/api/history/{runner}", (string runner, int? week, int? run) => WithStore(store =>
         {

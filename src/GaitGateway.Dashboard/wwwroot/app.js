@@ -108,7 +108,7 @@ async function showSessions() {
   const list = await getJson('/api/sessions');
   $('session-rows').innerHTML = list.map(s => `<tr data-testid="session-row" data-id="${s.id}"><td>${s.id}</td><td><a href="#/history/${encodeURIComponent(s.runner)}">${esc(s.runner)}</a></td>
     <td><a href="#/session/${s.id}">${esc(s.name)}</a>${s.live ? ' <span class="badge small">live</span>' : ''}</td><td>${esc(s.plan ?? '')}</td><td>${dateTime(s.startedUtc)}</td>
-    <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="${api('/api/sessions/' + s.id + '/export.tcx')}">TCX</a></td></tr>`).join('');
+    <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="${api('/api/sessions/' + s.id + '/export.tcx')}">TCX</a> <a href="${api('/api/sessions/' + s.id + '/export.fit')}">FIT</a></td></tr>`).join('');
 }
 
 // Shades x-ranges behind the data: bouts, overstriding and calf-load stretches.
@@ -145,6 +145,7 @@ async function showSession(id) {
   $('session-title').textContent = `${s.name} — ${s.runner}`;
   $('session-summary').textContent = `${dateTime(s.startedUtc)} · ${clock(s.durationS)} · ${num((s.distanceM ?? 0) / 1000, 2)} km · ${strides.length} strides · ${bouts.length} bouts${s.plan ? ' · plan ' + s.plan : ''}`;
   $('tcx-link').href = api('/api/sessions/' + id + '/export.tcx');
+  $('fit-link').href = api('/api/sessions/' + id + '/export.fit');
   const sorted = strides.slice().sort((a, b) => a.icTimeS - b.icTimeS);
   const bands = bouts.map(b => ({ from: b.startTimeS, to: b.endTimeS, color: b.gait === 'run' ? 'rgba(37,99,235,.07)' : 'rgba(22,163,74,.08)' }))
     .concat(analysis.stretches.map(r => ({ from: r.startS, to: r.endS, lane: r.kind === 'overstride' ? 'top' : 'bottom',

@@ -27,6 +27,7 @@ public static partial class GaitGatewayCli
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(SessionsCommand());
         root.Subcommands.Add(ReportCommand());
+        root.Subcommands.Add(ExportCommand());
         try
         {
             // Our own handler below prints bad input as one line; the library's default would print a stack trace.
