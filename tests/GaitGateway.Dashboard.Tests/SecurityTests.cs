@@ -108,6 +108,32 @@ public sealed class SecurityTests : IDisposable
     }
 
     [Fact]
+    public void The_login_cookie_expires_slides_and_cannot_be_forged()
+    {
+        var clock = new ManualClock(new DateTimeOffset(2026, 12, 6, 8, 0, 0, TimeSpan.Zero));
+        var login = new LoginCookie(TimeSpan.FromMinutes(60), clock);
+        var cookie = login.Issue();
+        Assert.True(login.IsValid(cookie, out var expires));
+        Assert.Equal(clock.Now.AddMinutes(60), expires);
+        Assert.False(login.NeedsRenewal(expires));
+        clock.Now = clock.Now.AddMinutes(31);
+        Assert.True(login.IsValid(cookie, out _));
+        Assert.True(login.NeedsRenewal(expires)); // past half its life: the next request gets a fresh one
+        clock.Now = clock.Now.AddMinutes(30);
+        Assert.False(login.IsValid(cookie, out _)); // expired
+
+        var fresh = login.Issue();
+        Assert.True(login.IsValid(fresh, out _));
+        Assert.False(new LoginCookie(TimeSpan.FromMinutes(60), clock).IsValid(fresh, out _)); // another process's key
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(fresh);
+        bytes[0] ^= 1; // a later expiry without the key
+        Assert.False(login.IsValid(System.Buffers.Text.Base64Url.EncodeToString(bytes), out _));
+        Assert.False(login.IsValid("", out _));
+        Assert.False(login.IsValid("not base64!", out _));
+        Assert.False(login.IsValid(new string('A', 4096), out _));
+    }
+
+    [Fact]
     public async Task Neither_the_token_nor_a_query_string_reaches_the_log()
     {
         // Before: ASP.NET Core's hosting diagnostics logged "Request starting HTTP/1.1 GET http://…/api/live?token=…"
@@ -229,6 +255,13 @@ public sealed class SecurityTests : IDisposable
         req.Headers.Host = host;
         using var r = await http.SendAsync(req);
         return r.StatusCode;
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     /// <summary>A real logger provider that keeps every formatted line (with its category).</summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -36,40 +38,101 @@ internal sealed class DashboardToken
     }
 }
 
-/// <summary>Names of the dashboard's authentication schemes and its one authorization policy.</summary>
+/// <summary>Names of the dashboard's authentication scheme, cookie and authorization policy.</summary>
 internal static class DashboardAuth
 {
-    /// <summary>Picks <see cref="Bearer"/> when the request has an Authorization header, else <see cref="Cookie"/>.</summary>
+    /// <summary><see cref="DashboardAuthHandler"/>: a bearer header or the login cookie.</summary>
     public const string Scheme = "Dashboard";
-    /// <summary><c>Authorization: Bearer TOKEN</c>: for scripts and curl.</summary>
-    public const string Bearer = "Bearer";
-    /// <summary>The cookie <c>POST /api/login</c> sets: for the page, whose EventSource cannot send a header.</summary>
-    public const string Cookie = "DashboardCookie";
     public const string CookieName = "gaitgw_auth";
     /// <summary>Required on every endpoint but the page's assets and the login exchange (also the fallback policy).</summary>
     public const string Policy = "Dashboard";
 }
 
-internal sealed class BearerTokenOptions : AuthenticationSchemeOptions
+internal sealed class DashboardAuthOptions : AuthenticationSchemeOptions
 {
     public DashboardToken? Token { get; set; }
+    public LoginCookie? Cookie { get; set; }
 }
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer TOKEN</c> against <see cref="DashboardToken"/>; challenges with 401 and
-/// <c>WWW-Authenticate: Bearer</c> (also for the cookie scheme: the API never redirects to a login page).
+/// The login cookie's value: its expiry and an HMAC-SHA256 of it under a key drawn at random when the server starts.
+/// It holds nothing secret, cannot be forged or extended without the key, and dies with the process (a restart asks
+/// for the token again). Written by hand rather than with ASP.NET's cookie scheme: that one needs Data Protection,
+/// whose key manager writes key files under $HOME at start-up even with an ephemeral provider configured.
 /// </summary>
-internal sealed class BearerTokenHandler(IOptionsMonitor<BearerTokenOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-    : AuthenticationHandler<BearerTokenOptions>(options, logger, encoder)
+internal sealed class LoginCookie(TimeSpan lifetime, TimeProvider clock)
+{
+    private const int StampBytes = sizeof(long);
+    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>How long a cookie is valid after it is issued (renewed by <see cref="NeedsRenewal"/>).</summary>
+    public TimeSpan Lifetime { get; } = lifetime;
+
+    public string Issue()
+    {
+        var value = new byte[StampBytes + HMACSHA256.HashSizeInBytes];
+        BinaryPrimitives.WriteInt64LittleEndian(value, clock.GetUtcNow().Add(Lifetime).ToUnixTimeSeconds());
+        HMACSHA256.HashData(_key, value.AsSpan(0, StampBytes), value.AsSpan(StampBytes));
+        return Base64Url.EncodeToString(value);
+    }
+
+    /// <summary>True for a cookie this process issued that has not expired; its expiry in <paramref name="expiresUtc"/>.</summary>
+    public bool IsValid(string? cookie, out DateTimeOffset expiresUtc)
+    {
+        expiresUtc = default;
+        if (string.IsNullOrEmpty(cookie) || cookie.Length > 128 || !Base64Url.IsValid(cookie)) return false; // TryDecode throws on bad characters
+        Span<byte> value = stackalloc byte[96];
+        if (!Base64Url.TryDecodeFromChars(cookie, value, out var n) || n != StampBytes + HMACSHA256.HashSizeInBytes) return false;
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(_key, value[..StampBytes], mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac, value.Slice(StampBytes, HMACSHA256.HashSizeInBytes))) return false;
+        expiresUtc = DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadInt64LittleEndian(value));
+        return expiresUtc > clock.GetUtcNow();
+    }
+
+    /// <summary>Sliding expiry: renew once less than half the lifetime is left.</summary>
+    public bool NeedsRenewal(DateTimeOffset expiresUtc) => expiresUtc - clock.GetUtcNow() < Lifetime / 2;
+
+    /// <summary>Sets the cookie: HttpOnly (no script reads it), SameSite=Strict (no other site's page makes the
+    /// browser send it), Secure behind https, a session cookie (no Expires: gone when the browser closes).</summary>
+    public void Append(HttpResponse response) => response.Cookies.Append(DashboardAuth.CookieName, Issue(), Options(response));
+
+    public static void Delete(HttpResponse response) => response.Cookies.Delete(DashboardAuth.CookieName, Options(response));
+
+    private static CookieOptions Options(HttpResponse response) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = response.HttpContext.Request.IsHttps,
+        Path = "/",
+        IsEssential = true,
+    };
+}
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer TOKEN</c> (scripts) against <see cref="DashboardToken"/>, or else the
+/// login cookie (the page: EventSource cannot send a header). Challenges with 401 and <c>WWW-Authenticate: Bearer</c>,
+/// never a redirect.
+/// </summary>
+internal sealed class DashboardAuthHandler(IOptionsMonitor<DashboardAuthOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+    : AuthenticationHandler<DashboardAuthOptions>(options, logger, encoder)
 {
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        if (Options.Token is not { } token || !token.Matches(header["Bearer ".Length..].Trim()))
-            return Task.FromResult(AuthenticateResult.Fail("the bearer token does not match Dashboard:Token"));
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "token")], Scheme.Name);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        if (header.Length > 0)
+        {
+            if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
+            return Task.FromResult(Options.Token is { } token && token.Matches(header["Bearer ".Length..].Trim())
+                ? Success("token")
+                : AuthenticateResult.Fail("the bearer token does not match Dashboard:Token"));
+        }
+
+        var cookie = Request.Cookies[DashboardAuth.CookieName];
+        if (cookie is null || Options.Cookie is not { } login) return Task.FromResult(AuthenticateResult.NoResult());
+        if (!login.IsValid(cookie, out var expires)) return Task.FromResult(AuthenticateResult.Fail("the login cookie is not valid (expired, forged, or from before a restart)"));
+        if (login.NeedsRenewal(expires)) login.Append(Response);
+        return Task.FromResult(Success("cookie"));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -77,6 +140,12 @@ internal sealed class BearerTokenHandler(IOptionsMonitor<BearerTokenOptions> opt
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;
+    }
+
+    private AuthenticateResult Success(string how)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "dashboard"), new Claim(ClaimTypes.AuthenticationMethod, how)], Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 }
 

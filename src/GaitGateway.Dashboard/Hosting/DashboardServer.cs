@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -11,10 +10,8 @@ using GaitGateway.Dashboard.Api;
 using GaitGateway.Dashboard.Live;
 using GaitGateway.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -67,6 +64,7 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly DashboardSettings _settings;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly DashboardToken? _token;
+    private readonly LoginCookie? _login;
     private readonly EmbeddedAssets _assets = EmbeddedAssets.Load();
     private WebApplication? _app;
 
@@ -85,6 +83,7 @@ public sealed class DashboardServer : IAsyncDisposable
         _settings.Validate();
         _loggerFactory = loggerFactory;
         _token = string.IsNullOrEmpty(_settings.Token) ? null : new DashboardToken(_settings.Token);
+        _login = _token is null ? null : new LoginCookie(TimeSpan.FromMinutes(_settings.LoginLifetimeMinutes), TimeProvider.System);
     }
 
     /// <summary>The addresses Kestrel actually listens on (port 0 resolved); empty before <see cref="StartAsync"/>.</summary>
@@ -144,7 +143,7 @@ public sealed class DashboardServer : IAsyncDisposable
         // Typed as Func<…, Task<IResult>>: a lambda taking only HttpContext would bind to the RequestDelegate overload,
         // which drops the returned IResult and answers an empty 200.
         app.MapGet("/api/auth", (Func<HttpContext, Task<IResult>>)AuthAsync).AllowAnonymous();
-        app.MapPost("/api/login", LoginAsync).AllowAnonymous();
+        app.MapPost("/api/login", Login).AllowAnonymous();
         app.MapPost("/api/logout", (Func<HttpContext, Task<IResult>>)LogoutAsync).AllowAnonymous();
         app.MapGet("/{**path}", ServeAsset).AllowAnonymous();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -221,26 +220,15 @@ public sealed class DashboardServer : IAsyncDisposable
 
     private void AddAuth(IServiceCollection services)
     {
-        // The cookie's signing keys live in memory only: nothing is written under $HOME, and a restart logs everyone
-        // out (the page then asks for the token again).
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddAuthentication(DashboardAuth.Scheme)
-            .AddPolicyScheme(DashboardAuth.Scheme, null, o =>
-            {
-                o.ForwardDefaultSelector = c => c.Request.Headers.Authorization.Count > 0 ? DashboardAuth.Bearer : DashboardAuth.Cookie;
-                o.ForwardChallenge = DashboardAuth.Bearer; // 401, never a redirect to a login page
-            })
-            .AddScheme<BearerTokenOptions, BearerTokenHandler>(DashboardAuth.Bearer, o => o.Token = _token)
-            .AddCookie(DashboardAuth.Cookie, o =>
-            {
-                o.Cookie.Name = DashboardAuth.CookieName;
-                o.Cookie.HttpOnly = true; // the page's script never sees it
-                o.Cookie.SameSite = SameSiteMode.Strict; // no other site's page can make the browser send it
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure behind https; loopback http works
-                o.ExpireTimeSpan = TimeSpan.FromMinutes(_settings.LoginLifetimeMinutes);
-                o.SlidingExpiration = true;
-                o.ForwardChallenge = DashboardAuth.Bearer;
-            });
+        // AddAuthenticationCore, not AddAuthentication: the latter also adds Data Protection, whose hosted service
+        // creates and writes key files under $HOME at every start; the dashboard's one scheme needs none of it.
+        services.AddAuthenticationCore(o => o.DefaultScheme = DashboardAuth.Scheme);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services).AddScheme<DashboardAuthOptions, DashboardAuthHandler>(DashboardAuth.Scheme, o =>
+        {
+            o.Token = _token;
+            o.Cookie = _login;
+        });
         services.AddAuthorization(o =>
         {
             var policy = _token is null
@@ -260,18 +248,17 @@ public sealed class DashboardServer : IAsyncDisposable
     private async Task<IResult> AuthAsync(HttpContext context) => Results.Json(
         new AuthDto(_token is null || (await context.AuthenticateAsync(DashboardAuth.Scheme).ConfigureAwait(false)).Succeeded, _token is not null), Json);
 
-    private static async Task<IResult> LogoutAsync(HttpContext context)
+    private static Task<IResult> LogoutAsync(HttpContext context)
     {
-        await context.SignOutAsync(DashboardAuth.Cookie).ConfigureAwait(false);
-        return Results.NoContent();
+        LoginCookie.Delete(context.Response);
+        return Task.FromResult(Results.NoContent());
     }
 
-    private async Task<IResult> LoginAsync(HttpContext context, LoginRequest request)
+    private IResult Login(HttpContext context, LoginRequest request)
     {
-        if (_token is null) return Results.NoContent(); // nothing to log in to
+        if (_token is null || _login is null) return Results.NoContent(); // nothing to log in to
         if (!_token.Matches(request.Token)) return Results.Unauthorized();
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "dashboard")], DashboardAuth.Cookie);
-        await context.SignInAsync(DashboardAuth.Cookie, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = false }).ConfigureAwait(false);
+        _login.Append(context.Response);
         return Results.NoContent();
     }
 

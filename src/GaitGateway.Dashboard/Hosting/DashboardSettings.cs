@@ -22,9 +22,9 @@ public sealed record DashboardSettings
     /// only the Host header tells the two apart.</summary>
     public string? AllowedHosts { get; init; }
 
-    /// <summary>How long the login cookie is valid without use, minutes (sliding: each request renews it after half
-    /// the time). Default 720 (a training day). Range 1..10080 (a week). The cookie is a session cookie (gone when
-    /// the browser closes) and dies with the process, whose signing keys live in memory only.</summary>
+    /// <summary>How long the login cookie is valid without use, minutes (sliding: a request in the second half of its
+    /// life renews it). Default 720 (a training day). Range 1..10080 (a week). The cookie is a session cookie (gone
+    /// when the browser closes) and dies with the process, whose signing key lives in memory only.</summary>
     public int LoginLifetimeMinutes { get; init; } = 720;
 
     /// <summary>Longest time between two tile events on /api/live/stream, ms. Default 1000 (≥ 1 update/s even when
