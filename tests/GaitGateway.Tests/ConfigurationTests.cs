@@ -33,6 +33,20 @@ public sealed class ConfigurationTests
     }
 
     [Theory]
+    [InlineData("", "dashboard: refusing to listen on http://0.0.0.0:0 without a token: set a token or bind to 127.0.0.1")]
+    [InlineData("t0ken", "dashboard: http://0.0.0.0:0 listens on every address, so the names browsers reach it by are unknown: set Dashboard:AllowedHosts (e.g. gateway.local;192.168.1.20, or * for any name)")]
+    public void Dashboard_settings_it_refuses_are_one_line_errors_before_anything_starts(string token, string expected)
+    {
+        // Before: the gateway started, logged "Gateway stopped: …" and exited 1.
+        var dir = Repo.TempDir();
+        var r = Repo.GaitgwWithEnv(new() { ["GAITGW_Dashboard__Urls"] = "http://0.0.0.0:0", ["GAITGW_Dashboard__Token"] = token },
+            "run", "--simulate", "sample-walk-run", "--duration", "1", "--store", Path.Combine(dir, "s.db"));
+        Assert.True(r.Exit == 2, $"exit {r.Exit}\n{r.Out}\n{r.Err}");
+        Assert.Equal("gaitgw: " + expected, r.Err.Trim());
+        Assert.False(File.Exists(Path.Combine(dir, "s.db")), "nothing should be stored before the settings are checked");
+    }
+
+    [Theory]
     [InlineData("GAITGW_Influx__Mode", "v9", "--influx-mode 'v9': use v2 or v1")]
     [InlineData("GAITGW_GaitGateway__Influx__Url", "ftp://x", "--influx-url 'ftp://x': not an http(s) URL")]
     [InlineData("GAITGW_Influx__Bucket", "", "InfluxDB at http://***@127.0.0.1:9: no bucket configured")]

@@ -97,15 +97,7 @@ public sealed class DashboardServer : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_app is not null) throw new InvalidOperationException("the dashboard server is already started");
-        var urls = _settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var exposed = urls.Where(u => !IsLoopback(u)).ToArray();
-        if (exposed.Length > 0 && string.IsNullOrEmpty(_settings.Token))
-        {
-            throw new InvalidOperationException(
-                $"dashboard: refusing to listen on {string.Join(", ", exposed)} without a token: set a token or bind to 127.0.0.1");
-        }
-
-        var allowedHosts = AllowedHostsFor(urls, _settings.AllowedHosts);
+        var (urls, allowedHosts) = Check(_settings);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -164,6 +156,27 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await StopAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What <see cref="StartAsync"/> refuses, checked without starting (the host calls it before anything runs, so a
+    /// bad setting is one line and exit 2): <see cref="DashboardSettings.Validate"/>'s ranges, an address beyond
+    /// loopback without a token, a wildcard address without <see cref="DashboardSettings.AllowedHosts"/>. Returns
+    /// the URLs and the allowed host names.
+    /// </summary>
+    public static (string[] Urls, string[] AllowedHosts) Check(DashboardSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var urls = settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var exposed = urls.Where(u => !IsLoopback(u)).ToArray();
+        if (exposed.Length > 0 && string.IsNullOrEmpty(settings.Token))
+        {
+            throw new InvalidOperationException(
+                $"dashboard: refusing to listen on {string.Join(", ", exposed)} without a token: set a token or bind to 127.0.0.1");
+        }
+
+        return (urls, AllowedHostsFor(urls, settings.AllowedHosts));
     }
 
     /// <summary>True for 127.0.0.0/8, ::1 and "localhost"; false for wildcards (*, +, 0.0.0.0, [::]) and other hosts.</summary>

@@ -76,6 +76,17 @@ public static partial class GaitGatewayCli
             if (effective.Runners.Count == 0 && effective.Simulate is null)
                 throw new Pipeline.InputException("run: no runners configured: give --config with GaitGateway:Runners (see samples/appsettings.json), or --simulate PLAN");
             _ = SinkSettings(effective.Influx); // bad InfluxDB settings are input errors before anything starts
+            if (effective.Dashboard.Enabled)
+            {
+                try
+                {
+                    _ = Dashboard.Hosting.DashboardServer.Check(effective.Dashboard.ToSettings()); // so are the dashboard's
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new Pipeline.InputException(e.Message, e);
+                }
+            }
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));

@@ -50,6 +50,11 @@ public sealed class DashboardOptions
     public string? AllowedHosts { get; set; }
     /// <summary>Idle lifetime of the dashboard's login cookie, minutes. Default 720.</summary>
     public int LoginLifetimeMinutes { get; set; } = 720;
+
+    public GaitGateway.Dashboard.Hosting.DashboardSettings ToSettings() => new()
+    {
+        Urls = Urls, Token = Token, AllowedHosts = AllowedHosts, LoginLifetimeMinutes = LoginLifetimeMinutes,
+    };
 }
 
 /// <summary>One runner and the sensors on their shoes (Bluetooth addresses).</summary>
