@@ -69,6 +69,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         await page.FillAsync("[data-testid=login-token]", "not-" + token);
         await page.ClickAsync("[data-testid=login-submit]");
         await page.Locator("[data-testid=login-error]").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "login.png"), FullPage = true });
         Assert.Empty(await context.CookiesAsync());
         await page.FillAsync("[data-testid=login-token]", token);
         await page.ClickAsync("[data-testid=login-submit]");
