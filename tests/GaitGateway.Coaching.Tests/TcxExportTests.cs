@@ -92,4 +92,26 @@ public class TcxExportTests
         var xml = TcxExport.ToXml(Start, [], [], "W6 <pushed> & \"cramp\"");
         Assert.Equal("W6 <pushed> & \"cramp\"", (string?)XDocument.Parse(xml).Descendants(Tcx + "Notes").Single());
     }
+
+    [Fact]
+    public void Characters_XML_cannot_carry_are_replaced_not_fatal()
+    {
+        // A Fact over a table rather than InlineData: attribute strings are stored as UTF-8 in metadata, which turns
+        // a lone surrogate into three U+FFFD before the test sees it.
+        (string Notes, string Expected)[] cases =
+        [
+            ("run\u0000one", "run\uFFFDone"),
+            ("\u0001\u001Fa\tb", "\uFFFD\uFFFDa\tb"),
+            ("half \uD83C pair", "half \uFFFD pair"),
+            ("lone low \uDFC3", "lone low \uFFFD"),
+            ("\uFFFE\uFFFF", "\uFFFD\uFFFD"),
+            ("runner \uD83C\uDFC3 ok", "runner \uD83C\uDFC3 ok"),
+        ];
+        foreach (var (notes, expected) in cases)
+        {
+            // Before: XmlWriter threw ArgumentException on the first of them, and the dashboard's export.tcx answered 500.
+            var xml = TcxExport.ToXml(Start, TestData.Running(0, 4).ToList(), [], notes);
+            Assert.Equal(expected, (string?)XDocument.Parse(xml).Descendants(Tcx + "Notes").Single());
+        }
+    }
 }

@@ -41,7 +41,8 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         var spikeId = Seed.Session(store, "bea", now.AddDays(-3), "c25k-w5r2", 20);
 
         var board = new LiveBoard();
-        await using var server = new DashboardServer(board, store, new DashboardSettings { Urls = "http://127.0.0.1:0" });
+        const string token = "coach-Token-7f3a9c"; // as on a gateway shared with a club: the page must log in
+        await using var server = new DashboardServer(board, store, new DashboardSettings { Urls = "http://127.0.0.1:0", Token = token });
         await server.StartAsync();
         var baseUrl = server.Addresses[0];
         output.WriteLine($"dashboard at {baseUrl}");
@@ -61,7 +62,24 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         page.Console += (_, m) => { if (m.Type == "error") consoleErrors.Add(m.Text + " @ " + m.Location); };
         page.PageError += (_, e) => consoleErrors.Add(e);
         await page.GotoAsync(baseUrl + "/#/live");
+
+        // ---- login, as a coach does: the page asks for the token once; a wrong one is refused with a message.
+        var login = page.Locator("[data-testid=login-form]");
+        await login.WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
+        await page.FillAsync("[data-testid=login-token]", "not-" + token);
+        await page.ClickAsync("[data-testid=login-submit]");
+        await page.Locator("[data-testid=login-error]").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 10_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "login.png"), FullPage = true });
+        Assert.Empty(await context.CookiesAsync());
+        await page.FillAsync("[data-testid=login-token]", token);
+        await page.ClickAsync("[data-testid=login-submit]");
         await page.Locator("[data-testid=stream-state].ok").WaitForAsync(new() { Timeout = 10_000 });
+        Assert.False(await login.IsVisibleAsync());
+        var cookie = Assert.Single(await context.CookiesAsync());
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal("", await page.EvaluateAsync<string>("() => document.cookie")); // the script never holds it
+        Assert.DoesNotContain(token, page.Url, StringComparison.Ordinal);
 
         // ---- live: stream sample-walk-run (≈148 s) at 10× real time
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -115,6 +133,8 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         await page.Locator("[data-testid=c25k-table] tbody tr").Nth(26).WaitForAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "c25k.png"), FullPage = true });
 
+        // The wrong token's 401 is the one failed request the console may show.
+        consoleErrors.RemoveAll(e => e.Contains("401", StringComparison.Ordinal) && e.Contains("/api/login", StringComparison.Ordinal));
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
         output.WriteLine($"screenshots in {Shots}");
     }

@@ -76,6 +76,24 @@ public sealed class InfluxSettingsTests
         Assert.Equal(5000, s.BatchSize);
     }
 
+    [Theory]
+    [InlineData("http://admin:pa55word@influx.local:8086", "http://***@influx.local:8086")]
+    [InlineData("https://admin:pa55word@influx.local/api?x=a@b", "https://***@influx.local/api?x=a@b")]
+    [InlineData("http://u:p@ss:pa55word@h:1/", "http://***@h:1/")]
+    [InlineData("http://pa55word@h", "http://***@h")]
+    [InlineData("ftp:pa55word@h", "***@h")]
+    [InlineData("http://influx.local:8086/base", "http://influx.local:8086/base")]
+    [InlineData("/pa55word@", "/pa55word@")]
+    public void A_password_in_the_url_is_never_shown(string url, string shown)
+    {
+        // Before: ToString (logged as "Forwarding to …") and every forwarder message printed the URL as given.
+        Assert.Equal(shown, InfluxSinkSettings.RedactUrl(url));
+        var s = new InfluxSinkSettings(url, "o", "b", null);
+        Assert.Equal(shown, s.DisplayUrl);
+        Assert.Contains("Url = " + shown, s.ToString());
+        if (url.Contains('@', StringComparison.Ordinal) && !url.StartsWith('/')) Assert.DoesNotContain("pa55word", s.ToString());
+    }
+
     [Fact]
     public void Token_from_environment_then_file()
     {

@@ -134,7 +134,7 @@ public static class TcxExport
             x.WriteEndElement(); // Lap
         }
 
-        if (!string.IsNullOrWhiteSpace(notes)) x.WriteElementString("Notes", TcxNamespace, notes);
+        if (!string.IsNullOrWhiteSpace(notes)) x.WriteElementString("Notes", TcxNamespace, XmlText(notes));
         x.WriteEndElement(); // Activity
         x.WriteEndElement(); // Activities
         x.WriteEndElement(); // TrainingCenterDatabase
@@ -152,6 +152,32 @@ public static class TcxExport
     /// <summary>TCX RunCadence: one foot's cycles per minute = steps/min ÷ 2, as an unsignedByte.</summary>
     public static string StridesPerMin(double stepsPerMin) =>
         Math.Clamp(Math.Round(stepsPerMin / 2), 0, 254).ToString("0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// <paramref name="s"/> with every character XML 1.0 cannot carry (C0 controls other than tab, CR and LF, U+FFFE,
+    /// U+FFFF, unpaired surrogates) replaced by U+FFFD. Escaping cannot help there: XML 1.0 forbids them even as
+    /// character references (§2.2, production [2] Char), and XmlWriter throws on them. Session names come from
+    /// users and files, so one NUL in a name would otherwise fail the whole export.
+    /// </summary>
+    public static string XmlText(string s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var b = new System.Text.StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            var c = s[i];
+            if (char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
+            {
+                b.Append(c).Append(s[++i]);
+            }
+            else
+            {
+                b.Append(!char.IsSurrogate(c) && XmlConvert.IsXmlChar(c) ? c : '\uFFFD');
+            }
+        }
+
+        return b.ToString();
+    }
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 

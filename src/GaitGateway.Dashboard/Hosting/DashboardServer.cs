@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -10,6 +9,8 @@ using GaitGateway.Coaching.Load;
 using GaitGateway.Dashboard.Api;
 using GaitGateway.Dashboard.Live;
 using GaitGateway.Storage.Sqlite;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,6 +18,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -42,9 +45,18 @@ namespace GaitGateway.Dashboard.Hosting;
 /// <item><term>GET /api/history/{runner}?week=W&amp;run=R</term><description>weekly load, sessions with spike bands
 /// (Frandsen 2025), C25K check of the latest session against W/R (default: the session's own plan).</description></item>
 /// <item><term>GET /api/c25k</term><description>the Couch to 5K plan table.</description></item>
+/// <item><term>GET /api/auth</term><description><c>{"signedIn": bool, "tokenRequired": bool}</c>, anonymous: the page's
+/// "do I need to log in?" (a 200 either way, so the browser console shows no failed request).</description></item>
+/// <item><term>POST /api/login</term><description><c>{"token": "…"}</c> (JSON only: a cross-site form cannot post it) →
+/// 204 and an HttpOnly, SameSite=Strict session cookie; 401 for a wrong token. <c>POST /api/logout</c> drops it.</description></item>
 /// </list>
 /// <para>Security: binds to loopback by default. Any other address requires <see cref="DashboardSettings.Token"/>
-/// (refuses to start otherwise). With a token, every /api request must carry it; the static page carries no data.</para>
+/// (refuses to start otherwise). Every endpoint is authorised by ASP.NET Core's authorization middleware against one
+/// policy (<see cref="DashboardAuth.Policy"/>, also the fallback for any endpoint added later), so the check follows
+/// the endpoint routing chose, whatever the path's letter case or encoding; only the page's assets and the login
+/// exchange are anonymous (the static page carries no data). With a token the policy needs a bearer header or the
+/// login cookie; without one (loopback only) it admits every request. Requests whose Host header is not an allowed
+/// name get 400 (<see cref="DashboardSettings.AllowedHosts"/>: DNS rebinding). The request log has no query strings.</para>
 /// </remarks>
 public sealed class DashboardServer : IAsyncDisposable
 {
@@ -52,6 +64,8 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly SqliteStore? _store;
     private readonly DashboardSettings _settings;
     private readonly ILoggerFactory? _loggerFactory;
+    private readonly DashboardToken? _token;
+    private readonly LoginCookie? _login;
     private readonly EmbeddedAssets _assets = EmbeddedAssets.Load();
     private WebApplication? _app;
 
@@ -69,6 +83,8 @@ public sealed class DashboardServer : IAsyncDisposable
         _settings = settings ?? new DashboardSettings();
         _settings.Validate();
         _loggerFactory = loggerFactory;
+        _token = string.IsNullOrEmpty(_settings.Token) ? null : new DashboardToken(_settings.Token);
+        _login = _token is null ? null : new LoginCookie(TimeSpan.FromMinutes(_settings.LoginLifetimeMinutes), TimeProvider.System);
     }
 
     /// <summary>The addresses Kestrel actually listens on (port 0 resolved); empty before <see cref="StartAsync"/>.</summary>
@@ -76,18 +92,13 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <summary>
     /// Starts listening. Throws <see cref="InvalidOperationException"/> when an address is not loopback and there is no
-    /// token, and Kestrel's exception (e.g. <see cref="IOException"/>, address in use) when it cannot bind.
+    /// token, or binds every address and <see cref="DashboardSettings.AllowedHosts"/> is unset, and Kestrel's exception
+    /// (e.g. <see cref="IOException"/>, address in use) when it cannot bind.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_app is not null) throw new InvalidOperationException("the dashboard server is already started");
-        var urls = _settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var exposed = urls.Where(u => !IsLoopback(u)).ToArray();
-        if (exposed.Length > 0 && string.IsNullOrEmpty(_settings.Token))
-        {
-            throw new InvalidOperationException(
-                $"dashboard: refusing to listen on {string.Join(", ", exposed)} without a token: set a token or bind to 127.0.0.1");
-        }
+        var (urls, allowedHosts) = Check(_settings);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -95,18 +106,39 @@ public sealed class DashboardServer : IAsyncDisposable
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        if (_loggerFactory is not null) builder.Services.AddSingleton(_loggerFactory);
+        if (_loggerFactory is not null) builder.Services.AddSingleton<ILoggerFactory>(new DashboardLoggerFactory(_loggerFactory));
         builder.WebHost.UseUrls(urls);
         builder.Services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = Json.PropertyNamingPolicy;
             foreach (var c in Json.Converters) o.SerializerOptions.Converters.Add(c);
         });
+        builder.Services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = allowedHosts;
+            o.AllowEmptyHosts = false; // HTTP/1.0 without Host: no browser sends that
+        });
+        builder.Services.AddHttpLogging(o =>
+        {
+            // Path, never the query string (RequestQuery): see DashboardLoggerFactory.
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        AddAuth(builder.Services);
 
         var app = builder.Build();
-        app.Use(RequireToken);
-        MapApi(app);
-        app.MapGet("/{**path}", ServeAsset);
+        app.UseHostFiltering();
+        app.UseHttpLogging();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        MapApi(app.MapGroup("/api").RequireAuthorization(DashboardAuth.Policy));
+        // Typed as Func<…, Task<IResult>>: a lambda taking only HttpContext would bind to the RequestDelegate overload,
+        // which drops the returned IResult and answers an empty 200.
+        app.MapGet("/api/auth", (Func<HttpContext, Task<IResult>>)AuthAsync).AllowAnonymous();
+        app.MapPost("/api/login", Login).AllowAnonymous();
+        app.MapPost("/api/logout", (Func<HttpContext, Task<IResult>>)LogoutAsync).AllowAnonymous();
+        app.MapGet("/{**path}", ServeAsset).AllowAnonymous();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         Addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
         _app = app;
@@ -127,43 +159,121 @@ public sealed class DashboardServer : IAsyncDisposable
         await StopAsync(cts.Token).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// What <see cref="StartAsync"/> refuses, checked without starting (the host calls it before anything runs, so a
+    /// bad setting is one line and exit 2): <see cref="DashboardSettings.Validate"/>'s ranges, an address beyond
+    /// loopback without a token, a wildcard address without <see cref="DashboardSettings.AllowedHosts"/>. Returns
+    /// the URLs and the allowed host names.
+    /// </summary>
+    public static (string[] Urls, string[] AllowedHosts) Check(DashboardSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var urls = settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var exposed = urls.Where(u => !IsLoopback(u)).ToArray();
+        if (exposed.Length > 0 && string.IsNullOrEmpty(settings.Token))
+        {
+            throw new InvalidOperationException(
+                $"dashboard: refusing to listen on {string.Join(", ", exposed)} without a token: set a token or bind to 127.0.0.1");
+        }
+
+        return (urls, AllowedHostsFor(urls, settings.AllowedHosts));
+    }
+
     /// <summary>True for 127.0.0.0/8, ::1 and "localhost"; false for wildcards (*, +, 0.0.0.0, [::]) and other hosts.</summary>
     public static bool IsLoopback(string url)
+    {
+        var host = HostOf(url).Trim('[', ']');
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
+    }
+
+    /// <summary>
+    /// The Host names the server answers (see <see cref="DashboardSettings.AllowedHosts"/>): the configured ones, or
+    /// localhost, 127.0.0.1, [::1] and the hosts of <paramref name="urls"/>. Throws <see cref="InvalidOperationException"/>
+    /// for a wildcard URL when none are configured.
+    /// </summary>
+    public static string[] AllowedHostsFor(IEnumerable<string> urls, string? configured)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        if (!string.IsNullOrWhiteSpace(configured)) return configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var hosts = new List<string> { "localhost", "127.0.0.1", "[::1]" };
+        foreach (var url in urls)
+        {
+            var host = HostOf(url);
+            if (host is "*" or "+" or "0.0.0.0" or "[::]" or "::")
+            {
+                throw new InvalidOperationException(
+                    $"dashboard: {url} listens on every address, so the names browsers reach it by are unknown: set Dashboard:AllowedHosts (e.g. gateway.local;192.168.1.20, or * for any name)");
+            }
+
+            if (!hosts.Contains(host, StringComparer.OrdinalIgnoreCase)) hosts.Add(host);
+        }
+
+        return [.. hosts];
+    }
+
+    /// <summary>The host of a Kestrel URL, IPv6 in brackets as written ("http://[::1]:5080/" → "[::1]").</summary>
+    private static string HostOf(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
         var rest = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         if (slash >= 0) rest = rest[..slash];
-        string host;
         if (rest.StartsWith('['))
         {
             var end = rest.IndexOf(']', StringComparison.Ordinal);
-            host = end > 0 ? rest[1..end] : rest;
-        }
-        else
-        {
-            var colon = rest.LastIndexOf(':');
-            host = colon >= 0 ? rest[..colon] : rest;
+            return end > 0 ? rest[..(end + 1)] : rest;
         }
 
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)) return true;
-        return IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
+        var colon = rest.LastIndexOf(':');
+        return colon >= 0 ? rest[..colon] : rest;
     }
 
     // ---------------------------------------------------------------- pipeline pieces
 
-    private Task RequireToken(HttpContext context, Func<Task> next)
+    private void AddAuth(IServiceCollection services)
     {
-        if (string.IsNullOrEmpty(_settings.Token) || !context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)) return next();
-        string? given = null;
-        var auth = context.Request.Headers.Authorization.ToString();
-        if (auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) given = auth[7..].Trim();
-        given ??= context.Request.Query["token"].ToString();
-        var ok = given.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(_settings.Token));
-        if (ok) return next();
-        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Task.CompletedTask;
+        // AddAuthenticationCore, not AddAuthentication: the latter also adds Data Protection, whose hosted service
+        // creates and writes key files under $HOME at every start; the dashboard's one scheme needs none of it.
+        services.AddAuthenticationCore(o => o.DefaultScheme = DashboardAuth.Scheme);
+        services.AddWebEncoders();
+        new AuthenticationBuilder(services).AddScheme<DashboardAuthOptions, DashboardAuthHandler>(DashboardAuth.Scheme, o =>
+        {
+            o.Token = _token;
+            o.Cookie = _login;
+        });
+        services.AddAuthorization(o =>
+        {
+            var policy = _token is null
+                ? new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build() // tokenless: loopback and host-filtered
+                : new AuthorizationPolicyBuilder(DashboardAuth.Scheme).RequireAuthenticatedUser().Build();
+            o.AddPolicy(DashboardAuth.Policy, policy);
+            o.FallbackPolicy = policy; // an endpoint someone adds later without RequireAuthorization is still guarded
+        });
+    }
+
+    /// <summary>The login exchange's body.</summary>
+    internal sealed record LoginRequest(string? Token);
+
+    /// <summary>Answer of GET /api/auth.</summary>
+    internal sealed record AuthDto(bool SignedIn, bool TokenRequired);
+
+    private async Task<IResult> AuthAsync(HttpContext context) => Results.Json(
+        new AuthDto(_token is null || (await context.AuthenticateAsync(DashboardAuth.Scheme).ConfigureAwait(false)).Succeeded, _token is not null), Json);
+
+    private static Task<IResult> LogoutAsync(HttpContext context)
+    {
+        LoginCookie.Delete(context.Response);
+        return Task.FromResult(Results.NoContent());
+    }
+
+    private IResult Login(HttpContext context, LoginRequest request)
+    {
+        if (_token is null || _login is null) return Results.NoContent(); // nothing to log in to
+        if (!_token.Matches(request.Token)) return Results.Unauthorized();
+        _login.Append(context.Response);
+        return Results.NoContent();
     }
 
     private IResult ServeAsset(HttpContext context, string? path)
@@ -175,36 +285,37 @@ public sealed class DashboardServer : IAsyncDisposable
         return Results.Bytes(asset.Bytes, asset.ContentType);
     }
 
-    private void MapApi(WebApplication app)
+    /// <summary>Maps the API on <paramref name="app"/>, the "/api" group that requires <see cref="DashboardAuth.Policy"/>.</summary>
+    private void MapApi(RouteGroupBuilder app)
     {
-        app.MapGet("/api/live", () => Results.Json(LiveNow(), Json));
-        app.MapGet("/api/live/stream", StreamAsync);
+        app.MapGet("/live", () => Results.Json(LiveNow(), Json));
+        app.MapGet("/live/stream", StreamAsync);
 
-        app.MapGet("/api/sessions", () => WithStore(store =>
+        app.MapGet("/sessions", () => WithStore(store =>
         {
             var live = _board.LiveSessionIds();
             return Results.Json(store.ListSessions().Reverse().Select(s => SessionDto.From(s, live.Contains(s.Id))).ToArray(), Json);
         }));
-        app.MapGet("/api/sessions/{id:long}", (long id) => WithSession(id, (store, s) =>
+        app.MapGet("/sessions/{id:long}", (long id) => WithSession(id, (store, s) =>
             Results.Json(SessionDto.From(s, _board.LiveSessionIds().Contains(id)), Json)));
-        app.MapGet("/api/sessions/{id:long}/strides", (long id) => WithSession(id, (store, _) =>
+        app.MapGet("/sessions/{id:long}/strides", (long id) => WithSession(id, (store, _) =>
             Results.Json(store.GetStrides(id).Select(s => StrideDto.From(s)).ToArray(), Json)));
-        app.MapGet("/api/sessions/{id:long}/bouts", (long id) => WithSession(id, (store, _) =>
+        app.MapGet("/sessions/{id:long}/bouts", (long id) => WithSession(id, (store, _) =>
             Results.Json(store.GetBouts(id).Select(b => BoutDto.From(b)).ToArray(), Json)));
-        app.MapGet("/api/sessions/{id:long}/analysis", (long id) => WithSession(id, (store, _) =>
+        app.MapGet("/sessions/{id:long}/analysis", (long id) => WithSession(id, (store, _) =>
             Results.Json(AnalysisDto.From(SessionAnalysis.Run(store.GetStrides(id), _board.Settings.Cues)), Json)));
-        app.MapGet("/api/sessions/{id:long}/export.tcx", (long id) => WithSession(id, (store, s) =>
+        app.MapGet("/sessions/{id:long}/export.tcx", (long id) => WithSession(id, (store, s) =>
         {
             var xml = TcxExport.ToXml(s.StartedUtc, store.GetStrides(id), store.GetBouts(id), s.Plan is null ? s.Name : $"{s.Name} ({s.Plan})");
             var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.tcx");
             return Results.File(Encoding.UTF8.GetBytes(xml), "application/vnd.garmin.tcx+xml", file);
         }));
-        app.MapGet("/api/sessions/{id:long}/export.fit", (long id) => WithSession(id, (store, s) =>
+        app.MapGet("/sessions/{id:long}/export.fit", (long id) => WithSession(id, (store, s) =>
         {
             var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.fit");
             return Results.File(SessionExports.Fit(store, s), FitExport.MediaType, file);
         }));
-        app.MapGet("/api/history/{runner}", (string runner, int? week, int? run) => WithStore(store =>
+        app.MapGet("/history/{runner}", (string runner, int? week, int? run) => WithStore(store =>
         {
             C25kRun? plan = null;
             if (week is not null || run is not null)
@@ -216,8 +327,8 @@ public sealed class DashboardServer : IAsyncDisposable
 
             return Results.Json(HistoryQuery.Build(store, runner, null, plan), Json);
         }));
-        app.MapGet("/api/c25k", () => Results.Json(C25kPlan.All.Select(C25kRunDto.From).ToArray(), Json));
-        app.MapGet("/api/runners", () => WithStore(store =>
+        app.MapGet("/c25k", () => Results.Json(C25kPlan.All.Select(C25kRunDto.From).ToArray(), Json));
+        app.MapGet("/runners", () => WithStore(store =>
             Results.Json(store.ListSessions().Select(s => s.Runner).Concat(_board.Snapshot().Select(t => t.Runner)).Distinct().Order(StringComparer.Ordinal).ToArray(), Json)));
     }
 

@@ -1,16 +1,15 @@
 // GaitGateway dashboard: plain JS, no build step. Chart.js 4 is vendored (vendor/chart.umd.min.js).
 'use strict';
 
-const token = new URLSearchParams(location.search).get('token');
-const state = { tiles: [], cues: [], liveUpdates: 0, cuesReceived: 0, strideChartPoints: 0, charts: {}, source: null };
+// Authorisation: when the gateway has a Dashboard:Token, the page asks for it once and POSTs it to /api/login, which
+// answers with an HttpOnly, SameSite=Strict cookie; fetch and EventSource then send that cookie by themselves. The
+// token never goes into a URL (URLs end up in logs and browser history) and the script never holds the cookie.
+const state = { tiles: [], cues: [], liveUpdates: 0, cuesReceived: 0, strideChartPoints: 0, charts: {}, source: null, started: false };
 window.gaitDashboard = state; // read by the browser tests and handy in the console
 
-function api(path) {
-  if (!token) return path;
-  return path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token);
-}
 async function getJson(path) {
-  const r = await fetch(api(path));
+  const r = await fetch(path);
+  if (r.status === 401) { showLogin(); throw new Error(path + ': sign in first'); }
   if (!r.ok) throw new Error(path + ': HTTP ' + r.status);
   return r.json();
 }
@@ -26,8 +25,39 @@ function clock(s) {
 function pace(sPerKm) { return sPerKm == null || !isFinite(sPerKm) || sPerKm > 1800 ? '–' : clock(sPerKm); }
 function dateTime(iso) { const d = new Date(iso); return d.toLocaleDateString() + ' ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
 
+// ------------------------------------------------------------------ login
+function showLogin(message) {
+  state.source?.close();
+  state.source = null;
+  state.started = false;
+  document.querySelectorAll('.page').forEach(p => { p.hidden = p.id !== 'page-login'; });
+  $('stream-state').textContent = 'signed out'; $('stream-state').className = 'pill bad';
+  $('login-error').hidden = !message;
+  $('login-error').textContent = message ?? '';
+  $('login-token').focus();
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const r = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: $('login-token').value }) });
+  $('login-token').value = '';
+  if (r.status === 401) { showLogin('That token is not the one configured on the gateway.'); return; }
+  if (!r.ok) { showLogin('Sign-in failed: HTTP ' + r.status); return; }
+  start();
+});
+
+async function start() {
+  const auth = await (await fetch('/api/auth')).json();
+  if (!auth.signedIn) { showLogin(); return; }
+  if (state.started) return;
+  state.started = true;
+  connectStream();
+  route();
+}
+
 // ------------------------------------------------------------------ routing
 function route() {
+  if (!state.started) return;
   const [page, arg] = (location.hash || '#/live').slice(2).split('/');
   const name = ['live', 'sessions', 'session', 'history', 'c25k'].includes(page) ? page : 'live';
   document.querySelectorAll('.page').forEach(p => { p.hidden = p.id !== 'page-' + name; });
@@ -41,10 +71,14 @@ window.addEventListener('hashchange', route);
 
 // ------------------------------------------------------------------ live
 function connectStream() {
-  const src = new EventSource(api('/api/live/stream'));
+  const src = new EventSource('/api/live/stream');
   state.source = src;
   src.addEventListener('open', () => { $('stream-state').textContent = 'live'; $('stream-state').className = 'pill ok'; });
-  src.addEventListener('error', () => { $('stream-state').textContent = 'reconnecting…'; $('stream-state').className = 'pill bad'; });
+  src.addEventListener('error', () => {
+    $('stream-state').textContent = 'reconnecting…'; $('stream-state').className = 'pill bad';
+    // EventSource gives up for good on a non-200 answer (401 once the cookie expired or the gateway restarted): ask.
+    if (src.readyState === EventSource.CLOSED && state.source === src) { state.started = false; setTimeout(start, 2000); }
+  });
   src.addEventListener('tiles', (e) => { const d = JSON.parse(e.data); state.tiles = d.tiles; state.liveUpdates++; renderTiles(); });
   src.addEventListener('cue', (e) => { const c = JSON.parse(e.data); state.cuesReceived++; addCue(c); });
 }
@@ -108,7 +142,7 @@ async function showSessions() {
   const list = await getJson('/api/sessions');
   $('session-rows').innerHTML = list.map(s => `<tr data-testid="session-row" data-id="${s.id}"><td>${s.id}</td><td><a href="#/history/${encodeURIComponent(s.runner)}">${esc(s.runner)}</a></td>
     <td><a href="#/session/${s.id}">${esc(s.name)}</a>${s.live ? ' <span class="badge small">live</span>' : ''}</td><td>${esc(s.plan ?? '')}</td><td>${dateTime(s.startedUtc)}</td>
-    <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="${api('/api/sessions/' + s.id + '/export.tcx')}">TCX</a> <a href="${api('/api/sessions/' + s.id + '/export.fit')}">FIT</a></td></tr>`).join('');
+    <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="/api/sessions/${s.id}/export.tcx">TCX</a> <a href="/api/sessions/${s.id}/export.fit">FIT</a></td></tr>`).join('');
 }
 
 // Shades x-ranges behind the data: bouts, overstriding and calf-load stretches.
@@ -144,8 +178,8 @@ async function showSession(id) {
     getJson('/api/sessions/' + id), getJson('/api/sessions/' + id + '/strides'), getJson('/api/sessions/' + id + '/bouts'), getJson('/api/sessions/' + id + '/analysis')]);
   $('session-title').textContent = `${s.name} — ${s.runner}`;
   $('session-summary').textContent = `${dateTime(s.startedUtc)} · ${clock(s.durationS)} · ${num((s.distanceM ?? 0) / 1000, 2)} km · ${strides.length} strides · ${bouts.length} bouts${s.plan ? ' · plan ' + s.plan : ''}`;
-  $('tcx-link').href = api('/api/sessions/' + id + '/export.tcx');
-  $('fit-link').href = api('/api/sessions/' + id + '/export.fit');
+  $('tcx-link').href = '/api/sessions/' + id + '/export.tcx';
+  $('fit-link').href = '/api/sessions/' + id + '/export.fit';
   const sorted = strides.slice().sort((a, b) => a.icTimeS - b.icTimeS);
   const bands = bouts.map(b => ({ from: b.startTimeS, to: b.endTimeS, color: b.gait === 'run' ? 'rgba(37,99,235,.07)' : 'rgba(22,163,74,.08)' }))
     .concat(analysis.stretches.map(r => ({ from: r.startS, to: r.endS, lane: r.kind === 'overstride' ? 'top' : 'bottom',
@@ -236,5 +270,4 @@ async function showC25k() {
   $('c25k-rows').innerHTML = plan.map(r => `<tr><td>${r.week}</td><td>${r.run}</td><td>${esc(r.intervals)}</td><td>${num(r.longestRunMin, 1)} min</td><td>${num(r.totalRunMin, 1)} min</td></tr>`).join('');
 }
 
-connectStream();
-route();
+start();

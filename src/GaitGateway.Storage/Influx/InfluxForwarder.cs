@@ -104,7 +104,7 @@ public sealed class InfluxForwarder : IDisposable
         _settings = settings;
         _batchSize = settings.BatchSize;
         if (string.IsNullOrEmpty(settings.Bucket)) // InfluxDB.Client would refuse it on every write
-            throw new StoreException($"InfluxDB at {settings.Url}: no bucket{(settings.Mode == InfluxMode.V1 ? " (database)" : "")} configured");
+            throw new StoreException($"InfluxDB at {settings.DisplayUrl}: no bucket{(settings.Mode == InfluxMode.V1 ? " (database)" : "")} configured");
 
         HttpMessageHandler handler = new SocketsHttpHandler
         {
@@ -282,7 +282,7 @@ public sealed class InfluxForwarder : IDisposable
             {
                 await _write.WriteRecordsAsync(records, WritePrecision.Ns, _settings.Bucket, _org, cancellationToken).ConfigureAwait(false);
                 Interlocked.Add(ref _pointsWritten, lines);
-                if (Interlocked.Exchange(ref _outage, 0) == 1) Raise(ForwarderEventLevel.Information, $"InfluxDB at {_settings.Url} accepts writes again");
+                if (Interlocked.Exchange(ref _outage, 0) == 1) Raise(ForwarderEventLevel.Information, $"InfluxDB at {_settings.DisplayUrl} accepts writes again");
                 _lastError = null;
                 return true;
             }
@@ -302,14 +302,14 @@ public sealed class InfluxForwarder : IDisposable
                     404 => "do the org and bucket exist? (InfluxDB 1.x needs --influx-mode v1)",
                     _ => "the server rejected the data",
                 };
-                throw Fail($"InfluxDB at {_settings.Url} refused writes to bucket '{_settings.Bucket}': HTTP {e.Status} {OneLine(e.Message)}; {what}. " +
+                throw Fail($"InfluxDB at {_settings.DisplayUrl} refused writes to bucket '{_settings.Bucket}': HTTP {e.Status} {OneLine(e.Message)}; {what}. " +
                            "Forwarding stopped; strides stay in the local store.", e);
             }
             catch (HttpException e) when (e.Status == 413 && lines > 1)
             {
                 // Too large for this server's limit: halve the batch for good and let the caller re-read.
                 _batchSize = Math.Max(1, lines / 2);
-                Raise(ForwarderEventLevel.Warning, $"InfluxDB at {_settings.Url} refused {lines} points as too large (HTTP 413); batches are now {_batchSize} points");
+                Raise(ForwarderEventLevel.Warning, $"InfluxDB at {_settings.DisplayUrl} refused {lines} points as too large (HTTP 413); batches are now {_batchSize} points");
                 return false;
             }
             catch (HttpException e) when (e.Status is 0 or 408 or 429 or >= 500)
@@ -320,7 +320,7 @@ public sealed class InfluxForwarder : IDisposable
             }
             catch (HttpException e)
             {
-                throw Fail($"InfluxDB at {_settings.Url} refused writes: HTTP {e.Status} {OneLine(e.Message)}. Forwarding stopped; strides stay in the local store.", e);
+                throw Fail($"InfluxDB at {_settings.DisplayUrl} refused writes: HTTP {e.Status} {OneLine(e.Message)}. Forwarding stopped; strides stay in the local store.", e);
             }
             catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException or OperationCanceledException or InfluxException)
             {
@@ -336,7 +336,7 @@ public sealed class InfluxForwarder : IDisposable
             var delay = RetryDelay(attempt, retryAfter);
             Interlocked.Increment(ref _retries);
             _state = ForwarderState.Backoff;
-            var text = $"InfluxDB at {_settings.Url} write failed ({reason}); retry {attempt} in {delay.TotalSeconds:0.0} s";
+            var text = $"InfluxDB at {_settings.DisplayUrl} write failed ({reason}); retry {attempt} in {delay.TotalSeconds:0.0} s";
             if (Interlocked.Exchange(ref _outage, 1) == 0) Raise(ForwarderEventLevel.Warning, text); // once per outage, not per retry or batch
             _lastError = text;
             CheckBacklog();

@@ -82,10 +82,30 @@ public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, s
     /// </summary>
     public double RetryJitter { get; init; } = 0.2;
 
+    /// <summary><see cref="Url"/> for messages and logs: a password in it (<c>http://user:pw@host</c>) shown as ***.</summary>
+    public string DisplayUrl => RedactUrl(Url);
+
+    /// <summary>
+    /// <paramref name="url"/> with the user-info part of its authority (<c>user:password@</c>) replaced by <c>***@</c>.
+    /// Works on text, not <see cref="Uri"/>: it must also clean a URL too malformed to parse before it is echoed in
+    /// an error message.
+    /// </summary>
+    public static string RedactUrl(string? url)
+    {
+        if (string.IsNullOrEmpty(url)) return url ?? "";
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        var start = scheme >= 0 ? scheme + 3 : 0;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        if (end < 0) end = url.Length;
+        if (end <= start) return url;
+        var at = url.LastIndexOf('@', end - 1, end - start);
+        return at < 0 ? url : string.Concat(url.AsSpan(0, start), "***", url.AsSpan(at));
+    }
+
     private bool PrintMembers(StringBuilder b)
     {
-        // Written by hand so that the token never reaches a log through ToString().
-        b.Append("Url = ").Append(Url).Append(", Org = ").Append(Org).Append(", Bucket = ").Append(Bucket)
+        // Written by hand so that neither the token nor a password in the URL reaches a log through ToString().
+        b.Append("Url = ").Append(DisplayUrl).Append(", Org = ").Append(Org).Append(", Bucket = ").Append(Bucket)
             .Append(", Token = ").Append(string.IsNullOrEmpty(Token) ? "(none)" : "***")
             .Append(", Mode = ").Append(Mode).Append(", SinkName = ").Append(SinkName)
             .Append(", BatchSize = ").Append(BatchSize).Append(", MaxRequestsInFlight = ").Append(MaxRequestsInFlight).Append(", FlushInterval = ").Append(FlushInterval)

@@ -88,16 +88,10 @@ public static partial class GaitGatewayCli
                 throw new InputException("replay: give either a recording or CSV files, not both");
             var storePath = p.GetValue(noStore) ? "" : p.GetValue(store) ?? StorePaths.DefaultStorePath();
             var q = p.GetValue(quiet);
-            var sink = SinkSettings(new Live.InfluxOptions
-            {
-                Url = p.GetValue(influx.Url) ?? Environment.GetEnvironmentVariable("GAITGW_Influx__Url"),
-                Org = p.GetValue(influx.Org) ?? "",
-                Bucket = p.GetValue(influx.Bucket) ?? "gaitgw",
-                Mode = p.GetValue(influx.Mode) ?? "v2",
-                TokenFile = Environment.GetEnvironmentVariable("GAITGW_Influx__TokenFile"),
-                BatchSize = EnvInt("GAITGW_Influx__BatchSize") ?? 5000,
-                MaxRequestsInFlight = EnvInt("GAITGW_Influx__MaxRequestsInFlight") ?? 2,
-            });
+            // The same sources as `run` (environment GAITGW_Influx__…, then the flags), without appsettings.json.
+            var influxFlags = new Dictionary<string, string?>();
+            influx.Apply(p, influxFlags);
+            var sink = SinkSettings(GatewayConfiguration.Bind(GatewayConfiguration.FromEnvironment(influxFlags)).Influx);
             if (sink is not null && storePath == "") throw new InputException("replay: --influx-url forwards from the store; it cannot be used with --no-store");
             if (!q && storePath != "") Console.WriteLine($"store: {storePath}");
             var options = new ReplayOptions
@@ -121,10 +115,6 @@ public static partial class GaitGatewayCli
         return cmd;
     }
 
-    private static int? EnvInt(string name) => Environment.GetEnvironmentVariable(name) is not { Length: > 0 } v ? null
-        : int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i
-        : throw new InputException($"{name}='{v}': not a whole number");
-
     /// <summary>Replay with InfluxDB: exit only after the strides are forwarded, or say how many remain queued.</summary>
     private static async Task ForwardAfterReplayAsync(string storePath, Storage.Influx.InfluxSinkSettings settings, TimeSpan wait, CancellationToken ct)
     {
@@ -136,7 +126,7 @@ public static partial class GaitGatewayCli
         try
         {
             var sent = await forwarder.ForwardPendingAsync(timeout.Token).ConfigureAwait(false);
-            Console.WriteLine($"forwarded {sent} points to {settings.Url}");
+            Console.WriteLine($"forwarded {sent} points to {settings.DisplayUrl}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -56,7 +56,7 @@ public static partial class GaitGatewayCli
             if (cfgPath is not null && !File.Exists(cfgPath)) throw new Pipeline.InputException($"{cfgPath}: no such configuration file");
             builder.Configuration
                 .AddJsonFile(Path.GetFullPath(cfgPath ?? "appsettings.json"), optional: cfgPath is null)
-                .AddEnvironmentVariables("GAITGW_");
+                .AddGatewayEnvironment();
             var overrides = new Dictionary<string, string?>();
             if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
             if (p.GetValue(bus) is { } b) overrides[$"{GatewayOptions.Section}:BusAddress"] = b;
@@ -72,10 +72,21 @@ public static partial class GaitGatewayCli
             if (p.GetValue(noDashboard)) overrides[$"{GatewayOptions.Section}:Dashboard:Enabled"] = "false";
             if (p.GetValue(dashboardUrls) is { } du) overrides[$"{GatewayOptions.Section}:Dashboard:Urls"] = du;
             builder.Configuration.AddInMemoryCollection(overrides);
-            var effective = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+            var effective = GatewayConfiguration.Bind(builder.Configuration);
             if (effective.Runners.Count == 0 && effective.Simulate is null)
                 throw new Pipeline.InputException("run: no runners configured: give --config with GaitGateway:Runners (see samples/appsettings.json), or --simulate PLAN");
             _ = SinkSettings(effective.Influx); // bad InfluxDB settings are input errors before anything starts
+            if (effective.Dashboard.Enabled)
+            {
+                try
+                {
+                    _ = Dashboard.Hosting.DashboardServer.Check(effective.Dashboard.ToSettings()); // so are the dashboard's
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new Pipeline.InputException(e.Message, e);
+                }
+            }
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
@@ -113,7 +124,7 @@ public static partial class GaitGatewayCli
     {
         if (string.IsNullOrWhiteSpace(o.Url)) return null;
         if (!Uri.TryCreate(o.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            throw new Pipeline.InputException($"--influx-url '{o.Url}': not an http(s) URL");
+            throw new Pipeline.InputException($"--influx-url '{InfluxSinkSettings.RedactUrl(o.Url)}': not an http(s) URL");
         var mode = o.Mode.Trim().ToUpperInvariant() switch
         {
             "V2" or "" => InfluxMode.V2,

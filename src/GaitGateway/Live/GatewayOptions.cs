@@ -2,7 +2,8 @@ namespace GaitGateway.Live;
 
 /// <summary>
 /// The gateway's configuration: section "GaitGateway" of appsettings.json, environment variables GAITGW_… (double
-/// underscore for nesting, e.g. GAITGW_Influx__Url), and command-line flags, later ones winning.
+/// underscore for nesting, e.g. GAITGW_Influx__Url; see Cli.GatewayConfiguration), and command-line flags, later ones
+/// winning.
 /// </summary>
 public sealed class GatewayOptions
 {
@@ -44,6 +45,16 @@ public sealed class DashboardOptions
     /// <summary>Default loopback only. Binding to any other address requires <see cref="Token"/>.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:5080";
     public string? Token { get; set; }
+    /// <summary>Host names the dashboard answers (';'-separated); default: loopback names and the hosts in
+    /// <see cref="Urls"/>. See DashboardSettings.AllowedHosts.</summary>
+    public string? AllowedHosts { get; set; }
+    /// <summary>Idle lifetime of the dashboard's login cookie, minutes. Default 720.</summary>
+    public int LoginLifetimeMinutes { get; set; } = 720;
+
+    public GaitGateway.Dashboard.Hosting.DashboardSettings ToSettings() => new()
+    {
+        Urls = Urls, Token = Token, AllowedHosts = AllowedHosts, LoginLifetimeMinutes = LoginLifetimeMinutes,
+    };
 }
 
 /// <summary>One runner and the sensors on their shoes (Bluetooth addresses).</summary>

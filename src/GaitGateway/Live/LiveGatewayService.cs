@@ -83,7 +83,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         DashboardServer? dashboard = null;
         if (_o.Dashboard.Enabled)
         {
-            dashboard = new DashboardServer(board, store, new DashboardSettings { Urls = _o.Dashboard.Urls, Token = _o.Dashboard.Token }, loggers);
+            dashboard = new DashboardServer(board, store, _o.Dashboard.ToSettings(), loggers);
             await dashboard.StartAsync(stoppingToken).ConfigureAwait(false);
             DashboardAddresses = dashboard.Addresses;
             _log.LogInformation("Dashboard on {Addresses}", string.Join(", ", dashboard.Addresses));
