@@ -203,6 +203,21 @@ public sealed class BadInputHardeningTests(ITestOutputHelper output)
         Assert.Equal(once, StoreSnapshot.Of(store));
     }
 
+    [Fact]
+    public void Importing_the_same_csv_again_adds_nothing_and_says_so()
+    {
+        var dir = Repo.TempDir();
+        var store = Path.Combine(dir, "s.db");
+        var csv = Path.Combine(Repo.Datasets, "gaitmap-walk", "imu_sample.csv");
+        var first = Repo.Gaitgw("replay", csv, "--store", store, "--quiet");
+        Assert.True(first.Exit == 0, first.Err);
+        var once = StoreSnapshot.Of(store);
+        var again = Repo.Gaitgw("replay", csv, "--store", store, "--quiet");
+        Assert.True(again.Exit == 0, again.Err);
+        Assert.Contains("session 1 already held this CSV import", again.Out);
+        Assert.Equal(once, StoreSnapshot.Of(store));
+    }
+
     // Item 11: kill -9 half-way, replay again: the session is resumed to exactly what one whole replay stores.
     [Fact]
     public void A_replay_killed_half_way_is_resumed_to_exactly_the_complete_session()

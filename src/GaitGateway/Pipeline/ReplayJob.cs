@@ -56,10 +56,7 @@ public static class ReplayJob
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
                 Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
-                var resumed = resume is null ? null
-                    : resume.AddedStrides == 0 ? $"session {sessionId} already held this recording ({resume.StoredStrides} strides): nothing added"
-                    : $"resumed session {sessionId} of this recording: {resume.StoredStrides} strides were stored, {resume.AddedStrides} added";
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header, resumed);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header, resume?.Describe("recording"));
             }
             else
             {
@@ -68,8 +65,14 @@ public static class ReplayJob
                 // A CSV says nothing about when it was recorded: its file time is the best guess for the session start
                 // (the weekly load and spike history need a plausible date).
                 var csvStart = new DateTimeOffset(File.GetLastWriteTimeUtc(feet[0].Path), TimeSpan.Zero);
-                if (o.StorePath != "") (store, sessionId, storeSink, _) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null, null);
-                var collect = new CollectingSink(Fan(storeSink, export));
+                ResumingSink? resume = null;
+                if (o.StorePath != "")
+                {
+                    var inputId = InputIdentity.OfCsvFiles(feet.Select(f => (f.Foot, f.Path)));
+                    (store, sessionId, storeSink, resume) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null, inputId);
+                }
+
+                var collect = new CollectingSink(Fan(resume ?? (IGaitSink?)storeSink, export));
                 var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect);
                 // Merge the feet in time order so both pipelines advance together, as they would live.
                 var idx = new int[feet.Count];
@@ -87,7 +90,7 @@ public static class ReplayJob
 
                 session.Complete();
                 Finish(store, storeSink, sessionId, csvStart, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, null, resume?.Describe("CSV import"));
             }
         }
         finally

@@ -22,6 +22,11 @@ public sealed class ResumingSink(IGaitSink next, long sessionId, IReadOnlyList<S
     public long StoredStrides { get; } = stored.Count;
     public long AddedStrides { get; private set; }
 
+    /// <summary>The line the CLI prints: which session, and whether anything was added.</summary>
+    public string Describe(string input) => AddedStrides == 0
+        ? $"session {sessionId} already held this {input} ({StoredStrides} strides): nothing added"
+        : $"resumed session {sessionId} of this {input}: {StoredStrides} strides were stored, {AddedStrides} added";
+
     public void OnStride(in StrideMetrics stride)
     {
         var queue = _storedIc[(int)stride.Foot];
@@ -30,7 +35,7 @@ public sealed class ResumingSink(IGaitSink next, long sessionId, IReadOnlyList<S
             if (!ic.Equals(stride.IcTimeS))
             {
                 throw new InputException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"session {sessionId} holds this recording with other strides ({stride.Foot.ToWord()} contact at {ic:0.######} s, this replay {stride.IcTimeS:0.######} s; stored by another gaitgw version?): not resumed"));
+                    $"session {sessionId} holds this input with other strides ({stride.Foot.ToWord()} contact at {ic:0.######} s, this replay {stride.IcTimeS:0.######} s; stored by another gaitgw version?): not resumed"));
             }
 
             return;
