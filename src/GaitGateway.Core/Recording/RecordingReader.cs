@@ -32,7 +32,6 @@ public sealed class RecordingReader : IDisposable
 
     private readonly Stream _stream;
     private readonly RecordingSensor?[] _sensorByIndex = new RecordingSensor?[256];
-    private readonly XxHash128? _identity;
     private readonly byte[] _frame = new byte[RecordingWriter.FrameHeaderBytes + RecordingWriter.MaxPayloadBytes + RecordingWriter.FrameTrailerBytes];
     private long _offset;
     private long _lastHostTimeUs = long.MinValue;
@@ -45,16 +44,7 @@ public sealed class RecordingReader : IDisposable
     public long? TornTail { get; private set; }
     public string? TornTailReason { get; private set; }
 
-    /// <summary>
-    /// With <c>identify: true</c> at <see cref="Open"/>: "xxh128:…" of the header and of every complete frame read so
-    /// far (a torn tail left out), i.e. after the last frame, the recording's identity — a torn copy and the same file
-    /// replayed again have the same one. Null otherwise.
-    /// </summary>
-    public string? ContentId => _identity is null ? null : "xxh128:" + Convert.ToHexStringLower(_identity.GetCurrentHash());
-
-    public static RecordingReader Open(string path) => Open(path, identify: false);
-
-    public static RecordingReader Open(string path, bool identify)
+    public static RecordingReader Open(string path)
     {
         FileStream stream;
         try
@@ -68,7 +58,7 @@ public sealed class RecordingReader : IDisposable
 
         try
         {
-            return new RecordingReader(path, stream, identify);
+            return new RecordingReader(path, stream);
         }
         catch
         {
@@ -77,7 +67,7 @@ public sealed class RecordingReader : IDisposable
         }
     }
 
-    private RecordingReader(string path, Stream stream, bool identify)
+    private RecordingReader(string path, Stream stream)
     {
         Path = path;
         _stream = stream;
@@ -111,12 +101,6 @@ public sealed class RecordingReader : IDisposable
             throw new RecordingFormatException(path, 12, $"recording version {header.Version} is newer than this gateway reads ({RecordingHeader.CurrentVersion})");
         CheckHeader(header);
         Header = header;
-        if (identify)
-        {
-            _identity = new XxHash128();
-            _identity.Append(head);
-            _identity.Append(json);
-        }
     }
 
     /// <summary>What the pipeline and the store rely on; each problem names the sensor.</summary>
@@ -197,7 +181,6 @@ public sealed class RecordingReader : IDisposable
         if (host < _lastHostTimeUs)
             throw new RecordingFormatException(Path, start, $"host time goes backwards ({host} µs after {_lastHostTimeUs} µs)");
         _lastHostTimeUs = host;
-        _identity?.Append(f[..(body + RecordingWriter.FrameTrailerBytes)]);
         frame = new RecordingFrame(sensor, kind, host, _frame.AsMemory(RecordingWriter.FrameHeaderBytes, length), start);
         return true;
     }
