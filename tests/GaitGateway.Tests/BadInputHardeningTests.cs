@@ -203,6 +203,26 @@ public sealed class BadInputHardeningTests(ITestOutputHelper output)
         Assert.Equal(once, StoreSnapshot.Of(store));
     }
 
+    // Item 11: a session of this input whose strides differ (another gaitgw's DSP) is not mixed with this replay's.
+    [Fact]
+    public void A_stored_session_that_does_not_match_the_replay_gets_nothing_added()
+    {
+        var dir = Repo.TempDir();
+        var store = StoreWithASession(dir); // session 1: another recording's strides
+        var id = Core.Recording.RecordingCheck.Run(Repo.Sample).ContentId;
+        using (var db = new SqliteConnection($"Data Source={store};Pooling=False"))
+        {
+            db.Open();
+            using var cmd = new SqliteCommand("UPDATE sessions SET input_id = @id WHERE id = 1;", db);
+            cmd.Parameters.AddWithValue("@id", id);
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+
+        var before = StoreSnapshot.Of(store);
+        AssertOneLineError(Repo.Gaitgw("replay", Repo.Sample, "--store", store, "--quiet"), Repo.Sample + ": session 1 holds this input with other strides", "nothing added");
+        Assert.Equal(before, StoreSnapshot.Of(store));
+    }
+
     [Fact]
     public void Importing_the_same_csv_again_adds_nothing_and_says_so()
     {
@@ -286,5 +306,27 @@ public sealed class BadInputHardeningTests(ITestOutputHelper output)
             if (!p.HasExited) p.Kill();
             p.WaitForExit(10_000);
         }
+    }
+}
+
+/// <summary>The replay's channel when the session side fails.</summary>
+public sealed class SessionRunnerFailureTests
+{
+    private sealed class ThrowingSink : GaitGateway.Dsp.Session.IGaitSink
+    {
+        public void OnStride(in GaitGateway.Core.Strides.StrideMetrics stride) => throw new GaitGateway.Storage.StoreException("disk full");
+        public void OnBout(in GaitGateway.Core.Strides.BoutSummary bout) { }
+    }
+
+    // Item 6: "with --store the replay hangs at 0 % CPU until a signal shows the InsertStride overflow" — an exception
+    // in the consumer left the producer waiting on a full channel. It must end the replay with that exception.
+    [Fact]
+    public async Task An_exception_in_the_session_ends_the_replay_instead_of_hanging_it()
+    {
+        using var reader = Core.Recording.RecordingReader.Open(Repo.Sample);
+        var session = new GaitGateway.Dsp.Session.GaitSession(reader.Header.Sensors, new ThrowingSink());
+        var run = SessionRunner.RunAsync(RecordingSource.Notifications(reader), session, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<GaitGateway.Storage.StoreException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("disk full", e.Message);
     }
 }

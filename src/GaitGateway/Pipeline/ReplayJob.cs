@@ -55,6 +55,7 @@ public static class ReplayJob
                 await SessionRunner.RunAsync(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct).ConfigureAwait(false);
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
+                resume?.Complete();
                 Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
                 return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header, resume?.Describe("recording"));
             }
@@ -89,6 +90,7 @@ public static class ReplayJob
                 }
 
                 session.Complete();
+                resume?.Complete();
                 Finish(store, storeSink, sessionId, csvStart, collect.Strides);
                 return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, null, resume?.Describe("CSV import"));
             }
@@ -157,7 +159,7 @@ public static class ReplayJob
             if (inputId is not null && store.FindSessionByInput(inputId) is { } existing)
             {
                 var sink = new StoreSink(store, existing);
-                return (store, existing, sink, new ResumingSink(sink, existing, store.GetStrides(existing), store.GetBouts(existing).Count));
+                return (store, existing, sink, new ResumingSink(sink, existing, store.GetStrides(existing), store.GetBouts(existing).Count, input));
             }
 
             var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
