@@ -27,6 +27,8 @@ public sealed record SensorInfo(
 /// <param name="RecordingPath">Raw recording written alongside, if any.</param>
 /// <param name="Plan">Training plan / workout name, if any.</param>
 /// <param name="Sensors">The sensors of the session; may be empty.</param>
+/// <param name="InputId">Identity of the replayed input (a recording's content hash); at most one session per
+/// identity (<see cref="Sqlite.SqliteStore.FindSessionByInput"/>). Null for live sessions.</param>
 public sealed record SessionInfo(
     string Runner,
     string Name,
@@ -34,7 +36,8 @@ public sealed record SessionInfo(
     DateTimeOffset StartedUtc,
     string? RecordingPath = null,
     string? Plan = null,
-    IReadOnlyList<SensorInfo>? Sensors = null);
+    IReadOnlyList<SensorInfo>? Sensors = null,
+    string? InputId = null);
 
 /// <summary>A session as stored, with totals computed from its strides.</summary>
 /// <param name="EndedUtc">Null while the session is open (or was never ended: a crash).</param>

@@ -15,7 +15,7 @@ public sealed class SqliteStoreTests
         using var store = SqliteStore.Open(path);
         Assert.True(File.Exists(path));
         Assert.Equal("wal", store.JournalMode, ignoreCase: true);
-        Assert.Equal(2, store.SchemaVersion);
+        Assert.Equal(3, store.SchemaVersion);
         Assert.Equal(1, store.Synchronous); // NORMAL
 
         // Independently of the store: journal_mode is persistent, so a fresh connection sees WAL too.
@@ -117,7 +117,7 @@ public sealed class SqliteStoreTests
         var second = TestData.Strides(10, seed: 3, t0: 10);
         using (var store = SqliteStore.Open(path))
         {
-            Assert.Equal(2, store.SchemaVersion);
+            Assert.Equal(3, store.SchemaVersion);
             Assert.Equal(first, store.GetStrides(id));
             store.AppendStrides(id, second); // a new process continues seq after the stored maximum
             Assert.Equal(first.Concat(second), store.GetStrides(id));
@@ -234,5 +234,48 @@ public sealed class SqliteStoreTests
         var path = StorePaths.DefaultStorePath();
         Assert.EndsWith(Path.Combine("gaitgateway", "gaitgw.db"), path);
         Assert.StartsWith(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), path);
+    }
+}
+
+public sealed class SqliteStoreInputIdentityTests
+{
+    [Fact]
+    public void A_session_is_found_by_the_identity_of_its_input()
+    {
+        using var dir = new TempDir();
+        using var store = SqliteStore.Open(dir.File("s.db"));
+        var live = store.BeginSession(TestData.Session());
+        var replayed = store.BeginSession(TestData.Session() with { InputId = "xxh128:00ff" });
+        Assert.NotEqual(live, replayed);
+        Assert.Equal(replayed, store.FindSessionByInput("xxh128:00ff"));
+        Assert.Null(store.FindSessionByInput("xxh128:0000"));
+        // At most one session per input: the index is unique.
+        Assert.ThrowsAny<Microsoft.Data.Sqlite.SqliteException>(() => store.BeginSession(TestData.Session() with { InputId = "xxh128:00ff" }));
+    }
+
+    [Fact]
+    public void A_store_of_schema_2_is_migrated_and_keeps_its_sessions()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("old.db");
+        long id;
+        using (var store = SqliteStore.Open(path)) id = store.BeginSession(TestData.Session());
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // Back to what schema 2 was: no input_id, user_version 2.
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "DROP INDEX sessions_by_input; ALTER TABLE sessions DROP COLUMN input_id; PRAGMA user_version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+
+        using (var store = SqliteStore.Open(path))
+        {
+            Assert.Equal(3, store.SchemaVersion);
+            Assert.NotNull(store.GetSession(id));
+            Assert.Null(store.FindSessionByInput("x"));
+            var next = store.BeginSession(TestData.Session() with { InputId = "x" });
+            Assert.Equal(next, store.FindSessionByInput("x"));
+        }
     }
 }

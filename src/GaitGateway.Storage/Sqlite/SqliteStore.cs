@@ -126,8 +126,8 @@ public sealed partial class SqliteStore : IDisposable
             var startNs = ToUnixNs(info.StartedUtc);
             using (var ins = Command(
                 """
-                INSERT INTO sessions(runner_id, name, source, started_utc_ns, recording_path, plan)
-                VALUES ((SELECT id FROM runners WHERE name = @runner), @name, @source, @start, @rec, @plan)
+                INSERT INTO sessions(runner_id, name, source, started_utc_ns, recording_path, plan, input_id)
+                VALUES ((SELECT id FROM runners WHERE name = @runner), @name, @source, @start, @rec, @plan, @input)
                 RETURNING id;
                 """, tx))
             {
@@ -137,6 +137,7 @@ public sealed partial class SqliteStore : IDisposable
                 ins.Parameters.AddWithValue("@start", startNs);
                 ins.Parameters.AddWithValue("@rec", (object?)info.RecordingPath ?? DBNull.Value);
                 ins.Parameters.AddWithValue("@plan", (object?)info.Plan ?? DBNull.Value);
+                ins.Parameters.AddWithValue("@input", (object?)info.InputId ?? DBNull.Value);
                 sessionId = (long)ins.ExecuteScalar()!;
             }
             foreach (var s in info.Sensors ?? [])
@@ -172,6 +173,19 @@ public sealed partial class SqliteStore : IDisposable
             cmd.Parameters.AddWithValue("@end", ToUnixNs(endedUtc));
             cmd.Parameters.AddWithValue("@id", sessionId);
             if (cmd.ExecuteNonQuery() == 0) throw new StoreException($"no session {sessionId}");
+        }
+    }
+
+    /// <summary>The session stored from the input with this identity (<see cref="SessionInfo.InputId"/>), or null.</summary>
+    public long? FindSessionByInput(string inputId)
+    {
+        ArgumentNullException.ThrowIfNull(inputId);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT id FROM sessions WHERE input_id = @input;");
+            cmd.Parameters.AddWithValue("@input", inputId);
+            return cmd.ExecuteScalar() is long id ? id : null;
         }
     }
 
@@ -337,7 +351,10 @@ public sealed partial class SqliteStore : IDisposable
         p[0].Value = sessionId;
         p[1].Value = s.Foot.ToWord();
         p[2].Value = seq;
-        p[3].Value = checked(cursor.StartUtcNs + (long)Math.Round(s.IcTimeS * 1e9));
+        var offsetNs = Math.Round(s.IcTimeS * 1e9);
+        if (!(Math.Abs(offsetNs) < 9e18) || !(Math.Abs(cursor.StartUtcNs + offsetNs) < 9.2e18))
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"a stride at {s.IcTimeS:G6} s after the session start is outside what the store holds (1677-09-21 to 2262-04-11)"));
+        p[3].Value = cursor.StartUtcNs + (long)offsetNs;
         p[4].Value = s.IcTimeS;
         p[5].Value = Db(s.ToTimeS);
         p[6].Value = Db(s.NextIcTimeS);
@@ -587,8 +604,19 @@ public sealed partial class SqliteStore : IDisposable
         return c;
     }
 
-    /// <summary>UTC nanoseconds since the Unix epoch (100 ns resolution: DateTimeOffset ticks).</summary>
-    public static long ToUnixNs(DateTimeOffset t) => checked((t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+    /// <summary>UTC nanoseconds since the Unix epoch (100 ns resolution: DateTimeOffset ticks).
+    /// Outside 1677-09-21 … 2262-04-11 (the int64 range) a <see cref="StoreException"/> says so.</summary>
+    public static long ToUnixNs(DateTimeOffset t)
+    {
+        try
+        {
+            return checked((t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+        }
+        catch (OverflowException e)
+        {
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"time {t:O} is outside what the store holds (1677-09-21 to 2262-04-11)"), e);
+        }
+    }
 
     public static DateTimeOffset FromUnixNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
 

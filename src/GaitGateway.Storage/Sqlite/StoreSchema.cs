@@ -125,6 +125,13 @@ internal static class StoreSchema
             last_status_rowid   INTEGER NOT NULL DEFAULT 0
         );
         """,
+
+        // 3: the identity of what a replay read (a recording's content hash), so that replaying the same input again
+        // resumes its session instead of storing its strides twice. NULL for live sessions.
+        """
+        ALTER TABLE sessions ADD COLUMN input_id TEXT;
+        CREATE UNIQUE INDEX sessions_by_input ON sessions(input_id) WHERE input_id IS NOT NULL;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GaitGateway.Core.Recording;
+using GaitGateway.Live;
 using GaitGateway.Output;
 using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Csv;
@@ -57,7 +58,7 @@ public static partial class GaitGatewayCli
 
     private static Command ReplayCommand()
     {
-        var inputs = new Argument<string[]>("input") { Description = "A recording (.ggrec) or CSV file(s)", Arity = ArgumentArity.ZeroOrMore };
+        var inputs = new Argument<string[]>("input") { Description = "A recording (.ggwrec) or CSV file(s)", Arity = ArgumentArity.ZeroOrMore };
         var left = new Option<string?>("--left") { Description = "CSV of the left foot (time_s, acc_x.., gyr_x..)" };
         var right = new Option<string?>("--right") { Description = "CSV of the right foot" };
         var axes = new Option<string?>("--axes") { Description = "Map the file's axes onto the gateway frame, e.g. x=-y,y=x,z=z" };
@@ -77,9 +78,9 @@ public static partial class GaitGatewayCli
             var files = p.GetValue(inputs) ?? [];
             string? recording = null;
             var csv = new List<string>();
+            foreach (var f in files.Concat([p.GetValue(left), p.GetValue(right)]).OfType<string>()) InputFiles.RequireRegularFile(f);
             foreach (var f in files)
             {
-                if (!File.Exists(f)) throw new InputException($"{f}: no such file");
                 if (IsRecording(f)) recording = recording is null ? f : throw new InputException("replay: one recording at a time");
                 else csv.Add(f);
             }
@@ -91,7 +92,7 @@ public static partial class GaitGatewayCli
             // The same sources as `run` (environment GAITGW_Influx__…, then the flags), without appsettings.json.
             var influxFlags = new Dictionary<string, string?>();
             influx.Apply(p, influxFlags);
-            var sink = SinkSettings(GatewayConfiguration.Bind(GatewayConfiguration.FromEnvironment(influxFlags)).Influx);
+            var sink = SinkSettings(GatewayConfiguration.Bind(GatewayConfiguration.FromEnvironment(influxFlags), "environment").Influx);
             if (sink is not null && storePath == "") throw new InputException("replay: --influx-url forwards from the store; it cannot be used with --no-store");
             if (!q && storePath != "") Console.WriteLine($"store: {storePath}");
             var options = new ReplayOptions
@@ -101,6 +102,7 @@ public static partial class GaitGatewayCli
             };
             var result = await WithProgressAsync(q, "replay", prog => ReplayJob.RunAsync(options, prog, ct)).ConfigureAwait(false);
             if (result.Warning is { } w) await Console.Error.WriteLineAsync("warning: " + w).ConfigureAwait(false);
+            if (result.Resumed is { } resumed) Console.WriteLine(resumed);
             if (!q)
             {
                 // Piped output has no terminal width: Spectre would assume 80 columns and wrap every cell.
@@ -146,12 +148,7 @@ public static partial class GaitGatewayCli
         return r.SessionId is { } id ? text + $"; stored as session {id}" : text;
     }
 
-    private static bool IsRecording(string path)
-    {
-        Span<byte> magic = stackalloc byte[8];
-        using var f = File.OpenRead(path);
-        return f.Read(magic) == 8 && magic.SequenceEqual(RecordingWriter.Magic);
-    }
+    private static bool IsRecording(string path) => InputFiles.IsRecording(path);
 
     internal static async Task<T> WithProgressAsync<T>(bool quiet, string label, Func<Action<double>?, Task<T>> work)
     {

@@ -54,9 +54,9 @@ public static partial class GaitGatewayCli
             builder.Configuration.Sources.Clear();
             var cfgPath = p.GetValue(config);
             if (cfgPath is not null && !File.Exists(cfgPath)) throw new Pipeline.InputException($"{cfgPath}: no such configuration file");
-            builder.Configuration
-                .AddJsonFile(Path.GetFullPath(cfgPath ?? "appsettings.json"), optional: cfgPath is null)
-                .AddGatewayEnvironment();
+            var cfgFull = Path.GetFullPath(cfgPath ?? "appsettings.json");
+            GatewayConfiguration.AddJsonFile(builder.Configuration, cfgFull, optional: cfgPath is null);
+            builder.Configuration.AddGatewayEnvironment();
             var overrides = new Dictionary<string, string?>();
             if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
             if (p.GetValue(bus) is { } b) overrides[$"{GatewayOptions.Section}:BusAddress"] = b;
@@ -72,7 +72,7 @@ public static partial class GaitGatewayCli
             if (p.GetValue(noDashboard)) overrides[$"{GatewayOptions.Section}:Dashboard:Enabled"] = "false";
             if (p.GetValue(dashboardUrls) is { } du) overrides[$"{GatewayOptions.Section}:Dashboard:Urls"] = du;
             builder.Configuration.AddInMemoryCollection(overrides);
-            var effective = GatewayConfiguration.Bind(builder.Configuration);
+            var effective = GatewayConfiguration.Bind(builder.Configuration, cfgPath is null && !File.Exists(cfgFull) ? "configuration" : cfgFull);
             if (effective.Runners.Count == 0 && effective.Simulate is null)
                 throw new Pipeline.InputException("run: no runners configured: give --config with GaitGateway:Runners (see samples/appsettings.json), or --simulate PLAN");
             _ = SinkSettings(effective.Influx); // bad InfluxDB settings are input errors before anything starts

@@ -25,7 +25,8 @@ public sealed record ReplayOptions
 
 /// <summary>The result of a replay.</summary>
 /// <param name="Header">The recording's header (null for CSV input).</param>
-public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null);
+/// <param name="Resumed">Set when the store already held a session of this recording: what was done with it.</param>
+public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null, string? Resumed = null);
 
 /// <summary>Replays a recording or CSV files through the live pipeline into the store and the export.</summary>
 public static class ReplayJob
@@ -39,28 +40,40 @@ public static class ReplayJob
         string? warning = null;
         try
         {
-            if (!string.IsNullOrEmpty(o.ExportCsv)) export = OpenExport(o.ExportCsv);
             if (o.Recording is { } path)
             {
+                // Bad input never touches the store: the whole recording is read and checked first (every frame's
+                // length, CRC, sensor, kind and time), and only a recording that reads to its end is replayed.
+                var check = RecordingCheck.Run(path);
+                if (!string.IsNullOrEmpty(o.ExportCsv)) export = OpenExport(o.ExportCsv);
                 using var reader = RecordingReader.Open(path);
-                if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, reader.Header.StartUtc, "replay", path, reader.Header);
-                var collect = new CollectingSink(Fan(storeSink, export));
+                ResumingSink? resume = null;
+                if (o.StorePath != "") (store, sessionId, storeSink, resume) = OpenStore(o, reader.Header.StartUtc, "replay", path, reader.Header, check.ContentId);
+                var collect = new CollectingSink(Fan(resume ?? (IGaitSink?)storeSink, export));
                 var session = new GaitSession(reader.Header.Sensors, collect);
                 var length = Math.Max(1, reader.Length);
                 await SessionRunner.RunAsync(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct).ConfigureAwait(false);
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
+                resume?.Complete();
                 Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header, resume?.Describe("recording"));
             }
             else
             {
                 var feet = LoadCsv(o);
+                if (!string.IsNullOrEmpty(o.ExportCsv)) export = OpenExport(o.ExportCsv);
                 // A CSV says nothing about when it was recorded: its file time is the best guess for the session start
                 // (the weekly load and spike history need a plausible date).
                 var csvStart = new DateTimeOffset(File.GetLastWriteTimeUtc(feet[0].Path), TimeSpan.Zero);
-                if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null);
-                var collect = new CollectingSink(Fan(storeSink, export));
+                ResumingSink? resume = null;
+                if (o.StorePath != "")
+                {
+                    var inputId = InputIdentity.OfCsvFiles(feet.Select(f => (f.Foot, f.Path)));
+                    (store, sessionId, storeSink, resume) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null, inputId);
+                }
+
+                var collect = new CollectingSink(Fan(resume ?? (IGaitSink?)storeSink, export));
                 var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect);
                 // Merge the feet in time order so both pipelines advance together, as they would live.
                 var idx = new int[feet.Count];
@@ -77,8 +90,9 @@ public static class ReplayJob
                 }
 
                 session.Complete();
+                resume?.Complete();
                 Finish(store, storeSink, sessionId, csvStart, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, null, resume?.Describe("CSV import"));
             }
         }
         finally
@@ -132,13 +146,31 @@ public static class ReplayJob
         }
     }
 
-    private static (SqliteStore, long, StoreSink) OpenStore(ReplayOptions o, DateTimeOffset start, string source, string input, RecordingHeader? header)
+    /// <summary>
+    /// Opens the store and the session. An input whose identity (<paramref name="inputId"/>) the store already holds
+    /// resumes that session (<see cref="ResumingSink"/>) instead of starting a second one.
+    /// </summary>
+    private static (SqliteStore, long, StoreSink, ResumingSink?) OpenStore(ReplayOptions o, DateTimeOffset start, string source, string input, RecordingHeader? header, string? inputId)
     {
         var path = o.StorePath ?? StorePaths.DefaultStorePath();
         var store = SqliteStore.Open(path);
-        var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
-        var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, null, sensors));
-        return (store, id, new StoreSink(store, id));
+        try
+        {
+            if (inputId is not null && store.FindSessionByInput(inputId) is { } existing)
+            {
+                var sink = new StoreSink(store, existing);
+                return (store, existing, sink, new ResumingSink(sink, existing, store.GetStrides(existing), store.GetBouts(existing).Count, input));
+            }
+
+            var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
+            var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, null, sensors, inputId));
+            return (store, id, new StoreSink(store, id), null);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, List<StrideMetrics> strides)

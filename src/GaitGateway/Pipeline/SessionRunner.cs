@@ -38,9 +38,16 @@ public static class SessionRunner
     {
         var channel = CreateChannel();
         var consumer = RunAsync(channel.Reader, session, ct);
+        // A consumer that fails (the session or a sink threw) closes the channel, or the producer would wait on a full
+        // channel forever (issue 16: a store error hung replay at 0 % CPU); its exception is rethrown below.
+        _ = consumer.ContinueWith(t => channel.Writer.TryComplete(t.Exception), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             foreach (var n in source) await channel.Writer.WriteAsync(n, ct).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException) when (consumer.IsFaulted)
+        {
         }
         finally
         {
