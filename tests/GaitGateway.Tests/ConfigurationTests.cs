@@ -30,7 +30,7 @@ public sealed class ConfigurationTests
         Assert.True(r.Exit == 2, $"exit {r.Exit}\n{r.Out}\n{r.Err}");
         // One line: "gaitgw: ", for a binder failure the source it was read through ("configuration", a file), then the words.
         var line = r.Err.Trim();
-        Assert.DoesNotContain('\n', line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", line, StringComparison.Ordinal);
         Assert.StartsWith("gaitgw: ", line, StringComparison.Ordinal);
         Assert.EndsWith(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, r.Out + r.Err, StringComparison.Ordinal);
