@@ -125,6 +125,12 @@ internal static class StoreSchema
             last_status_rowid   INTEGER NOT NULL DEFAULT 0
         );
         """,
+
+        // 3: an alert explains itself in a coach's words too (issue 12: the overstriding index, its parts and the
+        // baseline it was judged against); NULL for alerts that need no more than their message.
+        """
+        ALTER TABLE alerts ADD COLUMN detail TEXT;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
