@@ -62,7 +62,8 @@ public static class OverstrideExplanation
         return text + string.Create(Inv, $" (to about {targetSpm:0} steps/min{(reference == OverstrideReference.Personal ? ", your usual at this pace" : "")})");
     }
 
-    /// <summary>The runner's words: what changed, against what.</summary>
+    /// <summary>The runner's words: what changed, against what. Stride and cadence are told against her usual running
+    /// (what she knows as "my running"), the landing angle against her usual at this pace.</summary>
     public static string RunnerWords(in OverstrideCues c)
     {
         if (c.Reference == OverstrideReference.None) return "";
@@ -70,7 +71,7 @@ public static class OverstrideExplanation
             ? string.Create(Inv, $"landing {c.StrikeChangeDeg:0}° more heel-first")
             : "landing angle as usual";
         var text = c.Reference == OverstrideReference.Personal
-            ? string.Create(Inv, $"stride {Signed(c.StrideChangePct)} %, cadence {Signed(c.CadenceChangePct)} %, {landing} than your usual at this pace")
+            ? string.Create(Inv, $"stride {Signed(c.StrideChangePct)} %, cadence {Signed(c.CadenceChangePct)} % against your usual running, {landing} than your usual at this pace")
             : string.Create(Inv, $"stride {Signed(c.StrideChangePct)} %, cadence {Signed(c.CadenceChangePct)} % against typical runners at {c.ReferenceSpeedMps:0.0} m/s, landing {c.StrikeChangeDeg + 15:0}° heel-first (typical 8–15°)");
         if (c.BrakingScore >= 1 && double.IsFinite(c.BrakingShareChange))
             text += string.Create(Inv, $", the foot landing further ahead (braking {Signed(100 * c.BrakingShareChange)} % of the contact)");

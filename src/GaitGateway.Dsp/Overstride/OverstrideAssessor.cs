@@ -38,6 +38,7 @@ public sealed class OverstrideAssessor
     private readonly double[] _icS;
     private int _next, _count;
     private readonly double[] _speeds;
+    private readonly double[] _speedScratch;
     private int _speedNext, _speedCount;
     private bool _open;
     private double _stretchStartS = double.NaN;
@@ -58,6 +59,7 @@ public sealed class OverstrideAssessor
         _index = new double[_s.WindowStrides];
         _icS = new double[_s.WindowStrides];
         _speeds = new double[_s.SpeedTrendStrides];
+        _speedScratch = new double[_s.SpeedTrendStrides];
     }
 
     public OverstrideAssessorSettings Settings => _s;
@@ -230,12 +232,15 @@ public sealed class OverstrideAssessor
         return start;
     }
 
+    /// <summary>Median of the last strides' speeds: one stride whose speed is off (a bridged gap, a lost contact) must not
+    /// make the next ones look like slowing down.</summary>
     private double SpeedTrend()
     {
         if (_speedCount == 0) return double.NaN;
-        double sum = 0;
-        for (var i = 0; i < _speedCount; i++) sum += _speeds[i];
-        return sum / _speedCount;
+        Array.Copy(_speeds, _speedScratch, _speedCount);
+        Array.Sort(_speedScratch, 0, _speedCount);
+        var m = _speedCount / 2;
+        return _speedCount % 2 == 1 ? _speedScratch[m] : (_speedScratch[m - 1] + _speedScratch[m]) / 2;
     }
 
     private void AddSpeed(double v)

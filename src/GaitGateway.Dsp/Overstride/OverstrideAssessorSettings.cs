@@ -72,7 +72,7 @@ public sealed record OverstrideAssessorSettings
     /// Default 1.0 m/s: beyond it the population slopes would carry her baseline too far.</summary>
     public double MaxExtrapolationMps { get; init; } = 1.0;
 
-    /// <summary>A stride teaches the baseline only while steady: speed within this fraction of the mean of the previous
+    /// <summary>A stride teaches the baseline only while steady: speed within this fraction of the median of the previous
     /// strides. Default 0.04 (stride-to-stride speed scatter is ~1–2 %).</summary>
     public double SteadyFraction { get; init; } = 0.04;
 
@@ -91,11 +91,11 @@ public sealed record OverstrideAssessorSettings
     /// <summary>Window mean index below which an open stretch closes. Default 1.5 (hysteresis against flicker).</summary>
     public double ReleaseIndex { get; init; } = 1.5;
 
-    /// <summary>Strides slower than the mean of the previous <see cref="SpeedTrendStrides"/> by more than this fraction
+    /// <summary>Strides slower than the median of the previous <see cref="SpeedTrendStrides"/> by more than this fraction
     /// are a runner slowing down (decelerating strides brake longer by definition): not judged. Default 0.04.</summary>
     public double SlowingFraction { get; init; } = 0.04;
 
-    /// <summary>Running strides whose mean speed is the trend. Default 6.</summary>
+    /// <summary>Running strides whose median speed is the trend. Default 6.</summary>
     public int SpeedTrendStrides { get; init; } = 6;
 
     /// <summary>Slower strides are not judged, m/s. Default 1.8 m/s (the slowest running the pipeline calls running).</summary>
