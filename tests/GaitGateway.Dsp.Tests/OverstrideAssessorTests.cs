@@ -117,6 +117,15 @@ public class OverstrideAssessorTests
     }
 
     [Fact]
+    public void Strides_measured_with_a_saturated_gyroscope_are_not_judged()
+    {
+        // The landing angle comes from the gyroscope's orientation: a clipped one says nothing reliable.
+        var strides = Assess(Run(0, 60, 2.8, 141, 24, braking: 0.58).Select(s => s with { Flags = StrideFlags.GyroClipped }));
+        Assert.DoesNotContain(strides, s => s.Overstride);
+        Assert.All(strides, s => Assert.Equal(OverstrideReference.None, s.OverstrideCues.Reference));
+    }
+
+    [Fact]
     public void Settings_out_of_range_are_refused_by_name()
     {
         var e = Assert.Throws<ArgumentException>(() => new OverstrideAssessor(new OverstrideAssessorSettings { WindowStrides = 1 }));

@@ -90,7 +90,10 @@ public sealed class OverstrideAssessor
         }
 
         var v = s.SpeedMps;
-        if (!(v >= _s.MinSpeedMps) || !double.IsFinite(s.CadenceSpm) || !double.IsFinite(s.StrikeAngleDeg) || !double.IsFinite(s.StrideLengthM))
+        // A saturated gyroscope bends the orientation the landing angle is read from (REFERENCES.md: ±500 °/s clips in
+        // jogging): such a stride's cues are not trusted, neither for a flag nor for the baseline.
+        if (!(v >= _s.MinSpeedMps) || !double.IsFinite(s.CadenceSpm) || !double.IsFinite(s.StrikeAngleDeg) || !double.IsFinite(s.StrideLengthM)
+            || (s.Flags & StrideFlags.GyroClipped) != 0)
             return s with { Overstride = _open, OverstrideCues = NotJudged with { StretchStartS = _open ? _stretchStartS : double.NaN } };
 
         var trend = SpeedTrend();

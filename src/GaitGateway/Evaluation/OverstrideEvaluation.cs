@@ -13,9 +13,12 @@ namespace GaitGateway.Evaluation;
 /// <param name="FirstCueDelayS">First overstriding cue after the first truth overstriding stride, s; NaN = no cue (or no overstriding).</param>
 /// <param name="OverstrideCues">Overstriding cues raised over the session.</param>
 /// <param name="FirstCue">The first overstriding cue, if any.</param>
+/// <param name="PeakNormalWindowIndex">Highest window index (the stretch decision's input, flag at 2) of our strides
+/// outside the truth's overstriding: the margin the look-alikes leave; NaN when none was judged.</param>
 public sealed record OverstrideFigures(
     int TruthOverstriding, int TruthOverstridingInStretch, int TruthNormalRunning, int TruthNormalInStretch,
-    IReadOnlyList<(double StartS, double EndS)> Stretches, double FirstCueDelayS, int OverstrideCues, Cue? FirstCue)
+    IReadOnlyList<(double StartS, double EndS)> Stretches, double FirstCueDelayS, int OverstrideCues, Cue? FirstCue,
+    double PeakNormalWindowIndex = double.NaN)
 {
     /// <summary>Share of truth overstriding strides inside flagged stretches, 0..1; NaN without overstriding.</summary>
     public double Recall => TruthOverstriding == 0 ? double.NaN : (double)TruthOverstridingInStretch / TruthOverstriding;
@@ -33,7 +36,7 @@ public sealed record OverstrideFigures(
             : ", no cue";
         var falseFlags = TruthNormalRunning == 0 ? "false flags - (no normal running)"
             : string.Create(inv, $"false flags {FalseFlagRate * 100:F1} % ({TruthNormalInStretch}/{TruthNormalRunning} normal running strides)");
-        var text = string.Create(inv, $"overstriding: {recall}{cue}; {falseFlags}; {Stretches.Count} flagged stretch(es), {OverstrideCues} cue(s)");
+        var text = string.Create(inv, $"overstriding: {recall}{cue}; {falseFlags}; {Stretches.Count} flagged stretch(es), {OverstrideCues} cue(s); peak index outside overstriding {PeakNormalWindowIndex:F1} (flag at 2.0)");
         if (FirstCue is { } c) text += $"\n  cue: {c.Message}\n  coach: {c.Detail}";
         return text;
     }
@@ -67,8 +70,12 @@ public static class OverstrideEvaluation
             if (c.Message is not null) { delay = c.TimeS - start; first = c; }
         }
 
+        // Outside the truth's overstriding (with 3 s either side for the window to fill and drain).
+        var (oFrom, oTo) = over.Count > 0 ? (over.Min(t => t.IcTimeS) - 3, over.Max(t => t.NextIcTimeS) + 3) : (double.NaN, double.NaN);
+        var outside = ours.Where(s => double.IsFinite(s.OverstrideCues.WindowIndex) && !(s.IcTimeS >= oFrom && s.IcTimeS <= oTo)).ToList();
+        var peak = outside.Count > 0 ? outside.Max(s => s.OverstrideCues.WindowIndex) : double.NaN;
         return new OverstrideFigures(over.Count, over.Count(t => Inside(t.IcTimeS)), normal.Count, normal.Count(t => Inside(t.IcTimeS)),
-            stretches, delay, cues.Count, first);
+            stretches, delay, cues.Count, first, peak);
     }
 
     /// <summary>Flagged stretches from the strides: each flagged stride carries the start of its stretch; a stretch ends
