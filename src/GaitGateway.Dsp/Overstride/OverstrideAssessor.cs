@@ -43,6 +43,7 @@ public sealed class OverstrideAssessor
     private bool _open;
     private double _stretchStartS = double.NaN;
     private int _opened;
+    private int _slowingRun;
     private long _judged, _slowing;
 
     /// <param name="settings">Null = defaults.</param>
@@ -111,13 +112,20 @@ public sealed class OverstrideAssessor
 
         if (slowing)
         {
-            // Slowing down is not overstriding: it ends a stretch, and its strides neither open nor feed one.
+            // Slowing down is not overstriding: its strides neither open nor feed a stretch, and two in a row end one.
+            // (One slow stride alone is the scatter of a braking landing, not the runner slowing.)
             _slowing++;
-            _open = false;
-            _stretchStartS = double.NaN;
-            _next = _count = 0;
-            return s with { Overstride = false, OverstrideCues = cues with { Reference = OverstrideReference.None, Index = double.NaN, WindowIndex = double.NaN, StretchStartS = double.NaN } };
+            if (++_slowingRun >= 2)
+            {
+                _open = false;
+                _stretchStartS = double.NaN;
+                _next = _count = 0;
+            }
+
+            return s with { Overstride = _open, OverstrideCues = cues with { Reference = OverstrideReference.None, Index = double.NaN, WindowIndex = double.NaN, StretchStartS = _open ? _stretchStartS : double.NaN } };
         }
+
+        _slowingRun = 0;
 
         _judged++;
         var index = cues.Index;
@@ -172,6 +180,7 @@ public sealed class OverstrideAssessor
         _speedNext = _speedCount = 0;
         _open = false;
         _stretchStartS = double.NaN;
+        _slowingRun = 0;
     }
 
     private double Score(double excess, double unit) => double.IsFinite(excess) ? Math.Clamp(excess / unit, 0, _s.MaxScore) : 0;
