@@ -15,7 +15,7 @@ public sealed class SqliteStoreTests
         using var store = SqliteStore.Open(path);
         Assert.True(File.Exists(path));
         Assert.Equal("wal", store.JournalMode, ignoreCase: true);
-        Assert.Equal(3, store.SchemaVersion);
+        Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
         Assert.Equal(1, store.Synchronous); // NORMAL
 
         // Independently of the store: journal_mode is persistent, so a fresh connection sees WAL too.
@@ -73,6 +73,34 @@ public sealed class SqliteStoreTests
     }
 
     [Fact]
+    public void A_version_2_store_gains_alert_details_and_keeps_its_alerts()
+    {
+        // Fails before migration 3: no detail column, the detail would not come back.
+        using var dir = new TempDir();
+        var path = dir.File("v2.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = StoreSchema.Migrations[0] + StoreSchema.Migrations[1]
+                + "INSERT INTO runners(id, name) VALUES (1, 'ann');"
+                + "INSERT INTO sessions(id, runner_id, name, source, started_utc_ns) VALUES (1, 1, 'old', 'replay', 0);"
+                + "INSERT INTO alerts(session_id, time_s, kind, message) VALUES (1, 5, 'overstride', 'Shorten your stride');"
+                + "PRAGMA user_version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+
+        using var store = SqliteStore.Open(path);
+        Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
+        var old = Assert.Single(store.GetAlerts(1));
+        Assert.Equal(("Shorten your stride", (string?)null), (old.Message, old.Detail));
+        var alert = new AlertRecord(90, "overstride", "Shorten your stride and lift your cadence about 8 % — stride +19 %, cadence −8 %",
+            "overstride_index", 3.4, "overstriding index 3.4 (flag at 2.0) = strike 2.0 + cadence 1.4 + braking 0.0 + ½·contact 0.0");
+        store.AppendAlert(1, alert);
+        Assert.Equal(alert, store.GetAlerts(1)[1]);
+    }
+
+    [Fact]
     public void Session_bouts_alerts_and_status_round_trip()
     {
         using var dir = new TempDir();
@@ -117,7 +145,7 @@ public sealed class SqliteStoreTests
         var second = TestData.Strides(10, seed: 3, t0: 10);
         using (var store = SqliteStore.Open(path))
         {
-            Assert.Equal(3, store.SchemaVersion);
+            Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
             Assert.Equal(first, store.GetStrides(id));
             store.AppendStrides(id, second); // a new process continues seq after the stored maximum
             Assert.Equal(first.Concat(second), store.GetStrides(id));
@@ -271,7 +299,7 @@ public sealed class SqliteStoreInputIdentityTests
 
         using (var store = SqliteStore.Open(path))
         {
-            Assert.Equal(3, store.SchemaVersion);
+            Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
             Assert.NotNull(store.GetSession(id));
             Assert.Null(store.FindSessionByInput("x"));
             var next = store.BeginSession(TestData.Session() with { InputId = "x" });

@@ -60,6 +60,31 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public void The_sample_tells_the_story_the_push_the_flag_with_its_explanation_the_cue()
+    {
+        // Issue 12: replay prints the overstriding stretch with the cue and its explanation, stores the cue as an alert
+        // with the coach's words, and `report` shows both; `evaluate` prints recall, first-cue delay and false flags.
+        var dir = Repo.TempDir();
+        var store = Path.Combine(dir, "s.db");
+        var r = Repo.Gaitgw("replay", Repo.Sample, "--store", store);
+        Assert.Equal(0, r.Exit);
+        Assert.Matches(@"overstriding: 1 flagged stretch\(es\): 1:[23]\d–1:5\d", r.Out);
+        Assert.Matches(@"cue at 1:\d\d: Shorten your stride and lift your cadence about \d+ % \(to about \d+ steps/min, your usual at this pace\) — stride \+\d+ %, cadence [−+]?\d+ % against your usual running, landing \d+° more heel-first than your usual at this pace", r.Out);
+        Assert.Contains("coach: overstriding index", r.Out, StringComparison.Ordinal);
+        using (var s = SqliteStore.Open(store))
+        {
+            var alert = Assert.Single(s.GetAlerts(1), a => a.Kind == "overstride");
+            Assert.StartsWith("overstriding index", alert.Detail, StringComparison.Ordinal);
+        }
+
+        var report = Repo.Gaitgw("report", "1", "--store", store);
+        Assert.Contains("coach: overstriding index", report.Out, StringComparison.Ordinal);
+        var eval = Repo.Gaitgw("evaluate", Repo.Sample);
+        Assert.Equal(0, eval.Exit);
+        Assert.Matches(@"overstriding: recall \d+\.\d % \(\d+/\d+ truth overstriding strides inside flagged stretches\), first cue \d+\.\d s after it began; false flags \d+\.\d %", eval.Out);
+    }
+
+    [Fact]
     public void Csv_import_with_units_and_axis_map_gives_the_same_strides_as_native_units()
     {
         // The same walk written twice: once in m/s² and °/s, once in g and rad/s with x and y swapped.

@@ -200,7 +200,7 @@ public sealed class LiveBoard
             Engine.CueRaised += (_, c) =>
             {
                 var view = new CueView(Runner, Options.SessionId, c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement,
-                    N(c.Value), N(c.Baseline), DateTimeOffset.UtcNow);
+                    N(c.Value), N(c.Baseline), DateTimeOffset.UtcNow, c.Detail);
                 _newCues.Add(view);
                 _cues.Enqueue(view);
                 while (_cues.Count > _settings.CueHistory) _cues.Dequeue();
@@ -272,7 +272,7 @@ public sealed class LiveBoard
                 N(Avg(recent, s => s.FlightTimeS)),
                 pattern,
                 N(Avg(recent, s => s.StrikeAngleDeg)),
-                N(Avg(running, s => s.OverstrideIndex)),
+                N(Avg(running, s => s.OverstrideCues.Index)),
                 N(d.OverstrideBaselineIndex),
                 running.Length > 0 ? running.Count(s => s.Overstride) / (double)running.Length : null,
                 N(d.CalfLoadPerMin),
@@ -328,6 +328,6 @@ public static class CueAlerts
     public static AlertRecord ToAlert(this CueView cue)
     {
         ArgumentNullException.ThrowIfNull(cue);
-        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN);
+        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN, cue.Detail);
     }
 }

@@ -18,8 +18,9 @@ public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, str
 /// <param name="Value">Its value.</param>
 /// <param name="Baseline">The runner's usual value; null when none.</param>
 /// <param name="RaisedUtc">Wall-clock time the board received it.</param>
+/// <param name="Detail">The judgement in a coach's words (overstriding: the index, its parts, the reference); null when none.</param>
 public sealed record CueView(string Runner, long? SessionId, double TimeS, string Kind, string Message, string Measurement,
-    double? Value, double? Baseline, DateTimeOffset RaisedUtc);
+    double? Value, double? Baseline, DateTimeOffset RaisedUtc, string? Detail = null);
 
 /// <summary>One runner's live tile: averages of the last <see cref="LiveBoardSettings.TileWindowS"/> of strides.
 /// Units are in the names; null where not available.</summary>

@@ -94,9 +94,9 @@ function renderTiles() {
   const root = $('tiles');
   if (!state.tiles.length) { root.innerHTML = '<p class="muted">No runner yet. Start a session on the gateway.</p>'; return; }
   root.innerHTML = state.tiles.map(t => {
-    const osIdx = t.overstrideIndex, osBase = t.overstrideBaselineIndex ?? 1;
-    const osRise = osIdx == null ? null : osIdx / osBase;
-    const osCls = osRise == null ? '' : osRise >= 1.2 ? 'bad' : osRise >= 1.1 ? 'warn' : '';
+    // Overstriding index (issue 12): 0 = her usual running, a stretch is flagged at 2; the gauge spans 0..4.
+    const osIdx = t.overstrideIndex;
+    const osCls = osIdx == null ? '' : (t.overstrideFraction ?? 0) > 0 || osIdx >= 2 ? 'bad' : osIdx >= 1.5 ? 'warn' : '';
     const calf = t.calfLoadPctOfUsual;
     const calfCls = calf == null ? '' : calf > 130 ? 'bad' : calf > 110 ? 'warn' : '';
     const share = t.leftContactSharePct;
@@ -106,7 +106,7 @@ function renderTiles() {
       <span class="link-${esc(s.linkState)}">${esc(s.linkState)}</span> · loss ${s.packetLossPct == null ? '–' : num(s.packetLossPct, 1) + ' %'}</span>`).join('');
     const cue = t.cues[0];
     const banner = cue ? `<div class="cue-banner ${esc(cue.kind)}" data-testid="tile-cue" data-kind="${esc(cue.kind)}">${esc(cue.message)}
-      <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small></div>` : '';
+      <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small>${cueDetail(cue, 'tile-cue-detail')}</div>` : '';
     const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${t.sessionId}</a>`;
     return `<article class="tile" data-testid="tile" data-runner="${esc(t.runner)}">
       <h2>${esc(t.runner)} <span class="gait ${esc(t.gait)}" data-testid="gait">${esc(t.gait)}</span>
@@ -119,8 +119,8 @@ function renderTiles() {
         <div class="metric"><div class="l">Strike</div><span class="v" data-testid="strike" style="font-size:1.15rem">${esc(t.strikePattern || '–')}</span><span class="u">${num(t.strikeAngleDeg, 1)}°</span></div>
         <div class="metric"><div class="l">Speed</div><span class="v">${num(t.speedMps, 2)}</span><span class="u">m/s</span></div>
       </div>
-      ${gauge('Overstride (landing ahead)', osIdx == null ? '–' : `index ${num(osIdx, 2)}${t.overstrideBaselineIndex == null ? '' : ' · usual ' + num(osBase, 2)} · ${num((t.overstrideFraction ?? 0) * 100)} % flagged`,
-        osIdx == null ? 0 : osIdx / (osBase * 1.6), osCls, 1.2 / 1.6, 'overstride-gauge')}
+      ${gauge('Overstride (landing ahead)', osIdx == null ? '–' : `index ${num(osIdx, 1)} (flag at 2) · ${num((t.overstrideFraction ?? 0) * 100)} % flagged`,
+        osIdx == null ? 0 : osIdx / 4, osCls, 2 / 4, 'overstride-gauge')}
       ${gauge('Calf load vs usual', calf == null ? (t.baselineReady ? '–' : 'measuring usual…') : `${num(calf)} % · ${num(t.calfLoadPerMin)} /min`,
         calf == null ? 0 : calf / 200, calfCls, 130 / 200, 'calf-gauge')}
       ${balance}
@@ -134,7 +134,12 @@ function addCue(c) {
   state.cues.unshift(c);
   state.cues.length = Math.min(state.cues.length, 50);
   $('cue-log').innerHTML = state.cues.map(x => `<li data-testid="cue" data-kind="${esc(x.kind)}"><span class="t">${esc(x.runner)} ${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('');
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'cue-detail')}</li>`).join('');
+}
+
+// A cue's explanation in a coach's words (issue 12), under the runner's words.
+function cueDetail(c, testId) {
+  return c.detail ? `<div class="muted small cue-detail" data-testid="${testId}">coach: ${esc(c.detail)}</div>` : '';
 }
 
 // ------------------------------------------------------------------ sessions
@@ -188,7 +193,7 @@ async function showSession(id) {
   const c = chart('strideChart', {
     type: 'scatter',
     data: { datasets: [
-      { label: 'overstride index (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y',
+      { label: 'braking cue of overstriding (per stride; red = inside a flagged stretch)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y',
         pointRadius: sorted.map(p => p.overstride ? 3 : 2), pointBackgroundColor: sorted.map(p => p.overstride ? '#dc2626' : '#64748b'), borderColor: '#64748b' },
       { label: 'calf load (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.calfLoad })), yAxisID: 'y2',
         pointRadius: 1.5, pointBackgroundColor: '#f59e0b', borderColor: '#f59e0b' },
@@ -216,7 +221,7 @@ async function showSession(id) {
       scales: { y: { title: { display: true, text: 'calf load / min' } }, y2: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: '% overstriding' } } } },
   });
   $('session-cues').innerHTML = analysis.cues.length ? analysis.cues.map(x => `<li data-testid="session-cue" data-kind="${esc(x.kind)}"><span class="t">${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('') : '<li class="muted">none</li>';
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'session-cue-detail')}</li>`).join('') : '<li class="muted">none</li>';
 }
 
 // ------------------------------------------------------------------ history

@@ -427,13 +427,14 @@ public sealed partial class SqliteStore : IDisposable
     private void InsertAlert(long sessionId, AlertRecord a, SqliteTransaction? tx)
     {
         using var cmd = Command(
-            "INSERT INTO alerts(session_id, time_s, kind, message, measurement, value) VALUES (@sid, @t, @k, @m, @meas, @v);", tx);
+            "INSERT INTO alerts(session_id, time_s, kind, message, measurement, value, detail) VALUES (@sid, @t, @k, @m, @meas, @v, @d);", tx);
         cmd.Parameters.AddWithValue("@sid", sessionId);
         cmd.Parameters.AddWithValue("@t", a.TimeS);
         cmd.Parameters.AddWithValue("@k", a.Kind);
         cmd.Parameters.AddWithValue("@m", a.Message);
         cmd.Parameters.AddWithValue("@meas", (object?)a.Measurement ?? DBNull.Value);
         cmd.Parameters.AddWithValue("@v", Db(a.Value));
+        cmd.Parameters.AddWithValue("@d", (object?)a.Detail ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -527,12 +528,12 @@ public sealed partial class SqliteStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var cmd = Command("SELECT time_s, kind, message, measurement, value FROM alerts WHERE session_id = @sid ORDER BY time_s, id;");
+            using var cmd = Command("SELECT time_s, kind, message, measurement, value, detail FROM alerts WHERE session_id = @sid ORDER BY time_s, id;");
             cmd.Parameters.AddWithValue("@sid", sessionId);
             using var r = cmd.ExecuteReader();
             var list = new List<AlertRecord>();
             while (r.Read())
-                list.Add(new AlertRecord(r.GetDouble(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Real(r, 4)));
+                list.Add(new AlertRecord(r.GetDouble(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Real(r, 4), r.IsDBNull(5) ? null : r.GetString(5)));
             return list;
         }
     }

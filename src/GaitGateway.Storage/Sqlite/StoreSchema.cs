@@ -132,6 +132,12 @@ internal static class StoreSchema
         ALTER TABLE sessions ADD COLUMN input_id TEXT;
         CREATE UNIQUE INDEX sessions_by_input ON sessions(input_id) WHERE input_id IS NOT NULL;
         """,
+
+        // 4: an alert explains itself in a coach's words too (issue 12: the overstriding index, its parts and the
+        // baseline it was judged against); NULL for alerts that need no more than their message.
+        """
+        ALTER TABLE alerts ADD COLUMN detail TEXT;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

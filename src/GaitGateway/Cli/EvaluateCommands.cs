@@ -44,6 +44,7 @@ public static partial class GaitGatewayCli
             var result = await ReplayJob.RunAsync(new ReplayOptions { Recording = rec ? file : null, CsvFiles = rec ? [] : [file], StorePath = "" }, null, ct).ConfigureAwait(false);
             var floorMs = result.Header?.TransportDelayFloorMs ?? 0;
             Console.WriteLine(TruthEvaluation.Compare(truthStrides, result.Strides, floorMs / 1000).Format());
+            Console.WriteLine(OverstrideEvaluation.Compare(truthStrides, result.Strides).Format());
             if (floorMs != 0)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"(IC and TO less the recording's transport-delay floor of {floorMs:0.###} ms, which clock mapping cannot observe)"));

@@ -145,7 +145,26 @@ public static partial class GaitGatewayCli
         var overs = strides.Count(s => s.Overstride);
         var text = string.Create(CultureInfo.InvariantCulture,
             $"{strides.Count} strides ({strides.Count(s => s.Foot == Core.Samples.Foot.Left)} left, {strides.Count(s => s.Foot == Core.Samples.Foot.Right)} right), {r.Bouts.Count} bouts, {run.Count} running strides, {overs} overstriding, calf load {calf:F0}");
-        return r.SessionId is { } id ? text + $"; stored as session {id}" : text;
+        text = r.SessionId is { } id ? text + $"; stored as session {id}" : text;
+        return text + OverstrideSummary(r);
+    }
+
+    /// <summary>The overstriding stretches, with the cue and its explanation (issue 12: the flag explains itself).</summary>
+    internal static string OverstrideSummary(ReplayResult r)
+    {
+        var stretches = Evaluation.OverstrideEvaluation.Stretches(r.Strides);
+        if (stretches.Count == 0) return "\noverstriding: no flagged stretch";
+        static string Clock(double s) => TimeSpan.FromSeconds(Math.Max(0, s)).ToString(@"m\:ss", CultureInfo.InvariantCulture);
+        var b = new System.Text.StringBuilder();
+        b.Append(CultureInfo.InvariantCulture, $"\noverstriding: {stretches.Count} flagged stretch(es): ");
+        b.AppendJoin(", ", stretches.Select(s => string.Create(CultureInfo.InvariantCulture, $"{Clock(s.StartS)}–{Clock(s.EndS)} ({s.EndS - s.StartS:F0} s)")));
+        foreach (var c in r.Analysis?.Cues.Where(c => c.Kind == Coaching.Cues.CueKind.Overstride) ?? [])
+        {
+            b.Append(CultureInfo.InvariantCulture, $"\n  cue at {Clock(c.TimeS)}: {c.Message}");
+            if (c.Detail is { } d) b.Append(CultureInfo.InvariantCulture, $"\n  coach: {d}");
+        }
+
+        return b.ToString();
     }
 
     private static bool IsRecording(string path) => InputFiles.IsRecording(path);

@@ -127,7 +127,8 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             var live = board.SinkFor(r.Name, infos, new LiveRunnerOptions(id, simulate, null));
             GaitSession? session = null;
             var toStore = new StoreWriterSink(writer, id, latency, () => session!.LastStrideClosedAtS);
-            session = new GaitSession(sensors, new FanOutSink(toStore, live));
+            // Her overstriding baseline starts from her stored sessions (issue 12), then learns from this one.
+            session = new GaitSession(sensors, new FanOutSink(toStore, live), new GaitSessionSettings { OverstrideHistory = Pipeline.OverstrideHistory.FromStore(store, r.Name, id) });
             var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), session);
             runners.Add(runner);
             foreach (var s in sensors) route.Add((runner, s.Index, FootNames.TryParse(s.Foot, out var f) ? f : null));

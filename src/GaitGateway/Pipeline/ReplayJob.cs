@@ -1,3 +1,4 @@
+using GaitGateway.Coaching.Cues;
 using GaitGateway.Core.Recording;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
@@ -26,7 +27,9 @@ public sealed record ReplayOptions
 /// <summary>The result of a replay.</summary>
 /// <param name="Header">The recording's header (null for CSV input).</param>
 /// <param name="Resumed">Set when the store already held a session of this recording: what was done with it.</param>
-public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null, string? Resumed = null);
+/// <param name="Analysis">The cue engine run over the session's strides (the cues the live gateway would have spoken;
+/// stored as the session's alerts when the replay stores).</param>
+public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null, string? Resumed = null, SessionAnalysis? Analysis = null);
 
 /// <summary>Replays a recording or CSV files through the live pipeline into the store and the export.</summary>
 public static class ReplayJob
@@ -50,14 +53,15 @@ public static class ReplayJob
                 ResumingSink? resume = null;
                 if (o.StorePath != "") (store, sessionId, storeSink, resume) = OpenStore(o, reader.Header.StartUtc, "replay", path, reader.Header, check.ContentId);
                 var collect = new CollectingSink(Fan(resume ?? (IGaitSink?)storeSink, export));
-                var session = new GaitSession(reader.Header.Sensors, collect);
+                var session = new GaitSession(reader.Header.Sensors, collect, SessionSettings(store, reader.Header.Runner ?? o.Runner, sessionId));
                 var length = Math.Max(1, reader.Length);
                 await SessionRunner.RunAsync(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct).ConfigureAwait(false);
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
                 resume?.Complete();
                 Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header, resume?.Describe("recording"));
+                var analysis = Analyse(store, sessionId, collect.Strides);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header, resume?.Describe("recording"), analysis);
             }
             else
             {
@@ -74,7 +78,7 @@ public static class ReplayJob
                 }
 
                 var collect = new CollectingSink(Fan(resume ?? (IGaitSink?)storeSink, export));
-                var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect);
+                var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect, SessionSettings(store, o.Runner, sessionId));
                 // Merge the feet in time order so both pipelines advance together, as they would live.
                 var idx = new int[feet.Count];
                 var total = Math.Max(1, feet.Sum(f => f.Samples.Count));
@@ -92,7 +96,8 @@ public static class ReplayJob
                 session.Complete();
                 resume?.Complete();
                 Finish(store, storeSink, sessionId, csvStart, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, null, resume?.Describe("CSV import"));
+                var analysis = Analyse(store, sessionId, collect.Strides);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, null, resume?.Describe("CSV import"), analysis);
             }
         }
         finally
@@ -179,6 +184,29 @@ public static class ReplayJob
         // A replayed session ends when its data ends, not when the replay did.
         var lastS = strides.Count > 0 ? strides.Max(s => double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS) : 0;
         if (store is not null && sessionId is { } id) store.EndSession(id, start + TimeSpan.FromSeconds(lastS));
+    }
+
+    /// <summary>With a store: her overstriding baseline from her earlier stored sessions (issue 12).</summary>
+    private static GaitSessionSettings SessionSettings(SqliteStore? store, string runner, long? sessionId) =>
+        new() { OverstrideHistory = store is null ? null : OverstrideHistory.FromStore(store, runner, sessionId) };
+
+    /// <summary>The cues the live gateway would have raised; stored as the session's alerts, as live.</summary>
+    private static SessionAnalysis Analyse(SqliteStore? store, long? sessionId, List<StrideMetrics> strides)
+    {
+        var analysis = SessionAnalysis.Run(strides);
+        if (store is not null && sessionId is { } id)
+        {
+            // A resumed replay (the same recording again, after a kill or complete) must not store its cues twice: the
+            // analysis is deterministic over the same strides, so a cue already stored (same time and kind) is skipped.
+            var stored = store.GetAlerts(id).Select(a => (a.TimeS, a.Kind)).ToHashSet();
+            foreach (var c in analysis.Cues)
+            {
+                if (stored.Contains((c.TimeS, c.Kind.ToWord()))) continue;
+                store.AppendAlert(id, new AlertRecord(c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement, c.Value, c.Detail));
+            }
+        }
+
+        return analysis;
     }
 
     private static IGaitSink? Fan(IGaitSink? a, IGaitSink? b) =>
