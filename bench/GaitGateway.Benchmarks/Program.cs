@@ -7,6 +7,8 @@ using GaitGateway.Dsp;
 // `latency`: how long the Update call that completes a stride takes (the stride's metrics are out when it returns),
 // with the allocation of the steady state counted across the same run. Everything else: BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "forward") return await ForwardBench.RunAsync(args);
+if (args.Length > 1 && args[0] == "replay-hash") return ReplayPhases.Hash(args);
+if (args.Length > 1 && args[0] == "replay-phases") return await ReplayPhases.RunAsync(args);
 if (args.Length > 0 && args[0] == "drain") return await ForwardBench.DrainAsync(args);
 if (args.Length > 0 && args[0] == "latency")
 {

@@ -21,16 +21,25 @@ public sealed record ReplayOptions
     /// <summary>SQLite file; null = the default store path; "" = do not store.</summary>
     public string? StorePath { get; init; }
     public string Runner { get; init; } = "runner";
+    /// <summary>Return every stride in <see cref="ReplayResult.Strides"/> (evaluation, tests). False: only the totals
+    /// and bouts, so memory stays flat however long the recording (`gaitgw replay` prints no more than those).</summary>
+    public bool KeepStrides { get; init; } = true;
 }
 
 /// <summary>The result of a replay.</summary>
+/// <param name="Strides">Every stride, or none when <see cref="ReplayOptions.KeepStrides"/> is false.</param>
+/// <param name="Totals">Counts and sums over every stride, whether kept or not.</param>
 /// <param name="Header">The recording's header (null for CSV input).</param>
-public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null);
+public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, StrideTotals Totals, RecordingHeader? Header = null);
 
 /// <summary>Replays a recording or CSV files through the live pipeline into the store and the export.</summary>
 public static class ReplayJob
 {
-    public static async Task<ReplayResult> RunAsync(ReplayOptions o, Action<double>? progress, CancellationToken ct)
+    /// <summary><see cref="Run"/> on a pool thread, so a caller's progress display keeps drawing meanwhile.</summary>
+    public static Task<ReplayResult> RunAsync(ReplayOptions o, Action<double>? progress, CancellationToken ct) =>
+        Task.Run(() => Run(o, progress, ct), ct);
+
+    public static ReplayResult Run(ReplayOptions o, Action<double>? progress, CancellationToken ct)
     {
         SqliteStore? store = null;
         StoreSink? storeSink = null;
@@ -44,14 +53,16 @@ public static class ReplayJob
             {
                 using var reader = RecordingReader.Open(path);
                 if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, reader.Header.StartUtc, "replay", path, reader.Header);
-                var collect = new CollectingSink(Fan(storeSink, export));
+                var totals = new StrideTotals();
+                var collect = new CollectingSink(Fan(totals, storeSink, export), o.KeepStrides);
                 var session = new GaitSession(reader.Header.Sensors, collect);
                 var length = Math.Max(1, reader.Length);
-                await SessionRunner.RunAsync(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct).ConfigureAwait(false);
+                // A file is read on the session's thread (SessionRunner.Run says why), through the live channel.
+                SessionRunner.Run(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct);
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
-                Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header);
+                Finish(store, storeSink, sessionId, reader.Header.StartUtc, totals);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, totals, reader.Header);
             }
             else
             {
@@ -60,7 +71,8 @@ public static class ReplayJob
                 // (the weekly load and spike history need a plausible date).
                 var csvStart = new DateTimeOffset(File.GetLastWriteTimeUtc(feet[0].Path), TimeSpan.Zero);
                 if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null);
-                var collect = new CollectingSink(Fan(storeSink, export));
+                var totals = new StrideTotals();
+                var collect = new CollectingSink(Fan(totals, storeSink, export), o.KeepStrides);
                 var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect);
                 // Merge the feet in time order so both pipelines advance together, as they would live.
                 var idx = new int[feet.Count];
@@ -77,8 +89,8 @@ public static class ReplayJob
                 }
 
                 session.Complete();
-                Finish(store, storeSink, sessionId, csvStart, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null);
+                Finish(store, storeSink, sessionId, csvStart, totals);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, totals);
             }
         }
         finally
@@ -141,14 +153,16 @@ public static class ReplayJob
         return (store, id, new StoreSink(store, id));
     }
 
-    private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, List<StrideMetrics> strides)
+    private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, StrideTotals totals)
     {
         sink?.Flush();
         // A replayed session ends when its data ends, not when the replay did.
-        var lastS = strides.Count > 0 ? strides.Max(s => double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS) : 0;
-        if (store is not null && sessionId is { } id) store.EndSession(id, start + TimeSpan.FromSeconds(lastS));
+        if (store is not null && sessionId is { } id) store.EndSession(id, start + TimeSpan.FromSeconds(totals.LastS));
     }
 
-    private static IGaitSink? Fan(IGaitSink? a, IGaitSink? b) =>
-        a is null ? b : b is null ? a : new FanOutSink(a, b);
+    private static IGaitSink Fan(params IGaitSink?[] sinks)
+    {
+        var present = sinks.OfType<IGaitSink>().ToArray();
+        return present.Length == 1 ? present[0] : new FanOutSink(present);
+    }
 }
