@@ -57,13 +57,17 @@ internal static class ReplayPhases
             var best = double.MaxValue;
             for (var i = 0; i < repeats; i++)
             {
+                var gc0 = GC.CollectionCount(0);
+                var alloc0 = GC.GetTotalAllocatedBytes(precise: true);
                 var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 await body().ConfigureAwait(false);
                 sw.Stop();
                 var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
                 best = Math.Min(best, cpu);
-                Console.WriteLine($"  {name,-40} cpu {cpu * 1e9 / samples,7:F1} ns/sample  wall {sw.Elapsed.TotalSeconds * 1e9 / samples,7:F1} ns/sample");
+                var gcs = GC.CollectionCount(0) - gc0;
+                var alloc = GC.GetTotalAllocatedBytes(precise: true) - alloc0;
+                Console.WriteLine($"  {name,-40} cpu {cpu * 1e9 / samples,7:F1} ns/sample  wall {sw.Elapsed.TotalSeconds * 1e9 / samples,7:F1} ns/sample  {gcs} gen-0 GCs, {alloc} B allocated");
             }
 
             Console.WriteLine($"{name,-42} best cpu {best * 1e9 / samples,7:F1} ns/sample ({samples / best / 1e6:F1} M samples/s)");
