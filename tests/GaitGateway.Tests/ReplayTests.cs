@@ -30,6 +30,41 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public async Task Without_kept_strides_a_replay_gives_the_same_bouts_and_totals_as_the_strides_it_did_not_keep()
+    {
+        var kept = await ReplayJob.RunAsync(new ReplayOptions { Recording = Repo.Sample, StorePath = "" }, null, CancellationToken.None);
+        var lean = await ReplayJob.RunAsync(new ReplayOptions { Recording = Repo.Sample, StorePath = "", KeepStrides = false }, null, CancellationToken.None);
+
+        Assert.True(kept.Strides.Count > 200);
+        Assert.Empty(lean.Strides);
+        Assert.Equal(kept.Bouts, lean.Bouts);
+        var s = kept.Strides;
+        var t = lean.Totals;
+        Assert.Equal(s.Count, t.Strides);
+        Assert.Equal(s.Count(x => x.Foot == Core.Samples.Foot.Left), t.Left);
+        Assert.Equal(s.Count(x => x.Foot == Core.Samples.Foot.Right), t.Right);
+        Assert.Equal(s.Count(x => x.Gait == Gait.Run), t.Running);
+        Assert.Equal(s.Count(x => x.Overstride), t.Overstriding);
+        Assert.Equal(s.Where(x => double.IsFinite(x.CalfLoad)).Sum(x => x.CalfLoad), t.CalfLoad);
+        Assert.Equal(s.Max(x => double.IsFinite(x.NextIcTimeS) ? x.NextIcTimeS : x.IcTimeS), t.LastS);
+    }
+
+    [Fact]
+    public void Simulate_duration_sets_the_length_of_a_steady_run()
+    {
+        var dir = Repo.TempDir();
+        var file = Path.Combine(dir, "steady.ggwrec");
+        var r = Repo.Gaitgw("simulate", "--plan", "run-steady", "--rate", "1000", "--duration-s", "30", "--out", file);
+        Assert.True(r.Exit == 0, r.Err);
+        using var reader = Core.Recording.RecordingReader.Open(file);
+        var last = 0L;
+        while (reader.TryReadNext(out var f)) last = f.HostTimeUs;
+        // 30 s of running between the simulator's lead-in and lead-out (each well under 30 s); the default is 300 s.
+        Assert.InRange(last / 1e6, 30, 60);
+        Assert.Equal(1000, reader.Header.Sensors[0].SampleRateHz);
+    }
+
+    [Fact]
     public void The_sample_replays_into_the_store_and_prints_its_bouts()
     {
         var dir = Repo.TempDir();

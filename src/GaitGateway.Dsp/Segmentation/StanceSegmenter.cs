@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GaitGateway.Core.Samples;
 
 namespace GaitGateway.Dsp.Segmentation;
@@ -73,7 +74,11 @@ public sealed class StanceSegmenter
     }
 
     /// <summary>Current swing threshold on the motion energy, rad/s.</summary>
-    public float SwingThresholdRps => MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _peakEma);
+    public float SwingThresholdRps
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // per sample; the JIT had left it a call
+        get => MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _peakEma);
+    }
 
     /// <summary>Motion energy of the next sample (smoothed), rad/s; store it in the ring with the sample.</summary>
     public float NextEnergy(Vector3 gyroRps, Vector3 accMps2, double dtS)

@@ -99,6 +99,7 @@ public static partial class GaitGatewayCli
             {
                 Recording = recording, CsvFiles = csv, LeftCsv = p.GetValue(left), RightCsv = p.GetValue(right),
                 Axes = p.GetValue(axes), ExportCsv = p.GetValue(export), StorePath = storePath, Runner = p.GetValue(runner) ?? "runner",
+                KeepStrides = false,
             };
             var result = await WithProgressAsync(q, "replay", prog => ReplayJob.RunAsync(options, prog, ct)).ConfigureAwait(false);
             if (result.Warning is { } w) await Console.Error.WriteLineAsync("warning: " + w).ConfigureAwait(false);
@@ -139,12 +140,9 @@ public static partial class GaitGatewayCli
 
     internal static string Summary(ReplayResult r)
     {
-        var strides = r.Strides;
-        var run = strides.Where(s => s.Gait == Core.Strides.Gait.Run).ToList();
-        var calf = strides.Where(s => double.IsFinite(s.CalfLoad)).Sum(s => s.CalfLoad);
-        var overs = strides.Count(s => s.Overstride);
+        var t = r.Totals;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{strides.Count} strides ({strides.Count(s => s.Foot == Core.Samples.Foot.Left)} left, {strides.Count(s => s.Foot == Core.Samples.Foot.Right)} right), {r.Bouts.Count} bouts, {run.Count} running strides, {overs} overstriding, calf load {calf:F0}");
+            $"{t.Strides} strides ({t.Left} left, {t.Right} right), {r.Bouts.Count} bouts, {t.Running} running strides, {t.Overstriding} overstriding, calf load {t.CalfLoad:F0}");
         text = r.SessionId is { } id ? text + $"; stored as session {id}" : text;
         return text + OverstrideSummary(r);
     }
@@ -152,7 +150,7 @@ public static partial class GaitGatewayCli
     /// <summary>The overstriding stretches, with the cue and its explanation (issue 12: the flag explains itself).</summary>
     internal static string OverstrideSummary(ReplayResult r)
     {
-        var stretches = Evaluation.OverstrideEvaluation.Stretches(r.Strides);
+        var stretches = r.OverstrideStretches ?? Evaluation.OverstrideEvaluation.Stretches(r.Strides);
         if (stretches.Count == 0) return "\noverstriding: no flagged stretch";
         static string Clock(double s) => TimeSpan.FromSeconds(Math.Max(0, s)).ToString(@"m\:ss", CultureInfo.InvariantCulture);
         var b = new System.Text.StringBuilder();

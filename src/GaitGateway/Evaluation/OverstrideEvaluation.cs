@@ -83,16 +83,20 @@ public static class OverstrideEvaluation
     public static List<(double StartS, double EndS)> Stretches(IEnumerable<StrideMetrics> strides)
     {
         var result = new List<(double StartS, double EndS)>();
-        foreach (var s in strides.Where(s => s.Overstride).OrderBy(s => s.IcTimeS))
-        {
-            var start = double.IsFinite(s.OverstrideCues.StretchStartS) ? Math.Min(s.OverstrideCues.StretchStartS, s.IcTimeS) : s.IcTimeS;
-            var end = double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS;
-            if (result.Count > 0 && start <= result[^1].EndS + 0.5)
-                result[^1] = (Math.Min(result[^1].StartS, start), Math.Max(result[^1].EndS, end));
-            else
-                result.Add((start, end));
-        }
-
+        foreach (var s in strides.Where(s => s.Overstride).OrderBy(s => s.IcTimeS)) AddToStretches(result, s);
         return result;
+    }
+
+    /// <summary>One stride of <see cref="Stretches"/>, for callers that stream strides in contact-time order.</summary>
+    public static void AddToStretches(List<(double StartS, double EndS)> result, in StrideMetrics s)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!s.Overstride) return;
+        var start = double.IsFinite(s.OverstrideCues.StretchStartS) ? Math.Min(s.OverstrideCues.StretchStartS, s.IcTimeS) : s.IcTimeS;
+        var end = double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS;
+        if (result.Count > 0 && start <= result[^1].EndS + 0.5)
+            result[^1] = (Math.Min(result[^1].StartS, start), Math.Max(result[^1].EndS, end));
+        else
+            result.Add((start, end));
     }
 }
