@@ -9,6 +9,40 @@ namespace GaitGateway.Tests;
 public sealed class ReplayTests
 {
     [Fact]
+    public async Task The_streamed_cue_analysis_equals_the_analysis_of_every_stride_sorted()
+    {
+        // gaitgw replay keeps no stride list: its cues and overstriding stretches come from the strides as they stream
+        // by, merged across the feet into contact-time order. They must be what the whole sorted list gives.
+        var r = await ReplayJob.RunAsync(new ReplayOptions { Recording = Repo.Sample, StorePath = "" }, null, CancellationToken.None);
+        var whole = Coaching.Cues.SessionAnalysis.Run(r.Strides);
+        Assert.NotNull(r.Analysis);
+        Assert.NotEmpty(whole.Cues);
+        Assert.Equal(whole.Cues, r.Analysis.Cues);
+        Assert.Equal(whole.Stretches, r.Analysis.Stretches);
+        var stretches = Evaluation.OverstrideEvaluation.Stretches(r.Strides);
+        Assert.NotEmpty(stretches);
+        Assert.Equal(stretches, r.OverstrideStretches);
+    }
+
+    [Fact]
+    public void Contact_order_merges_the_feet_and_never_holds_more_than_its_bound()
+    {
+        var out_ = new List<StrideMetrics>();
+        var sink = new ContactOrderSink(out_.Add);
+        static StrideMetrics S(Core.Samples.Foot f, double t) => new() { Foot = f, IcTimeS = t };
+        sink.OnStride(S(Core.Samples.Foot.Left, 1.0));
+        sink.OnStride(S(Core.Samples.Foot.Left, 2.0));
+        sink.OnStride(S(Core.Samples.Foot.Right, 0.5)); // closes after two left strides but began first
+        sink.OnStride(S(Core.Samples.Foot.Right, 1.5));
+        Assert.Equal([0.5, 1.0, 1.5], out_.Select(s => s.IcTimeS));
+        for (var i = 0; i < ContactOrderSink.MaxHeld + 10; i++) sink.OnStride(S(Core.Samples.Foot.Left, 3.0 + i)); // right foot silent
+        Assert.Equal(3 + 11, out_.Count); // 2.0 and the first ten beyond the bound went on without a partner
+        sink.Complete();
+        Assert.Equal(4 + ContactOrderSink.MaxHeld + 10, out_.Count);
+        Assert.Equal(out_.Select(s => s.IcTimeS).Order(), out_.Select(s => s.IcTimeS));
+    }
+
+    [Fact]
     public async Task A_simulated_recording_replays_to_exactly_the_strides_of_the_live_run()
     {
         var settings = new SimulationSettings { Seed = 21, PacketLossProbability = 0.01 };
