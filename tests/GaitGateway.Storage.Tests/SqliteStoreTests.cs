@@ -15,7 +15,7 @@ public sealed class SqliteStoreTests
         using var store = SqliteStore.Open(path);
         Assert.True(File.Exists(path));
         Assert.Equal("wal", store.JournalMode, ignoreCase: true);
-        Assert.Equal(2, store.SchemaVersion);
+        Assert.Equal(3, store.SchemaVersion);
         Assert.Equal(1, store.Synchronous); // NORMAL
 
         // Independently of the store: journal_mode is persistent, so a fresh connection sees WAL too.
@@ -85,13 +85,15 @@ public sealed class SqliteStoreTests
         store.AppendAlert(id, new AlertRecord(13, "link_lost", "Left clip lost"));
         var status = new SensorStatusRecord("AA:BB:CC:00:00:01", 10, 96.5, 1040, 3, "connected");
         store.AppendSensorStatus(id, status);
+        var failing = new SensorStatusRecord("AA:BB:CC:00:00:02", 10, double.NaN, 0, 0, "Backoff", 7, 7, "AA:BB:CC:00:00:02 not found within 10 s");
+        store.AppendSensorStatus(id, failing);
         store.EndSession(id, TestData.Start.AddMinutes(32));
 
         Assert.Equal(TestData.Bouts(), store.GetBouts(id));
         Assert.Equal(2, store.GetAlerts(id).Count);
         Assert.Equal(alert, store.GetAlerts(id)[0]);
         Assert.True(double.IsNaN(store.GetAlerts(id)[1].Value));
-        Assert.Equal(status, Assert.Single(store.GetSensorStatus(id)));
+        Assert.Equal([status, failing], store.GetSensorStatus(id));
 
         var s = store.GetSession(id)!;
         Assert.Equal(("alice", "C25K W3D2", "simulate", "/tmp/rec.gaitrec", "c25k"), (s.Runner, s.Name, s.Source, s.RecordingPath, s.Plan));
@@ -117,7 +119,7 @@ public sealed class SqliteStoreTests
         var second = TestData.Strides(10, seed: 3, t0: 10);
         using (var store = SqliteStore.Open(path))
         {
-            Assert.Equal(2, store.SchemaVersion);
+            Assert.Equal(3, store.SchemaVersion);
             Assert.Equal(first, store.GetStrides(id));
             store.AppendStrides(id, second); // a new process continues seq after the stored maximum
             Assert.Equal(first.Concat(second), store.GetStrides(id));

@@ -128,6 +128,11 @@ public interface IGattCharacteristic
 {
     string Uuid { get; }
     GattCharacteristicProperties Properties { get; }
+    /// <summary>
+    /// The link's negotiated ATT MTU as the stack reports it (BlueZ ≥ 5.62: GattCharacteristic1.MTU); 0 when unknown.
+    /// A notification carries at most MTU − 3 bytes.
+    /// </summary>
+    int Mtu { get; }
     Task<byte[]> ReadValueAsync(CancellationToken cancellationToken);
     Task WriteValueAsync(ReadOnlyMemory<byte> value, GattWriteType writeType, CancellationToken cancellationToken);
     Task<IGattNotificationSubscription> StartNotificationsAsync(GattNotificationHandler handler, GattNotifyMode mode, CancellationToken cancellationToken);

@@ -67,7 +67,8 @@ public sealed class LiveBoard
     /// <param name="batteryPct">0..100; NaN = unknown.</param>
     /// <param name="linkState">"connected", "reconnecting", "lost", …</param>
     /// <param name="packetLossPct">Packets lost / expected, %; NaN = unknown.</param>
-    public void UpdateSensor(string runnerId, Foot foot, double batteryPct, string linkState, double packetLossPct)
+    /// <param name="detail">Why the sensor is not streaming or what it negotiated, in words; null when nothing to say.</param>
+    public void UpdateSensor(string runnerId, Foot foot, double batteryPct, string linkState, double packetLossPct, string? detail = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runnerId);
         lock (_gate)
@@ -75,7 +76,7 @@ public sealed class LiveBoard
             if (!_runners.TryGetValue(runnerId, out var state))
                 _runners[runnerId] = state = new RunnerState(runnerId, new LiveRunnerOptions(), _settings, new CueEngine(_settings.Cues));
             var old = state.Sensors[(int)foot & 1];
-            state.Sensors[(int)foot & 1] = new SensorSlot(old?.Id, batteryPct, linkState ?? "unknown", packetLossPct);
+            state.Sensors[(int)foot & 1] = new SensorSlot(old?.Id, batteryPct, linkState ?? "unknown", packetLossPct, detail);
             state.Version++;
         }
 
@@ -177,7 +178,7 @@ public sealed class LiveBoard
         public void OnBout(in BoutSummary bout) => board.OnBout(state, bout);
     }
 
-    private sealed record SensorSlot(string? Id, double BatteryPct, string LinkState, double PacketLossPct);
+    private sealed record SensorSlot(string? Id, double BatteryPct, string LinkState, double PacketLossPct, string? Detail = null);
 
     /// <summary>One runner; every member is touched under the board's lock only.</summary>
     private sealed class RunnerState
@@ -292,7 +293,7 @@ public sealed class LiveBoard
             var s = Sensors[(int)foot];
             return s is null
                 ? new SensorTile(foot.ToWord(), null, null, "unknown", null)
-                : new SensorTile(foot.ToWord(), s.Id, N(s.BatteryPct), s.LinkState, N(s.PacketLossPct));
+                : new SensorTile(foot.ToWord(), s.Id, N(s.BatteryPct), s.LinkState, N(s.PacketLossPct), s.Detail);
         }
 
         private static double Avg(StrideMetrics[] strides, Func<StrideMetrics, double> f)

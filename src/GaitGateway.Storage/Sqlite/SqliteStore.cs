@@ -424,8 +424,9 @@ public sealed partial class SqliteStore : IDisposable
     {
         using var cmd = Command(
             """
-            INSERT INTO sensor_status(session_id, sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state)
-            VALUES (@sid, @sen, @t, @bat, @rx, @lost, @link);
+            INSERT INTO sensor_status(session_id, sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state,
+                                      connect_attempts, connect_failures, last_error)
+            VALUES (@sid, @sen, @t, @bat, @rx, @lost, @link, @att, @fail, @err);
             """, tx);
         cmd.Parameters.AddWithValue("@sid", sessionId);
         cmd.Parameters.AddWithValue("@sen", s.SensorId);
@@ -434,6 +435,9 @@ public sealed partial class SqliteStore : IDisposable
         cmd.Parameters.AddWithValue("@rx", s.PacketsReceived);
         cmd.Parameters.AddWithValue("@lost", s.PacketsLost);
         cmd.Parameters.AddWithValue("@link", s.LinkState);
+        cmd.Parameters.AddWithValue("@att", (object?)s.ConnectAttempts ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@fail", (object?)s.ConnectFailures ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@err", (object?)s.LastError ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -526,12 +530,16 @@ public sealed partial class SqliteStore : IDisposable
         {
             ThrowIfDisposed();
             using var cmd = Command(
-                "SELECT sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state FROM sensor_status WHERE session_id = @sid ORDER BY time_s, id;");
+                """
+                SELECT sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state, connect_attempts, connect_failures, last_error
+                FROM sensor_status WHERE session_id = @sid ORDER BY time_s, id;
+                """);
             cmd.Parameters.AddWithValue("@sid", sessionId);
             using var r = cmd.ExecuteReader();
             var list = new List<SensorStatusRecord>();
             while (r.Read())
-                list.Add(new SensorStatusRecord(r.GetString(0), r.GetDouble(1), Real(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetString(5)));
+                list.Add(new SensorStatusRecord(r.GetString(0), r.GetDouble(1), Real(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetString(5),
+                    r.IsDBNull(6) ? null : r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetString(8)));
             return list;
         }
     }

@@ -125,6 +125,14 @@ internal static class StoreSchema
             last_status_rowid   INTEGER NOT NULL DEFAULT 0
         );
         """,
+
+        // 3: why a sensor is not streaming: connection attempts and failures since the session started, and the
+        // last failure in words ("C0:FF:EE:00:00:01 not found within 10 s"); NULL in rows written before.
+        """
+        ALTER TABLE sensor_status ADD COLUMN connect_attempts INTEGER;
+        ALTER TABLE sensor_status ADD COLUMN connect_failures INTEGER;
+        ALTER TABLE sensor_status ADD COLUMN last_error TEXT;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -111,7 +111,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 {
                     if (string.IsNullOrWhiteSpace(address)) return;
                     sensors.Add(new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = kind == SensorKind.ShoeClip ? "imu" : "rsc", SampleRateHz = 400, AccRangeG = 16, GyroRangeDps = 2000 });
-                    links.Add(new SensorLinkOptions(address, links.Count, kind) { Configuration = kind == SensorKind.ShoeClip && FootNames.TryParse(foot, out var f) ? ShoeClipConfig.RunningDefault(f) : null });
+                    links.Add(new SensorLinkOptions(address, links.Count, kind) { DiscoveryTimeout = TimeSpan.FromSeconds(Math.Max(0.1, _o.DiscoveryTimeoutS)), Request = kind == SensorKind.ShoeClip ? r.ClipRequest(FootNames.TryParse(foot, out var f) ? f : null) : null });
                 }
 
                 Add(r.Left, "left", SensorKind.ShoeClip);
@@ -149,7 +149,15 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         else
         {
             var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
-            source = new BlueZSource(adapter, new SensorHub(adapter, links));
+            var bluez = new BlueZSource(adapter, new SensorHub(adapter, links));
+            foreach (var link in bluez.Links)
+            {
+                var (runner, local, foot) = route[link.Options.SensorIndex];
+                var who = $"{runner.Name}/{(foot is { } ft ? ft.ToWord() : "footpod")} {link.Options.Address}";
+                link.Reported += (_, r) => LogReport(who, r);
+            }
+
+            source = bluez;
         }
 
         await using (source.ConfigureAwait(false))
@@ -205,11 +213,12 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                             var (runner, local, foot) = route[i];
                             var st = source.State(i);
                             var loss = st.Packets + st.LostPackets > 0 ? 100.0 * st.LostPackets / (st.Packets + st.LostPackets) : 0;
-                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss);
+                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss, st.Detail);
                             if (toStore)
                                 await writer.AppendSensorStatusAsync(runner.SessionId, new SensorStatusRecord(
                                     $"{runner.Name}/{local}",
-                                    clock.Elapsed.TotalSeconds, st.BatteryPct, st.Packets, st.LostPackets, st.Link), stoppingToken).ConfigureAwait(false);
+                                    clock.Elapsed.TotalSeconds, st.BatteryPct, st.Packets, st.LostPackets, st.Link,
+                                    st.ConnectAttempts, st.ConnectFailures, st.LastError), stoppingToken).ConfigureAwait(false);
                         }
                     }
                 }
@@ -237,6 +246,30 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                     latency.Overflowed ? ", FIFO overflowed: measuring stopped" : "", pipelineLatency.Percentile(0.5) * 1000, pipelineLatency.Percentile(0.99) * 1000);
                 if (dashboard is not null) await dashboard.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Every attempt, failure and end of a link goes to the log with its reason: a sensor that never
+    /// connects must not show up only as "0 strides stored".</summary>
+    private void LogReport(string who, SensorReport r)
+    {
+        switch (r.Kind)
+        {
+            case SensorReportKind.AttemptFailed:
+                _log.LogWarning("Sensor {Sensor}: connection attempt {Attempt} failed: {Reason}", who, r.Attempt, r.Message);
+                break;
+            case SensorReportKind.LinkEnded:
+                _log.LogWarning("Sensor {Sensor}: link ended: {Reason}; reconnecting", who, r.Message);
+                break;
+            case SensorReportKind.Unsupported:
+                _log.LogError("Sensor {Sensor}: {Reason}", who, r.Message);
+                break;
+            case SensorReportKind.Warning:
+                _log.LogWarning("Sensor {Sensor}: {Reason}", who, r.Message);
+                break;
+            default:
+                _log.LogInformation("Sensor {Sensor}: {Message} (attempt {Attempt})", who, r.Message, r.Attempt);
+                break;
         }
     }
 

@@ -8,7 +8,13 @@ using GaitGateway.Sensors.Simulation;
 namespace GaitGateway.Live;
 
 /// <summary>A live sensor's state for the dashboard and the store.</summary>
-public readonly record struct SensorState(double BatteryPct, string Link, long Packets, long LostPackets);
+/// <param name="ConnectAttempts">Attempts to find, connect and start it; null for sources without links.</param>
+/// <param name="ConnectFailures">Attempts that ended before it streamed; null for sources without links.</param>
+/// <param name="LastError">Why the last attempt or link ended; null when none.</param>
+/// <param name="Detail">One line for the dashboard tile while it does not stream ("… not found within 10 s; no data for 42 s").</param>
+public readonly record struct SensorState(
+    double BatteryPct, string Link, long Packets, long LostPackets,
+    long? ConnectAttempts = null, long? ConnectFailures = null, string? LastError = null, string? Detail = null);
 
 /// <summary>Where live notifications come from: BlueZ, or the simulator paced in real time. Indices are global.</summary>
 public interface INotificationSource : IAsyncDisposable
@@ -33,11 +39,15 @@ public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotifica
 
     public long NowUs => hub.Clock.NowUs;
 
+    /// <summary>The link of every global sensor index.</summary>
+    public IReadOnlyList<SensorLink> Links => hub.Links;
+
     public SensorState State(int sensorIndex)
     {
         var link = hub.Links[sensorIndex];
         var c = link.Counters.Snapshot();
-        return new SensorState(link.Info?.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets);
+        return new SensorState(link.Info?.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets,
+            c.ConnectAttempts, c.ConnectFailures, link.LastError, link.Detail);
     }
 
     public async ValueTask DisposeAsync()
