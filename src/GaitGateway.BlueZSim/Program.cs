@@ -21,6 +21,11 @@ using Tmds.DBus.Protocol;
 //   --samples-per-packet N samples per notification (default 19)
 //   --time-scale X         simulated seconds per wall second (default 1); packets and timestamps stay exact
 //   --addresses A,B,..     clip addresses (default C0:FF:EE:00:00:01, ..02, ..)
+//   --rates R1,R2,..       the only rates the clips' IMUs can do (e.g. 416,833,1666 for an LSM6DSx): other rate
+//                          writes are rejected with ATT 0x80; a --rate not in the list starts at the first of it
+//   --fixed-ranges true    the clips reject writes that change their ranges (a ±16 g / ±2000 °/s-only IMU)
+//   --right-foot-byte F    what the right clips' foot byte holds at start: right (default), left, none
+//   --mtu N                ATT MTU of every link (default 247; 23 and 185 occur); notifications are cut to N − 3
 // The shoe clips stream GaitGateway.Sensors.Simulation's packets byte for byte (its sequence numbers, sensor clock,
 // latency and loss), each paced by its host time from the moment the client wrote StartStreaming. The runner keeps
 // running while the link is down; when the plan ends it starts again, the stream continuing (ShoeClipFeed).
@@ -38,6 +43,13 @@ var clips = int.Parse(opts.GetValueOrDefault("clips") ?? "2", CultureInfo.Invari
 var footpods = int.Parse(opts.GetValueOrDefault("footpods") ?? "1", CultureInfo.InvariantCulture);
 var rate = ushort.Parse(opts.GetValueOrDefault("rate") ?? "400", CultureInfo.InvariantCulture);
 var spp = byte.Parse(opts.GetValueOrDefault("samples-per-packet") ?? "19", CultureInfo.InvariantCulture);
+var supportedRates = opts.GetValueOrDefault("rates") is { } rl
+    ? rl.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => ushort.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+    : null;
+if (supportedRates is { Length: > 0 } && !supportedRates.Contains(rate)) rate = supportedRates[0];
+var fixedRanges = bool.Parse(opts.GetValueOrDefault("fixed-ranges") ?? "false");
+Foot? rightFootByte = (opts.GetValueOrDefault("right-foot-byte") ?? "right") switch { "left" => Foot.Left, "none" => null, _ => Foot.Right };
+SimCharacteristic.Mtu = ushort.Parse(opts.GetValueOrDefault("mtu") ?? "247", CultureInfo.InvariantCulture);
 var timeScale = double.Parse(opts.GetValueOrDefault("time-scale") ?? "1", CultureInfo.InvariantCulture);
 var addresses = (opts.GetValueOrDefault("addresses") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 var plan = opts.GetValueOrDefault("plan") ?? "run-steady";
@@ -73,10 +85,10 @@ for (var i = 0; i < clips; i++)
 {
     var foot = i % 2 == 0 ? Foot.Left : Foot.Right;
     var addr = i < addresses.Length ? addresses[i].ToUpperInvariant() : $"C0:FF:EE:00:00:{i + 1:X2}";
-    var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp };
+    var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp, Foot = foot == Foot.Left ? Foot.Left : rightFootByte };
     var wearer = new ClipSimulation(plan, runner with { Seed = seed + (i / 2) }, foot);
     peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.ShoeClip, addr, $"GaitClip {(foot == Foot.Left ? "L" : "R")}{i / 2 + 1}",
-        i, config, wearer));
+        i, config, wearer) { SupportedRatesHz = supportedRates, FixedRanges = fixedRanges });
 }
 
 for (var i = 0; i < footpods; i++)

@@ -59,6 +59,11 @@ internal sealed class SimPeripheral
         BuildGatt();
     }
 
+    /// <summary>Rates the clip's IMU can do exactly (--rates); any other written rate is rejected with ATT 0x80. Null: 100..1600.</summary>
+    public IReadOnlyList<ushort>? SupportedRatesHz { get; init; }
+    /// <summary>The clip rejects any write that changes its ranges (--fixed-ranges), as a ±16 g-only IMU must.</summary>
+    public bool FixedRanges { get; init; }
+
     public PeripheralKind Kind { get; }
     public string Address { get; }
     public string Name { get; }
@@ -71,6 +76,9 @@ internal sealed class SimPeripheral
     public SimCharacteristic DataCharacteristic => _gatt[^1].Chars[0];
 
     public long PacketsProduced { get; private set; }
+    /// <summary>Configuration writes the clip accepted.</summary>
+    public long ConfigWrites { get; private set; }
+    public ShoeClipConfig Config => _config;
     public bool Stalled => Stopwatch.GetTimestamp() < _stalledUntil;
     public long Sent => DataCharacteristic.Sent;
     public long Dropped => DataCharacteristic.Dropped;
@@ -219,7 +227,12 @@ internal sealed class SimPeripheral
             };
             chars[1].OnWrite = value =>
             {
-                if (!ShoeClipConfig.TryDecode(value, out var c)) throw new SimDBusError(Names.ErrFailed, "0x80");
+                // What bluetoothd returns for an ATT error response to a write request (src/gatt-client.c).
+                const string Rejected = "Operation failed with ATT error: 0x80";
+                if (!ShoeClipConfig.TryDecode(value, out var c)) throw new SimDBusError(Names.ErrFailed, Rejected);
+                if (SupportedRatesHz is { } rates && !rates.Contains(c.SampleRateHz)) throw new SimDBusError(Names.ErrFailed, Rejected);
+                if (FixedRanges && (c.AccRange != _config.AccRange || c.GyroRange != _config.GyroRange)) throw new SimDBusError(Names.ErrFailed, Rejected);
+                ConfigWrites++;
                 _config = c;
             };
             chars[2].OnWrite = OnControl;

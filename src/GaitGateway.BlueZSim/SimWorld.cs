@@ -215,6 +215,19 @@ internal sealed class SimWorld
                 break;
             }
 
+            case "GetConfig":
+            {
+                // The clip's persisted configuration and how many writes it accepted: what a test checks was (not) overwritten.
+                var p = Find(r.ReadString());
+                var bytes = new byte[ShoeClipConfig.Bytes];
+                p.Config.Encode(bytes);
+                using var w = context.CreateReplyWriter("ayt");
+                w.WriteArray(bytes);
+                w.WriteUInt64((ulong)p.ConfigWrites);
+                context.Reply(w.CreateMessage());
+                return true;
+            }
+
             case "GetStats":
             {
                 var p = Find(r.ReadString());

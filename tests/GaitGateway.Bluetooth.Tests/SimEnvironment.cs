@@ -137,6 +137,19 @@ public sealed class SimEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>The clip's configuration as it holds it now, and how many configuration writes it accepted.</summary>
+    public Task<(byte[] Config, ulong Writes)> GetConfigAsync(string address)
+    {
+        using var w = _control!.GetMessageWriter();
+        w.WriteMethodCallHeader(destination: "org.bluez", path: "/com/gaitgateway/sim", @interface: "com.gaitgateway.Sim1", member: "GetConfig", signature: "s");
+        w.WriteString(address);
+        return _control!.CallMethodAsync(w.CreateMessage(), static (m, _) =>
+        {
+            var r = m.GetBodyReader();
+            return (r.ReadArrayOfByte(), r.ReadUInt64());
+        });
+    }
+
     private Task CallAsync(string member, string? signature, Action<Body> body)
     {
         var b = new Body();

@@ -37,9 +37,10 @@ public sealed record ShoeClipNegotiation(ShoeClipConfig Configuration, IReadOnly
         => Math.Clamp((mtu - AttNotificationHeaderBytes - ImuPacket.HeaderBytes) / ImuPacket.SampleBytes, 0, ImuPacket.MaxSamples);
 
     /// <summary>
-    /// Configurations to try, best first: what was asked; then with the clip's own rate; then with the clip's own
-    /// rate and ranges; then the clip's configuration with only the packet size fixed. Each is written only if the
-    /// one before was rejected, so a clip that refuses a rate or a range streams anyway, never loops.
+    /// Configurations to try, best first: what was asked; then with the clip's own ranges (a clip that cannot do
+    /// ±32 g still gets the rate); then with the clip's own rate (a 416-Hz-only clip still gets the range); then
+    /// with both its own; then the clip's configuration with only the packet size fixed. Each is written only if
+    /// the one before was rejected, so a clip that refuses a rate or a range streams anyway, never loops.
     /// </summary>
     /// <param name="current">What the clip reported before anything was written.</param>
     /// <param name="request">The runner's request.</param>
@@ -58,6 +59,7 @@ public sealed record ShoeClipNegotiation(ShoeClipConfig Configuration, IReadOnly
             if (!list.Contains(c)) list.Add(c);
         }
 
+        Add(wanted with { AccRange = current.AccRange, GyroRange = current.GyroRange });
         Add(wanted with { SampleRateHz = current.SampleRateHz });
         Add(wanted with { SampleRateHz = current.SampleRateHz, AccRange = current.AccRange, GyroRange = current.GyroRange });
         Add(current with { SamplesPerPacket = spp, Foot = foot });
