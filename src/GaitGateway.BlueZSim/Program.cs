@@ -25,6 +25,8 @@ using Tmds.DBus.Protocol;
 //                          writes are rejected with ATT 0x80; a --rate not in the list starts at the first of it
 //   --fixed-ranges true    the clips reject writes that change their ranges (a ±16 g / ±2000 °/s-only IMU)
 //   --right-foot-byte F    what the right clips' foot byte holds at start: right (default), left, none
+//   --latency-min-ms MS    shortest BLE delivery latency after a packet's last sample (default 5; real stacks 1-3)
+//   --latency-max-ms MS    longest (default 30)
 //   --mtu N                ATT MTU of every link (default 247; 23 and 185 occur); notifications are cut to N − 3
 // The shoe clips stream GaitGateway.Sensors.Simulation's packets byte for byte (its sequence numbers, sensor clock,
 // latency and loss), each paced by its host time from the moment the client wrote StartStreaming. The runner keeps
@@ -61,6 +63,8 @@ var runner = new SimulationSettings
     PacketLossProbability = double.Parse(opts.GetValueOrDefault("loss") ?? "0", CultureInfo.InvariantCulture),
     PlanDurationS = opts.GetValueOrDefault("duration") is { } d ? double.Parse(d, CultureInfo.InvariantCulture) : null,
 };
+if (opts.GetValueOrDefault("latency-min-ms") is { } lmin) runner = runner with { LatencyMinMs = double.Parse(lmin, CultureInfo.InvariantCulture) };
+if (opts.GetValueOrDefault("latency-max-ms") is { } lmax) runner = runner with { LatencyMaxMs = double.Parse(lmax, CultureInfo.InvariantCulture) };
 try
 {
     // Fail at start, not at the first StartStreaming: every runner's settings and plan must be valid.

@@ -76,6 +76,10 @@ internal sealed class SimPeripheral
     public SimCharacteristic DataCharacteristic => _gatt[^1].Chars[0];
 
     public long PacketsProduced { get; private set; }
+    /// <summary>Wall-clock time of true time 0 of the current session (its StartStreaming); meaningful at time scale 1.</summary>
+    public DateTimeOffset? SessionStartUtc { get; private set; }
+    /// <summary>True initial contacts of the current session's first pass, s after <see cref="SessionStartUtc"/>.</summary>
+    public double[] TruthIcTimesS() => _feed?.TruthIcTimesS() ?? [];
     /// <summary>Configuration writes the clip accepted.</summary>
     public long ConfigWrites { get; private set; }
     public ShoeClipConfig Config => _config;
@@ -300,6 +304,7 @@ internal sealed class SimPeripheral
 
         _feed.MoveNext();
         _sessionStartS = _clock.VirtualSeconds;
+        SessionStartUtc = _clock.UtcAt(_sessionStartS);
     }
 
     /// <summary>
@@ -386,7 +391,12 @@ internal sealed class SimPeripheral
 /// <summary>Simulated time: wall time since start multiplied by a time scale (packets stay protocol-exact).</summary>
 internal sealed class SimClock(double timeScale)
 {
+    // Wall clock and stopwatch read together once: UTC of a simulated instant is this anchor plus stopwatch time.
+    private readonly DateTimeOffset _startUtc = DateTimeOffset.UtcNow;
     private readonly Stopwatch _sw = Stopwatch.StartNew();
     public double TimeScale { get; } = timeScale;
     public double VirtualSeconds => _sw.Elapsed.TotalSeconds * TimeScale;
+
+    /// <summary>Wall-clock time at which the simulated clock read <paramref name="virtualSeconds"/>.</summary>
+    public DateTimeOffset UtcAt(double virtualSeconds) => _startUtc + TimeSpan.FromSeconds(virtualSeconds / TimeScale);
 }

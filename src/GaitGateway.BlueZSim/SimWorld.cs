@@ -228,6 +228,19 @@ internal sealed class SimWorld
                 return true;
             }
 
+            case "GetTruth":
+            {
+                // Ground truth for absolute-time tests: UTC (ns since the Unix epoch) of the session's true time 0
+                // and the true initial contacts of this clip's foot, s after it.
+                var p = Find(r.ReadString());
+                var start = p.SessionStartUtc ?? throw new SimDBusError(Names.ErrNotReady, "the clip has not streamed yet");
+                using var w = context.CreateReplyWriter("xad");
+                w.WriteInt64((start - DateTimeOffset.UnixEpoch).Ticks * 100);
+                w.WriteArray(p.TruthIcTimesS());
+                context.Reply(w.CreateMessage());
+                return true;
+            }
+
             case "GetStats":
             {
                 var p = Find(r.ReadString());

@@ -137,6 +137,23 @@ public sealed class SimEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The clip's ground truth: UTC of its session's true time 0 (its StartStreaming, time scale 1) and its foot's true
+    /// initial contacts, s after that.
+    /// </summary>
+    public Task<(DateTimeOffset StartUtc, double[] IcTimesS)> GetTruthAsync(string address)
+    {
+        using var w = _control!.GetMessageWriter();
+        w.WriteMethodCallHeader(destination: "org.bluez", path: "/com/gaitgateway/sim", @interface: "com.gaitgateway.Sim1", member: "GetTruth", signature: "s");
+        w.WriteString(address);
+        return _control!.CallMethodAsync(w.CreateMessage(), static (m, _) =>
+        {
+            var r = m.GetBodyReader();
+            var ns = r.ReadInt64();
+            return (DateTimeOffset.UnixEpoch + TimeSpan.FromTicks(ns / 100), r.ReadArrayOfDouble());
+        });
+    }
+
     /// <summary>The clip's configuration as it holds it now, and how many configuration writes it accepted.</summary>
     public Task<(byte[] Config, ulong Writes)> GetConfigAsync(string address)
     {

@@ -14,6 +14,11 @@ public sealed record SensorHubOptions
     public int ChannelCapacity { get; init; } = 4096;
     /// <summary>Clock of Notification.HostTimeUs; null: system.</summary>
     public TimeProvider? TimeProvider { get; init; }
+    /// <summary>
+    /// The session clock to stamp with, when the caller started it already (its <see cref="SessionClock.StartUtc"/>
+    /// is the recording's startUtc); null: a new one, started when the hub is built.
+    /// </summary>
+    public SessionClock? Clock { get; init; }
 }
 
 /// <summary>
@@ -41,7 +46,7 @@ public sealed class SensorHub : IAsyncDisposable
             SingleReader = true,
             SingleWriter = false,
         });
-        Clock = new SessionClock(options.TimeProvider);
+        Clock = options.Clock ?? new SessionClock(options.TimeProvider);
         Links = sensors.Select(s => new SensorLink(adapter, s, _channel.Writer, Clock)).ToList();
     }
 

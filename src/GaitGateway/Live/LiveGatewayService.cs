@@ -89,7 +89,10 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             _log.LogInformation("Dashboard on {Addresses}", string.Join(", ", dashboard.Addresses));
         }
 
-        var start = DateTimeOffset.UtcNow;
+        // One clock for the recording's startUtc, the session's start in the store and every frame's host time: a
+        // stride's UTC is start + its host time, so the two must come from the same instant.
+        var sessionClock = new SessionClock();
+        var start = sessionClock.StartUtc;
         var runners = new List<RunnerSession>();
         var links = new List<SensorLinkOptions>();
         var simRuns = new List<(SimulatedRun Run, int FirstIndex)>();
@@ -149,7 +152,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         else
         {
             var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
-            var bluez = new BlueZSource(adapter, new SensorHub(adapter, links));
+            var bluez = new BlueZSource(adapter, new SensorHub(adapter, links, new SensorHubOptions { Clock = sessionClock }));
             foreach (var link in bluez.Links)
             {
                 var (runner, local, foot) = route[link.Options.SensorIndex];
