@@ -27,6 +27,8 @@ using Tmds.DBus.Protocol;
 //   --right-foot-byte F    what the right clips' foot byte holds at start: right (default), left, none
 //   --latency-min-ms MS    shortest BLE delivery latency after a packet's last sample (default 5; real stacks 1-3)
 //   --latency-max-ms MS    longest (default 30)
+//   --known true           every device is paired and in the object tree from the start, as bluetoothd exports bonded
+//                          devices (and, for ~30 s, those another client's scan found) before any discovery
 //   --mtu N                ATT MTU of every link (default 247; 23 and 185 occur); notifications are cut to N − 3
 // The shoe clips stream GaitGateway.Sensors.Simulation's packets byte for byte (its sequence numbers, sensor clock,
 // latency and loss), each paced by its host time from the moment the client wrote StartStreaming. The runner keeps
@@ -103,6 +105,17 @@ for (var i = 0; i < footpods; i++)
 
 var world = new SimWorld(bus, peripherals);
 world.Start();
+if (bool.Parse(opts.GetValueOrDefault("known") ?? "false"))
+{
+    lock (bus.Gate)
+    {
+        foreach (var p in peripherals)
+        {
+            p.Paired = true;
+            p.Export(SimWorld.AdapterPath);
+        }
+    }
+}
 connection.AddMethodHandler(bus);
 await connection.RequestNameAsync("org.bluez", RequestNameOptions.Default);
 Console.WriteLine($"READY {connection.UniqueName}");

@@ -64,6 +64,9 @@ internal sealed class SimPeripheral
     /// <summary>The clip rejects any write that changes its ranges (--fixed-ranges), as a ±16 g-only IMU must.</summary>
     public bool FixedRanges { get; init; }
 
+    /// <summary>Paired with the adapter (--known): bluetoothd exports it at start, before any discovery.</summary>
+    public bool Paired { get; set; }
+
     public PeripheralKind Kind { get; }
     public string Address { get; }
     public string Name { get; }
@@ -98,8 +101,8 @@ internal sealed class SimPeripheral
         i.Props["AddressType"] = VariantValue.String("random");
         i.Props["Name"] = VariantValue.String(Name);
         i.Props["Alias"] = VariantValue.String(Name);
-        i.Props["Paired"] = VariantValue.Bool(false);
-        i.Props["Bonded"] = VariantValue.Bool(false);
+        i.Props["Paired"] = VariantValue.Bool(Paired);
+        i.Props["Bonded"] = VariantValue.Bool(Paired);
         i.Props["Trusted"] = VariantValue.Bool(false);
         i.Props["Blocked"] = VariantValue.Bool(false);
         i.Props["LegacyPairing"] = VariantValue.Bool(false);

@@ -56,3 +56,42 @@ public sealed class LinkReportTests(ITestOutputHelper output)
         Assert.Contains("no data for", detail, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Issue 13 item 7: a scan lists what BlueZ already knows, and says so.</summary>
+public sealed class KnownDeviceScanTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_second_scan_by_a_new_process_lists_the_clips_the_first_one_found()
+    {
+        await using var sim = await SimEnvironment.StartAsync();
+        await using (var first = await sim.ConnectAdapterAsync())
+        {
+            Assert.Equal(3, (await SensorScanner.ScanAsync(first, TimeSpan.FromMilliseconds(500))).Count);
+        }
+
+        // A new client (gaitgw scan run again): the devices are in BlueZ's tree from the first scan.
+        await using var second = await sim.ConnectAdapterAsync();
+        var found = await SensorScanner.ScanAsync(second, TimeSpan.FromMilliseconds(1500));
+
+        foreach (var f in found) output.WriteLine(f.ToString());
+        Assert.Equal([SimEnvironment.LeftClip, SimEnvironment.RightClip, SimEnvironment.Footpod], found.Select(f => f.Address));
+        Assert.All(found, f => Assert.False(f.Paired));
+        Assert.All(found, f => Assert.NotNull(f.RssiDbm));
+        // Their RSSI updates during this scan count: in range now (7 advertising ticks, each changes RSSI with p = 2/3).
+        Assert.All(found, f => Assert.True(f.SeenNow));
+    }
+
+    [Fact]
+    public async Task Paired_clips_in_the_tree_before_the_scan_are_listed_as_paired()
+    {
+        await using var sim = await SimEnvironment.StartAsync("--known true");
+        await using var adapter = await sim.ConnectAdapterAsync();
+
+        var found = await SensorScanner.ScanAsync(adapter, TimeSpan.FromMilliseconds(1500));
+
+        foreach (var f in found) output.WriteLine(f.ToString());
+        Assert.Equal([SimEnvironment.LeftClip, SimEnvironment.RightClip, SimEnvironment.Footpod], found.Select(f => f.Address));
+        Assert.All(found, f => Assert.True(f.Paired));
+        Assert.Equal([SensorKind.ShoeClip, SensorKind.ShoeClip, SensorKind.RscFootpod], found.Select(f => f.Kind));
+    }
+}

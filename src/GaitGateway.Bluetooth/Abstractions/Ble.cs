@@ -12,7 +12,8 @@ public interface IBleAdapter : IAsyncDisposable
 
     /// <summary>
     /// Runs LE discovery for <paramref name="duration"/> and returns devices advertising any of
-    /// <paramref name="serviceUuids"/> (all devices when empty), including those the stack already knew.
+    /// <paramref name="serviceUuids"/> (all devices when empty): those seen during the scan, connected ones, and
+    /// those the stack already knew (paired, or cached from an earlier discovery) even when not seen now.
     /// </summary>
     Task<IReadOnlyList<IBleDevice>> ScanAsync(IReadOnlyCollection<string> serviceUuids, TimeSpan duration, CancellationToken cancellationToken);
 
@@ -52,6 +53,10 @@ public interface IBleDevice
     /// <summary>Advertised (before connection) or resolved (after) service UUIDs.</summary>
     IReadOnlyList<string> ServiceUuids { get; }
     bool IsConnected { get; }
+    /// <summary>Paired (bonded) with this adapter: the stack keeps it across restarts.</summary>
+    bool IsPaired { get; }
+    /// <summary>When an advertisement (an RSSI update) was last seen by this process; null when not since it started.</summary>
+    DateTimeOffset? LastSeenUtc { get; }
 
     /// <summary>Raised once per link when the link ends, from whatever thread noticed it.</summary>
     event EventHandler<BleDisconnectedEventArgs>? Disconnected;

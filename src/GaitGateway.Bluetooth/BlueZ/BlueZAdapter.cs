@@ -41,6 +41,13 @@ public sealed class BlueZAdapter : IBleAdapter
         cache.InterfaceAdded += OnInterfaceAdded;
         cache.InterfacesRemoved += OnInterfacesRemoved;
         cache.PropertiesChanged += OnPropertiesChanged;
+        // Quirk: devices BlueZ already knows (paired, or cached for ~30 s after another process's scan) are in the
+        // snapshot, not announced by InterfacesAdded; without a device object their RSSI updates were dropped and a
+        // scan listed none of them (issue 13).
+        foreach (var path in cache.FindPaths(BlueZNames.Device1))
+        {
+            if (cache.GetString(path, BlueZNames.Device1, BlueZNames.Props.Address) is { } address) GetDevice(address);
+        }
     }
 
     internal DBusConnection Connection { get; }
@@ -87,7 +94,7 @@ public sealed class BlueZAdapter : IBleAdapter
 
     public async Task<IReadOnlyList<IBleDevice>> ScanAsync(IReadOnlyCollection<string> serviceUuids, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var started = DateTime.UtcNow;
+        var started = DateTimeOffset.UtcNow;
         var session = await AcquireDiscoveryAsync(serviceUuids, cancellationToken);
         try
         {
@@ -107,9 +114,8 @@ public sealed class BlueZAdapter : IBleAdapter
             if (address is null) continue;
             var device = GetDevice(address);
             // Quirk: BlueZ keeps devices from earlier discoveries (for about 30 s, paired ones forever), so "in the tree"
-            // does not mean "in range". Report devices seen during this scan, plus connected ones: a connected
-            // peripheral stops advertising, yet it is certainly there.
-            if (device.LastSeenUtc < started && !device.IsConnected) continue;
+            // does not mean "in range": every known device is listed, and LastSeenUtc (an RSSI update during this
+            // scan) or IsConnected (a connected peripheral stops advertising) tell whether it is here now.
             if (serviceUuids.Count > 0 && !device.ServiceUuids.Any(u => serviceUuids.Contains(u, StringComparer.OrdinalIgnoreCase))) continue;
             result.Add(device);
         }

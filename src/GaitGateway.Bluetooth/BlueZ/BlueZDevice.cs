@@ -24,7 +24,8 @@ public sealed class BlueZDevice : IBleDevice
     internal string Path => _adapter.DevicePath(Address);
     internal BlueZAdapter Adapter => _adapter;
     internal bool Exists => _adapter.Cache.Has(Path, BlueZNames.Device1);
-    internal DateTime LastSeenUtc => new(Interlocked.Read(ref _lastSeenTicks), DateTimeKind.Utc);
+    public DateTimeOffset? LastSeenUtc => Interlocked.Read(ref _lastSeenTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    public bool IsPaired => _adapter.Cache.GetBool(Path, BlueZNames.Device1, BlueZNames.Props.Paired);
 
     public string? Name => _adapter.Cache.GetString(Path, BlueZNames.Device1, BlueZNames.Props.Name)
                            ?? _adapter.Cache.GetString(Path, BlueZNames.Device1, BlueZNames.Props.Alias);

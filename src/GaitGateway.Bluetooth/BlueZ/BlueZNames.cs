@@ -53,6 +53,7 @@ public static class BlueZNames
         public const string Uuids = "UUIDs";
         public const string Uuid = "UUID";
         public const string Connected = "Connected";
+        public const string Paired = "Paired";
         public const string ServicesResolved = "ServicesResolved";
         public const string Adapter = "Adapter";
         public const string Powered = "Powered";

@@ -23,10 +23,15 @@ public static partial class GaitGatewayCli
         {
             await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = p.GetValue(bus) }, ct).ConfigureAwait(false);
             var found = await SensorScanner.ScanAsync(adapter, TimeSpan.FromSeconds(p.GetValue(seconds)), ct).ConfigureAwait(false);
-            Console.WriteLine("address            kind       rssi  name");
+            Console.WriteLine("address            kind       rssi  state          name");
             foreach (var s in found)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Address,-18} {(s.Kind == SensorKind.ShoeClip ? "shoe-clip" : "footpod"),-10} {s.RssiDbm,4}  {s.Name}"));
-            Console.WriteLine($"{found.Count} sensor(s)");
+            {
+                // "known" = BlueZ holds it from before (paired, or cached by an earlier scan) but it did not advertise now.
+                var state = (s.Paired ? "paired" : s.SeenNow ? "seen" : "known") + (s.SeenNow ? "" : ", not seen");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Address,-18} {(s.Kind == SensorKind.ShoeClip ? "shoe-clip" : "footpod"),-10} {s.RssiDbm,4}  {state,-14} {s.Name}"));
+            }
+
+            Console.WriteLine($"{found.Count} sensor(s), {found.Count(s => s.SeenNow)} in range now, {found.Count(s => s.Paired)} paired");
             return 0;
         });
         return cmd;
