@@ -27,6 +27,8 @@ using Tmds.DBus.Protocol;
 //   --right-foot-byte F    what the right clips' foot byte holds at start: right (default), left, none
 //   --latency-min-ms MS    shortest BLE delivery latency after a packet's last sample (default 5; real stacks 1-3)
 //   --latency-max-ms MS    longest (default 30)
+//   --battery1 true        BlueZ's battery plugin: the level is org.bluez.Battery1.Percentage on the connected device
+//                          and the Battery service is not in the GATT tree (a stock Raspberry Pi)
 //   --known true           every device is paired and in the object tree from the start, as bluetoothd exports bonded
 //                          devices (and, for ~30 s, those another client's scan found) before any discovery
 //   --mtu N                ATT MTU of every link (default 247; 23 and 185 occur); notifications are cut to N − 3
@@ -51,6 +53,7 @@ var supportedRates = opts.GetValueOrDefault("rates") is { } rl
     ? rl.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => ushort.Parse(x, CultureInfo.InvariantCulture)).ToArray()
     : null;
 if (supportedRates is { Length: > 0 } && !supportedRates.Contains(rate)) rate = supportedRates[0];
+var battery1 = bool.Parse(opts.GetValueOrDefault("battery1") ?? "false");
 var fixedRanges = bool.Parse(opts.GetValueOrDefault("fixed-ranges") ?? "false");
 Foot? rightFootByte = (opts.GetValueOrDefault("right-foot-byte") ?? "right") switch { "left" => Foot.Left, "none" => null, _ => Foot.Right };
 SimCharacteristic.Mtu = ushort.Parse(opts.GetValueOrDefault("mtu") ?? "247", CultureInfo.InvariantCulture);
@@ -94,7 +97,7 @@ for (var i = 0; i < clips; i++)
     var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp, Foot = foot == Foot.Left ? Foot.Left : rightFootByte };
     var wearer = new ClipSimulation(plan, runner with { Seed = seed + (i / 2) }, foot);
     peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.ShoeClip, addr, $"GaitClip {(foot == Foot.Left ? "L" : "R")}{i / 2 + 1}",
-        i, config, wearer) { SupportedRatesHz = supportedRates, FixedRanges = fixedRanges });
+        i, config, wearer) { SupportedRatesHz = supportedRates, FixedRanges = fixedRanges, Battery1 = battery1 });
 }
 
 for (var i = 0; i < footpods; i++)

@@ -64,6 +64,23 @@ internal sealed class SimPeripheral
     /// <summary>The clip rejects any write that changes its ranges (--fixed-ranges), as a ±16 g-only IMU must.</summary>
     public bool FixedRanges { get; init; }
 
+    /// <summary>
+    /// BlueZ's battery plugin owns the Battery service (--battery1): the level is org.bluez.Battery1.Percentage on
+    /// the device while connected, and the Battery service is not in the GATT tree (BlueZ ≥ 5.48, a stock Pi).
+    /// </summary>
+    public bool Battery1 { get; init; }
+
+    private byte _batteryPct = 87;
+
+    /// <summary>The battery level changes: notified (GATT) or published (Battery1) as the clip would.</summary>
+    public void SetBattery(byte pct)
+    {
+        _batteryPct = pct;
+        if (!Connected || Device is null) return;
+        if (Battery1) _bus.SetProps(Device, Names.Battery1, ("Percentage", VariantValue.Byte(pct)));
+        else _gatt[1].Chars[0].Notify([pct]);
+    }
+
     /// <summary>Paired with the adapter (--known): bluetoothd exports it at start, before any discovery.</summary>
     public bool Paired { get; set; }
 
@@ -150,6 +167,7 @@ internal sealed class SimPeripheral
             _bus.Unexport(service.Path);
         }
 
+        if (Battery1) _bus.RemoveInterface(Device, Names.Battery1);
         _bus.SetProps(Device, Names.Device1, ("Connected", VariantValue.Bool(false)));
     }
 
@@ -198,8 +216,17 @@ internal sealed class SimPeripheral
             if (!Connected || Device is null) return;
             foreach (var (service, chars) in _gatt)
             {
+                if (Battery1 && chars[0].Uuid == GattUuids.BatteryLevel) continue; // the plugin claimed it
                 _bus.Export(service);
                 foreach (var c in chars) _bus.Export(c.Object);
+            }
+
+            if (Battery1)
+            {
+                var battery = new SimInterface(Names.Battery1);
+                battery.Props["Percentage"] = VariantValue.Byte(_batteryPct);
+                battery.Props["Source"] = VariantValue.String("GATT Battery Service");
+                _bus.AddInterface(Device, battery);
             }
 
             _bus.SetProps(Device, Names.Device1, ("ServicesResolved", VariantValue.Bool(true)));
@@ -217,6 +244,7 @@ internal sealed class SimPeripheral
             (0x0015, GattUuids.FirmwareRevision, ["read"], Encoding.UTF8.GetBytes("0.9.0-sim")));
         AddService(devicePath, 0x0020, GattUuids.BatteryService,
             (0x0021, GattUuids.BatteryLevel, ["read", "notify"], [87]));
+        _gatt[^1].Chars[0].OnRead = () => [_batteryPct];
         if (Kind == PeripheralKind.ShoeClip)
         {
             var cfg = new byte[ShoeClipConfig.Bytes];

@@ -215,6 +215,13 @@ internal sealed class SimWorld
                 break;
             }
 
+            case "SetBattery":
+            {
+                var p = Find(r.ReadString());
+                p.SetBattery(r.ReadByte());
+                break;
+            }
+
             case "GetConfig":
             {
                 // The clip's persisted configuration and how many writes it accepted: what a test checks was (not) overwritten.

@@ -114,6 +114,7 @@ public sealed class SimEnvironment : IAsyncDisposable
     public Task SetPoweredAsync(bool on) => CallAsync("SetPowered", "b", w => w.WriteBool(on));
     public Task RemoveAdapterAsync() => CallAsync("RemoveAdapter", null, _ => { });
     public Task AddAdapterAsync() => CallAsync("AddAdapter", null, _ => { });
+    public Task SetBatteryAsync(string address, byte pct) => CallAsync("SetBattery", "sy", w => { w.WriteString(address); w.WriteByte(pct); });
     public Task SetAcquireNotifySupportedAsync(bool supported) => CallAsync("SetAcquireNotifySupported", "b", w => w.WriteBool(supported));
     public Task InjectMalformedAsync(string address, string kind, uint count)
         => CallAsync("InjectMalformed", "ssu", w => { w.WriteString(address); w.WriteString(kind); w.WriteUInt32(count); });
@@ -184,6 +185,7 @@ public sealed class SimEnvironment : IAsyncDisposable
                     case string s: w.WriteString(s); break;
                     case uint u: w.WriteUInt32(u); break;
                     case bool x: w.WriteBool(x); break;
+                    case byte y: w.WriteByte(y); break;
                 }
             }
 
@@ -198,6 +200,7 @@ public sealed class SimEnvironment : IAsyncDisposable
         public void WriteString(string s) => Items.Add(s);
         public void WriteUInt32(uint u) => Items.Add(u);
         public void WriteBool(bool b) => Items.Add(b);
+        public void WriteByte(byte b) => Items.Add(b);
     }
 
     public async ValueTask DisposeAsync()

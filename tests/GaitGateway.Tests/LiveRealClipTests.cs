@@ -127,4 +127,36 @@ public sealed class LiveRealClipTests(ITestOutputHelper output)
         Assert.True(errorsMs.Count(e => Math.Abs(e) <= 5) >= 0.9 * errorsMs.Count, $"{errorsMs.Count(e => Math.Abs(e) <= 5)} of {errorsMs.Count} within 5 ms");
         Assert.All(errorsMs, e => Assert.InRange(e, -25.0, 25.0));
     }
+
+    [Fact]
+    public async Task A_low_battery_reported_by_BlueZs_Battery1_raises_a_cue_to_the_coach()
+    {
+        if (!SimEnvironment.DaemonAvailable)
+        {
+            output.WriteLine("SKIPPED: dbus-daemon not installed (apt-get install dbus)");
+            return;
+        }
+
+        // A stock Raspberry Pi: BlueZ's battery plugin owns the Battery service, the level is Battery1.Percentage.
+        await using var sim = await SimEnvironment.StartAsync($"--clips 2 --footpods 0 --battery1 true --addresses {Left},{Right}");
+        var dir = Repo.TempDir();
+        var store = Path.Combine(dir, "live.db");
+        var config = await ConfigAsync(dir, $$"""{ "Name": "bat", "Left": "{{Left}}", "Right": "{{Right}}" }""");
+
+        var run = Task.Run(() => Repo.Gaitgw("run", "--config", config, "--bus", sim.BusAddress, "--store", store, "--duration", "10", "--no-dashboard"));
+        await Task.Delay(5000);
+        await sim.SetBatteryAsync(Right, 12);
+        var (exit, stdout, _) = await run;
+        output.WriteLine(stdout);
+        Assert.Equal(0, exit);
+
+        Assert.Contains("Low battery on the right clip: 12 %", stdout, StringComparison.Ordinal);
+        using var s = SqliteStore.Open(store);
+        var session = Assert.Single(s.ListSessions());
+        var alert = Assert.Single(s.GetAlerts(session.Id), a => a.Kind == "battery_low");
+        Assert.Equal(12, alert.Value);
+        var status = s.GetSensorStatus(session.Id);
+        Assert.Equal(87, status.Where(r => r.SensorId == "bat/0").Last().BatteryPct);
+        Assert.Equal(12, status.Where(r => r.SensorId == "bat/1").Last().BatteryPct);
+    }
 }

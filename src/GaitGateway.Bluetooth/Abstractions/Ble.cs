@@ -55,6 +55,13 @@ public interface IBleDevice
     bool IsConnected { get; }
     /// <summary>Paired (bonded) with this adapter: the stack keeps it across restarts.</summary>
     bool IsPaired { get; }
+    /// <summary>
+    /// Battery level the stack itself publishes for the connected device (BlueZ: org.bluez.Battery1.Percentage, when
+    /// its battery plugin owns the Battery service), %; null when it does not. Kept current by the stack.
+    /// </summary>
+    int? StackBatteryPercent { get; }
+    /// <summary>When <see cref="StackBatteryPercent"/> last appeared or changed; null when never.</summary>
+    DateTimeOffset? StackBatteryUpdatedUtc { get; }
     /// <summary>When an advertisement (an RSSI update) was last seen by this process; null when not since it started.</summary>
     DateTimeOffset? LastSeenUtc { get; }
 

@@ -244,6 +244,8 @@ public sealed class BlueZAdapter : IBleAdapter
             var address = Cache.GetString(path, BlueZNames.Device1, BlueZNames.Props.Address);
             if (address is not null) GetDevice(address).OnAppeared();
         }
+
+        if (iface == BlueZNames.Battery1) DeviceAt(path)?.OnBatteryChanged();
     }
 
     private void OnInterfacesRemoved(string path, IReadOnlyList<string> ifaces)
@@ -269,6 +271,12 @@ public sealed class BlueZAdapter : IBleAdapter
             }
 
             AvailabilityChanged?.Invoke(this, EventArgs.Empty);
+            return;
+        }
+
+        if (iface == BlueZNames.Battery1 && changed.Contains(BlueZNames.Props.Percentage))
+        {
+            DeviceAt(path)?.OnBatteryChanged();
             return;
         }
 

@@ -68,6 +68,9 @@ public sealed class SensorLink
     // Stopwatch timestamp since which the sensor has not streamed (start, or the end of the last streaming link).
     private long _downSince = Stopwatch.GetTimestamp();
     private volatile string? _lastError;
+    private volatile IBleDevice? _device;
+    private int _batteryPct = -1;
+    private long _batteryUtcTicks;
 
     public SensorLink(IBleAdapter adapter, SensorLinkOptions options, ChannelWriter<Notification> output, SessionClock clock)
     {
@@ -84,6 +87,46 @@ public sealed class SensorLink
     public SensorInfo? Info { get; private set; }
     /// <summary>The notification path in use on the current or last link.</summary>
     public GattNotifyMode? NotifyMode { get; private set; }
+    /// <summary>
+    /// Battery level, %: from org.bluez.Battery1 where BlueZ's battery plugin owns the Battery service (a stock Pi),
+    /// else the GATT Battery Level read at connection and then notified. Null before the first reading.
+    /// </summary>
+    public int? BatteryPercent
+    {
+        get
+        {
+            RefreshStackBattery();
+            var v = Volatile.Read(ref _batteryPct);
+            return v >= 0 ? v : null;
+        }
+    }
+
+    /// <summary>How old <see cref="BatteryPercent"/> is (since the clip last reported it); null without a reading.</summary>
+    public TimeSpan? BatteryAge
+    {
+        get
+        {
+            RefreshStackBattery();
+            var t = Interlocked.Read(ref _batteryUtcTicks);
+            return t > 0 ? DateTimeOffset.UtcNow - new DateTimeOffset(t, TimeSpan.Zero) : null;
+        }
+    }
+
+    /// <summary>Where the battery level comes from: "org.bluez.Battery1", "GATT notify", "GATT read"; null before.</summary>
+    public string? BatterySource { get; private set; }
+
+    private void SetBattery(int pct, DateTimeOffset atUtc)
+    {
+        Volatile.Write(ref _batteryPct, pct);
+        Interlocked.Exchange(ref _batteryUtcTicks, atUtc.UtcTicks);
+    }
+
+    private void RefreshStackBattery()
+    {
+        // Battery1 disappears with the link; the last level (and its age) stays.
+        if (_device is { StackBatteryPercent: { } pct } d) SetBattery(pct, d.StackBatteryUpdatedUtc ?? DateTimeOffset.UtcNow);
+    }
+
     /// <summary>ATT MTU of the current or last link as BlueZ reports it (AcquireNotify, GattCharacteristic1.MTU); 0 when unknown.</summary>
     public int Mtu { get; private set; }
     /// <summary>How the configuration was negotiated on the current or last link (shoe clips); null before.</summary>
@@ -209,6 +252,7 @@ public sealed class SensorLink
         var connected = false;
         var packetsBefore = Interlocked.Read(ref Counters.Packets);
         IGattCharacteristic? control = null;
+        IGattNotificationSubscription? battery = null;
         try
         {
             _state = SensorLinkState.Connecting;
@@ -218,6 +262,8 @@ public sealed class SensorLink
             EmitLinkEvent(LinkEvent.Connected);
 
             Info = await ReadInfoAsync(device, gatt, cancellationToken);
+            battery = await StartBatteryAsync(device, gatt, cancellationToken);
+            Info = Info with { BatteryPercent = BatteryPercent };
             var service = await gatt.GetPrimaryServiceAsync(Options.ServiceUuid, cancellationToken);
             var data = await service.GetCharacteristicAsync(Options.DataUuid, cancellationToken);
             // Subscribe before Start: the first packet (the StreamStart one) must not fall into a gap.
@@ -259,6 +305,12 @@ public sealed class SensorLink
         finally
         {
             device.Disconnected -= OnDisconnected;
+            if (battery is not null)
+            {
+                try { await battery.DisposeAsync(); }
+                catch (Exception) { /* the link may be gone */ }
+            }
+
             if (connected)
             {
                 EmitLinkEvent(LinkEvent.Disconnected);
@@ -267,6 +319,48 @@ public sealed class SensorLink
         }
 
         return Interlocked.Read(ref Counters.Packets) > packetsBefore;
+    }
+
+    /// <summary>
+    /// Battery: BlueZ's own Battery1 when its plugin took the service (then the GATT service is invisible), else the
+    /// GATT Battery Level, subscribed so that the dashboard's value is minutes old at most, not as old as the link.
+    /// </summary>
+    private async Task<IGattNotificationSubscription?> StartBatteryAsync(IBleDevice device, IGattServer gatt, CancellationToken cancellationToken)
+    {
+        _device = device;
+        if (device.StackBatteryPercent is not null)
+        {
+            BatterySource = "org.bluez.Battery1";
+            RefreshStackBattery();
+            return null;
+        }
+
+        if (Info?.BatteryPercent is { } read)
+        {
+            SetBattery(read, DateTimeOffset.UtcNow);
+            BatterySource = "GATT read";
+        }
+
+        try
+        {
+            var bas = await gatt.GetPrimaryServiceAsync(GattUuids.BatteryService, cancellationToken);
+            var level = await bas.GetCharacteristicAsync(GattUuids.BatteryLevel, cancellationToken);
+            if (!level.Properties.HasFlag(GattCharacteristicProperties.Notify)) return null;
+            // One notification a minute at most: the D-Bus signal path is the right one (no socket per battery).
+            var sub = await level.StartNotificationsAsync(OnBatteryNotification, GattNotifyMode.PropertiesChanged, cancellationToken);
+            BatterySource = "GATT notify";
+            return sub;
+        }
+        catch (BleException e) when (e.Kind is BleErrorKind.NotFound or BleErrorKind.NotSupported or BleErrorKind.NotPermitted or BleErrorKind.Failed)
+        {
+            return null; // Battery is optional in the profile: no level is not a failed connection
+        }
+    }
+
+    private ValueTask OnBatteryNotification(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > 0 && value[0] <= 100) SetBattery(value[0], DateTimeOffset.UtcNow);
+        return default;
     }
 
     /// <summary>

@@ -21,6 +21,8 @@ public sealed class GatewayOptions
     /// the link keeps searching after it, with backoff.
     /// </summary>
     public double DiscoveryTimeoutS { get; set; } = 10;
+    /// <summary>At or below this battery level, %, the coach gets a "battery_low" cue (once per sensor). Default 15.</summary>
+    public double LowBatteryPct { get; set; } = 15;
     /// <summary>How often each sensor's battery, link and packet counters are stored, s. Default 5 s.</summary>
     public double SensorStatusIntervalS { get; set; } = 5;
     /// <summary>

@@ -171,6 +171,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             var pipelineLatency = new LatencyRecorder(100_000);
             var nextStatus = TimeSpan.FromSeconds(1);
             var nextStore = statusEvery;
+            var lowBatteryCued = new HashSet<int>();
             try
             {
                 var reader = source.Reader;
@@ -216,7 +217,15 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                             var (runner, local, foot) = route[i];
                             var st = source.State(i);
                             var loss = st.Packets + st.LostPackets > 0 ? 100.0 * st.LostPackets / (st.Packets + st.LostPackets) : 0;
-                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss, st.Detail);
+                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss, st.Detail, st.BatteryAgeS);
+                            if (st.BatteryPct <= _o.LowBatteryPct && lowBatteryCued.Add(i))
+                            {
+                                var which = foot is { } ft ? $"{ft.ToWord()} clip" : "footpod";
+                                var message = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Low battery on the {which}: {st.BatteryPct:0} %. Charge it after this run.");
+                                _log.LogWarning("Runner {Runner}: {Message}", runner.Name, message);
+                                board.RaiseDeviceCue(runner.Name, runner.LastHostTimeUs > 0 ? runner.LastHostTimeUs / 1e6 : 0, "battery_low", message, "battery_pct", st.BatteryPct);
+                            }
+
                             if (toStore)
                                 await writer.AppendSensorStatusAsync(runner.SessionId, new SensorStatusRecord(
                                     $"{runner.Name}/{local}",

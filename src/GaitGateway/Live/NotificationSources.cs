@@ -14,7 +14,7 @@ namespace GaitGateway.Live;
 /// <param name="Detail">One line for the dashboard tile while it does not stream ("… not found within 10 s; no data for 42 s").</param>
 public readonly record struct SensorState(
     double BatteryPct, string Link, long Packets, long LostPackets,
-    long? ConnectAttempts = null, long? ConnectFailures = null, string? LastError = null, string? Detail = null);
+    long? ConnectAttempts = null, long? ConnectFailures = null, string? LastError = null, string? Detail = null, double BatteryAgeS = double.NaN);
 
 /// <summary>Where live notifications come from: BlueZ, or the simulator paced in real time. Indices are global.</summary>
 public interface INotificationSource : IAsyncDisposable
@@ -46,8 +46,8 @@ public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotifica
     {
         var link = hub.Links[sensorIndex];
         var c = link.Counters.Snapshot();
-        return new SensorState(link.Info?.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets,
-            c.ConnectAttempts, c.ConnectFailures, link.LastError, link.Detail);
+        return new SensorState(link.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets,
+            c.ConnectAttempts, c.ConnectFailures, link.LastError, link.Detail, link.BatteryAge?.TotalSeconds ?? double.NaN);
     }
 
     public async ValueTask DisposeAsync()
