@@ -17,7 +17,13 @@ public sealed record SensorInfo(
     string Kind,
     string? Firmware = null,
     double BatteryPct = double.NaN,
-    double SampleRateHz = double.NaN);
+    double SampleRateHz = double.NaN,
+    string? Manufacturer = null,
+    string? Model = null,
+    double AccRangeG = double.NaN,
+    double GyroRangeDps = double.NaN,
+    int? AttMtu = null,
+    int? SamplesPerPacket = null);
 
 /// <summary>What is known about a session when it starts.</summary>
 /// <param name="Runner">Runner name; a runners row is created on first use.</param>

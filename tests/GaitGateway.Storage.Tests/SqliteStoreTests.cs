@@ -15,7 +15,7 @@ public sealed class SqliteStoreTests
         using var store = SqliteStore.Open(path);
         Assert.True(File.Exists(path));
         Assert.Equal("wal", store.JournalMode, ignoreCase: true);
-        Assert.Equal(3, store.SchemaVersion);
+        Assert.Equal(4, store.SchemaVersion);
         Assert.Equal(1, store.Synchronous); // NORMAL
 
         // Independently of the store: journal_mode is persistent, so a fresh connection sees WAL too.
@@ -105,6 +105,26 @@ public sealed class SqliteStoreTests
     }
 
     [Fact]
+    public void A_sensor_row_is_updated_with_what_was_negotiated_at_connection()
+    {
+        using var dir = new TempDir();
+        using var store = SqliteStore.Open(dir.File("s.db"));
+        var info = TestData.Session();
+        var id = store.BeginSession(info);
+        var connected = info.Sensors![1] with
+        {
+            Firmware = "1.2.0", Manufacturer = "Acme", Model = "GC1", BatteryPct = 64, SampleRateHz = 416,
+            AccRangeG = 32, GyroRangeDps = 2000, AttMtu = 185, SamplesPerPacket = 14,
+        };
+
+        store.UpdateSensor(id, connected);
+
+        var sensors = store.GetSession(id)!.Sensors;
+        Assert.Equal(info.Sensors[0], sensors[0]);
+        Assert.Equal(connected, sensors[1]);
+    }
+
+    [Fact]
     public void Reopened_store_keeps_data_and_continues_sequences()
     {
         using var dir = new TempDir();
@@ -119,7 +139,7 @@ public sealed class SqliteStoreTests
         var second = TestData.Strides(10, seed: 3, t0: 10);
         using (var store = SqliteStore.Open(path))
         {
-            Assert.Equal(3, store.SchemaVersion);
+            Assert.Equal(4, store.SchemaVersion);
             Assert.Equal(first, store.GetStrides(id));
             store.AppendStrides(id, second); // a new process continues seq after the stored maximum
             Assert.Equal(first.Concat(second), store.GetStrides(id));

@@ -21,6 +21,12 @@ public sealed class GatewayOptions
     /// the link keeps searching after it, with backoff.
     /// </summary>
     public double DiscoveryTimeoutS { get; set; } = 10;
+    /// <summary>
+    /// A live recording's header carries what each sensor reported at connection (Device Information, negotiated
+    /// rate and ranges, MTU), so it is written once every sensor of the runner connected, or after this many s
+    /// (then with what is known; the notifications meanwhile are held in memory and written behind it). Default 20 s.
+    /// </summary>
+    public double RecordingHeaderWaitS { get; set; } = 20;
     /// <summary>At or below this battery level, %, the coach gets a "battery_low" cue (once per sensor). Default 15.</summary>
     public double LowBatteryPct { get; set; } = 15;
     /// <summary>How often each sensor's battery, link and packet counters are stored, s. Default 5 s.</summary>

@@ -73,6 +73,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         var writerSettings = new StoreWriterSettings { MaxCommitDelay = TimeSpan.FromMilliseconds(Math.Max(0, _o.StoreCommitDelayMs)) };
         await using var writer = new StoreWriter(store, writerSettings);
         INotificationSource? source = null;
+        IReadOnlyList<SensorLink>? bluezLinks = null;
         var timeScale = simulate is null ? 1.0 : Math.Max(1e-6, _o.SimulateTimeScale);
         var latency = new StrideLatencyProbe(
             2 * (writerSettings.ChannelCapacity + writerSettings.MaxBatchItems),
@@ -113,7 +114,10 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 void Add(string? address, string? foot, SensorKind kind)
                 {
                     if (string.IsNullOrWhiteSpace(address)) return;
-                    sensors.Add(new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = kind == SensorKind.ShoeClip ? "imu" : "rsc", SampleRateHz = 400, AccRangeG = 16, GyroRangeDps = 2000 });
+                    // What is asked; replaced by what the clip reports once it connected (OpenRecording).
+                    sensors.Add(kind == SensorKind.ShoeClip
+                        ? new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = "imu", SampleRateHz = r.SampleRateHz, AccRangeG = r.AccRangeG, GyroRangeDps = r.GyroRangeDps }
+                        : new RecordingSensor { Index = sensors.Count, Id = address, Kind = "rsc" });
                     links.Add(new SensorLinkOptions(address, links.Count, kind) { DiscoveryTimeout = TimeSpan.FromSeconds(Math.Max(0.1, _o.DiscoveryTimeoutS)), Request = kind == SensorKind.ShoeClip ? r.ClipRequest(FootNames.TryParse(foot, out var f) ? f : null) : null });
                 }
 
@@ -131,7 +135,9 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             GaitSession? session = null;
             var toStore = new StoreWriterSink(writer, id, latency, () => session!.LastStrideClosedAtS);
             session = new GaitSession(sensors, new FanOutSink(toStore, live));
-            var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), session);
+            // Simulated sensors are known now; real ones once connected (the header waits for them, OpenRecording).
+            var runner = new RunnerSession(r.Name, id, file, header, session, route.Count, DateTime.UtcNow + TimeSpan.FromSeconds(Math.Max(0, _o.RecordingHeaderWaitS)));
+            if (simulate is not null) runner.Recording = new RecordingWriter(file, header);
             runners.Add(runner);
             foreach (var s in sensors) route.Add((runner, s.Index, FootNames.TryParse(s.Foot, out var f) ? f : null));
             _log.LogInformation("Runner {Runner}: session {Session}, recording {File}", r.Name, id, file);
@@ -153,11 +159,34 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         {
             var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
             var bluez = new BlueZSource(adapter, new SensorHub(adapter, links, new SensorHubOptions { Clock = sessionClock }));
+            bluezLinks = bluez.Links;
             foreach (var link in bluez.Links)
             {
                 var (runner, local, foot) = route[link.Options.SensorIndex];
                 var who = $"{runner.Name}/{(foot is { } ft ? ft.ToWord() : "footpod")} {link.Options.Address}";
-                link.Reported += (_, r) => LogReport(who, r);
+                ShoeClipConfig? streamedWith = null;
+                link.Reported += (_, rep) =>
+                {
+                    LogReport(who, rep);
+                    if (rep.Kind != SensorReportKind.Streaming) return;
+                    // A clip that comes back with other settings (firmware update, another app wrote them): every IMU
+                    // packet carries its rate, ranges and sample count, so the recording says so by itself
+                    // (recording-format.md); the log and the store's sensors row say it here.
+                    var now = link.Negotiation?.Configuration;
+                    if (streamedWith is { } before && now is { } after && before != after)
+                        _log.LogWarning("Sensor {Sensor}: reconnected with other settings: {Before} -> {After}", who, before, after);
+                    streamedWith = now;
+                    if (runner.Recording is null) return;
+                    try
+                    {
+                        foreach (var info in SessionSensors.From([Describe(runner.Header.Sensors[local], link)], _ => runner.Header.Source!))
+                            store.UpdateSensor(runner.SessionId, info);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _log.LogWarning("Sensor {Sensor}: storing its connection details failed: {Message}", who, e.Message);
+                    }
+                };
             }
 
             source = bluez;
@@ -188,7 +217,9 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                             // monotonic, and the pipeline must see what the recording holds.
                             var hostUs = Math.Max(n.HostTimeUs, runner.LastHostTimeUs);
                             runner.LastHostTimeUs = hostUs;
-                            runner.Recording.Append(local, n.Kind, hostUs, n.Payload);
+                            if (runner.Recording is null) OpenRecording(runner, bluezLinks, store, force: false);
+                            if (runner.Recording is { } rec) rec.Append(local, n.Kind, hostUs, n.Payload);
+                            else runner.Hold(local, n.Kind, hostUs, n.Payload);
                             var before = runner.Session.StridesEmitted;
                             runner.Session.OnNotification(Notification.Create(local, n.Kind, hostUs, n.Payload));
                             if (runner.Session.StridesEmitted != before)
@@ -212,6 +243,11 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                         nextStatus = clock.Elapsed + TimeSpan.FromSeconds(1);
                         var toStore = clock.Elapsed >= nextStore;
                         if (toStore) nextStore = clock.Elapsed + statusEvery;
+                        foreach (var r in runners)
+                        {
+                            if (r.Recording is null) OpenRecording(r, bluezLinks, store, force: false);
+                        }
+
                         for (var i = 0; i < route.Count; i++)
                         {
                             var (runner, local, foot) = route[i];
@@ -245,7 +281,8 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 foreach (var r in runners)
                 {
                     r.Session.Complete();
-                    r.Recording.Dispose();
+                    if (r.Recording is null) OpenRecording(r, bluezLinks, store, force: true);
+                    r.Recording!.Dispose();
                     board.EndSession(r.Name);
                 }
 
@@ -287,12 +324,74 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
 
     private static string Safe(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'));
 
-    private sealed class RunnerSession(string name, long sessionId, RecordingWriter recording, GaitSession session)
+    /// <summary>
+    /// Writes the runner's recording header once every sensor connected (or the wait ran out, or too much is held),
+    /// with what each reported and negotiated, then the held notifications; and updates the store's sensors rows.
+    /// </summary>
+    private void OpenRecording(RunnerSession runner, IReadOnlyList<SensorLink>? links, SqliteStore store, bool force)
     {
+        if (runner.Recording is not null || links is null) return;
+        var sensors = runner.Header.Sensors;
+        var known = sensors.All(s => IsKnown(links[runner.FirstGlobal + s.Index]));
+        if (!known && !force && DateTime.UtcNow < runner.HeaderDeadlineUtc && runner.HeldCount < RunnerSession.MaxHeld) return;
+        var described = sensors.Select(s => Describe(s, links[runner.FirstGlobal + s.Index])).ToList();
+        runner.Recording = new RecordingWriter(runner.File, runner.Header with { Sensors = described });
+        runner.FlushHeld();
+        foreach (var info in SessionSensors.From(described, _ => runner.Header.Source!)) store.UpdateSensor(runner.SessionId, info);
+        if (!known)
+        {
+            _log.LogWarning("Runner {Runner}: recording header written before every sensor connected; it lists the requested settings for {Missing}",
+                runner.Name, string.Join(", ", sensors.Where(s => !IsKnown(links[runner.FirstGlobal + s.Index])).Select(s => s.Id)));
+        }
+
+        static bool IsKnown(SensorLink l) => l.Info is not null && (l.Options.Kind != SensorKind.ShoeClip || l.Negotiation is not null);
+    }
+
+    /// <summary>A header sensor entry from what the link read and negotiated (recording-format.md).</summary>
+    internal static RecordingSensor Describe(RecordingSensor asked, SensorLink link)
+    {
+        var info = link.Info;
+        if (info is null) return asked;
+        var cfg = link.Negotiation?.Configuration ?? info.Configuration;
+        return asked with
+        {
+            Name = info.Name ?? asked.Name,
+            Firmware = info.FirmwareRevision,
+            Model = info.Model,
+            Manufacturer = info.Manufacturer,
+            BatteryPct = link.BatteryPercent,
+            SampleRateHz = cfg?.SampleRateHz ?? asked.SampleRateHz,
+            AccRangeG = cfg is { } a ? (int)ImuScale.AccFullScaleG(a.AccRange) : asked.AccRangeG,
+            GyroRangeDps = cfg is { } g ? (int)ImuScale.GyroFullScaleDps(g.GyroRange) : asked.GyroRangeDps,
+            AttMtu = link.Mtu > 0 ? link.Mtu : null,
+            SamplesPerPacket = cfg?.SamplesPerPacket,
+        };
+    }
+
+    private sealed class RunnerSession(string name, long sessionId, string file, RecordingHeader header, GaitSession session, int firstGlobal, DateTime headerDeadlineUtc)
+    {
+        /// <summary>Notifications held while the header waits: ~3 min of two clips at 400 Hz, ~2 MB at most.</summary>
+        public const int MaxHeld = 8192;
+        private readonly List<(int Local, FrameKind Kind, long HostUs, byte[] Payload)> _held = [];
+
         public string Name { get; } = name;
         public long SessionId { get; } = sessionId;
-        public RecordingWriter Recording { get; } = recording;
+        public string File { get; } = file;
+        public RecordingHeader Header { get; } = header;
+        public int FirstGlobal { get; } = firstGlobal;
+        public DateTime HeaderDeadlineUtc { get; } = headerDeadlineUtc;
+        public RecordingWriter? Recording { get; set; }
         public GaitSession Session { get; } = session;
+        public int HeldCount => _held.Count;
+
+        public void Hold(int local, FrameKind kind, long hostUs, ReadOnlySpan<byte> payload) => _held.Add((local, kind, hostUs, payload.ToArray()));
+
+        public void FlushHeld()
+        {
+            foreach (var (local, kind, hostUs, payload) in _held) Recording!.Append(local, kind, hostUs, payload);
+            _held.Clear();
+        }
+
         public long Errors { get; set; }
         public long LastHostTimeUs { get; set; } = long.MinValue;
     }
