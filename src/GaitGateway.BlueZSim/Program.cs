@@ -29,6 +29,8 @@ using Tmds.DBus.Protocol;
 //   --latency-max-ms MS    longest (default 30)
 //   --battery1 true        BlueZ's battery plugin: the level is org.bluez.Battery1.Percentage on the connected device
 //                          and the Battery service is not in the GATT tree (a stock Raspberry Pi)
+//   --adapters N           controllers hci0..hciN-1 (default 1); each sees only its own peripherals
+//   --clip-adapters A,B,.. adapter index of each clip (default 0 for all; footpods are on hci0)
 //   --known true           every device is paired and in the object tree from the start, as bluetoothd exports bonded
 //                          devices (and, for ~30 s, those another client's scan found) before any discovery
 //   --mtu N                ATT MTU of every link (default 247; 23 and 185 occur); notifications are cut to N − 3
@@ -53,6 +55,16 @@ var supportedRates = opts.GetValueOrDefault("rates") is { } rl
     ? rl.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => ushort.Parse(x, CultureInfo.InvariantCulture)).ToArray()
     : null;
 if (supportedRates is { Length: > 0 } && !supportedRates.Contains(rate)) rate = supportedRates[0];
+var adapterCount = int.Parse(opts.GetValueOrDefault("adapters") ?? "1", CultureInfo.InvariantCulture);
+var clipAdapters = (opts.GetValueOrDefault("clip-adapters") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+if (adapterCount < 1 || clipAdapters.Any(a => a < 0 || a >= adapterCount))
+{
+    Console.Error.WriteLine("--clip-adapters: each index must be below --adapters");
+    return 2;
+}
+
+static string AdapterPathOf(int k) => $"/org/bluez/hci{k}";
 var battery1 = bool.Parse(opts.GetValueOrDefault("battery1") ?? "false");
 var fixedRanges = bool.Parse(opts.GetValueOrDefault("fixed-ranges") ?? "false");
 Foot? rightFootByte = (opts.GetValueOrDefault("right-foot-byte") ?? "right") switch { "left" => Foot.Left, "none" => null, _ => Foot.Right };
@@ -97,7 +109,7 @@ for (var i = 0; i < clips; i++)
     var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp, Foot = foot == Foot.Left ? Foot.Left : rightFootByte };
     var wearer = new ClipSimulation(plan, runner with { Seed = seed + (i / 2) }, foot);
     peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.ShoeClip, addr, $"GaitClip {(foot == Foot.Left ? "L" : "R")}{i / 2 + 1}",
-        i, config, wearer) { SupportedRatesHz = supportedRates, FixedRanges = fixedRanges, Battery1 = battery1 });
+        i, config, wearer, AdapterPathOf(i < clipAdapters.Length ? clipAdapters[i] : 0)) { SupportedRatesHz = supportedRates, FixedRanges = fixedRanges, Battery1 = battery1 });
 }
 
 for (var i = 0; i < footpods; i++)
@@ -106,8 +118,12 @@ for (var i = 0; i < footpods; i++)
         clips + i, ShoeClipConfig.RunningDefault(Foot.Left), null));
 }
 
-var world = new SimWorld(bus, peripherals);
-world.Start();
+var worlds = Enumerable.Range(0, adapterCount)
+    .Select(k => new SimWorld(bus, peripherals.Where(p => p.AdapterPath == AdapterPathOf(k)).ToList(), AdapterPathOf(k),
+        $"00:1A:7D:DA:71:{0x13 + k:X2}", exportSim: k == 0))
+    .ToList();
+var world = worlds[0];
+foreach (var w in worlds) w.Start();
 if (bool.Parse(opts.GetValueOrDefault("known") ?? "false"))
 {
     lock (bus.Gate)
@@ -115,7 +131,7 @@ if (bool.Parse(opts.GetValueOrDefault("known") ?? "false"))
         foreach (var p in peripherals)
         {
             p.Paired = true;
-            p.Export(SimWorld.AdapterPath);
+            p.Export(p.AdapterPath);
         }
     }
 }
@@ -126,7 +142,7 @@ Console.Out.Flush();
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-var pump = world.RunAsync(cts.Token);
+var pump = Task.WhenAll(worlds.Select(w => w.RunAsync(cts.Token)));
 var disconnected = connection.DisconnectedAsync();
 var stdin = Task.Run(async () =>
 {

@@ -45,8 +45,10 @@ internal sealed class SimPeripheral
     private double _distanceM;
 
     /// <param name="simulation">Who wears the clip (required for shoe clips, ignored for footpods).</param>
-    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, int index, ShoeClipConfig config, ClipSimulation? simulation)
+    /// <param name="adapterPath">The adapter whose range it is in (its device object lives under it).</param>
+    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, int index, ShoeClipConfig config, ClipSimulation? simulation, string adapterPath = SimWorld.DefaultAdapterPath)
     {
+        AdapterPath = adapterPath;
         if (kind == PeripheralKind.ShoeClip) ArgumentNullException.ThrowIfNull(simulation);
         _bus = bus;
         _clock = clock;
@@ -85,6 +87,9 @@ internal sealed class SimPeripheral
     public bool Paired { get; set; }
 
     public PeripheralKind Kind { get; }
+    public string AdapterPath { get; }
+    /// <summary>The controller it is in range of (set by <see cref="SimWorld"/>).</summary>
+    public SimWorld World { get; set; } = null!;
     public string Address { get; }
     public string Name { get; }
     public short Rssi { get; set; }
@@ -189,7 +194,7 @@ internal sealed class SimPeripheral
         {
             case "Connect":
                 if (Connected) throw new SimDBusError(Names.ErrAlreadyConnected, "Already Connected");
-                if (!InRange || !SimWorld.Instance.AdapterPowered) throw new SimDBusError(Names.ErrFailed, "le-connection-abort-by-local");
+                if (!InRange || !World.AdapterPowered) throw new SimDBusError(Names.ErrFailed, "le-connection-abort-by-local");
                 Connected = true;
                 _bus.SetProps(Device!, Names.Device1, ("Connected", VariantValue.Bool(true)));
                 SimCharacteristic.Reply(context);
@@ -236,7 +241,7 @@ internal sealed class SimPeripheral
     private void BuildGatt()
     {
         // Paths are only known once exported under an adapter; all BlueZ paths here are under hci0.
-        var devicePath = DevicePath(SimWorld.AdapterPath);
+        var devicePath = DevicePath(AdapterPath);
         var model = Kind == PeripheralKind.ShoeClip ? "ShoeClip-Sim" : "Footpod-Sim";
         AddService(devicePath, 0x0010, GattUuids.DeviceInformationService,
             (0x0011, GattUuids.ManufacturerName, ["read"], Encoding.UTF8.GetBytes("GaitGateway")),

@@ -225,4 +225,41 @@ public sealed class LiveRealClipTests(ITestOutputHelper output)
         Assert.True(strides > 10, $"{strides} strides");
         Assert.InRange(replayed, strides - 2, strides + 2);
     }
+
+    [Fact]
+    public async Task Runners_on_two_adapters_stream_at_once_and_a_bad_adapter_name_is_an_input_error()
+    {
+        if (!SimEnvironment.DaemonAvailable)
+        {
+            output.WriteLine("SKIPPED: dbus-daemon not installed (apt-get install dbus)");
+            return;
+        }
+
+        // The left clip is in range of hci0 only, the right one of hci1 only (two dongles, two rooms).
+        await using var sim = await SimEnvironment.StartAsync($"--clips 2 --footpods 0 --adapters 2 --clip-adapters 0,1 --addresses {Left},{Right}");
+        var dir = Repo.TempDir();
+        var store = Path.Combine(dir, "live.db");
+        var config = await ConfigAsync(dir, $$"""{ "Name": "a", "Left": "{{Left}}" }, { "Name": "b", "Right": "{{Right}}", "Adapter": "hci1" }""");
+
+        var run = Repo.Gaitgw("run", "--config", config, "--bus", sim.BusAddress, "--store", store, "--duration", "8", "--no-dashboard", "--adapter", "hci0");
+        output.WriteLine(run.Out);
+        Assert.Equal(0, run.Exit);
+        Assert.Contains("Bluetooth adapter hci1: /org/bluez/hci1", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("connection attempt", run.Out, StringComparison.Ordinal);
+        using (var s = SqliteStore.Open(store))
+        {
+            foreach (var session in s.ListSessions())
+            {
+                var last = s.GetSensorStatus(session.Id)[^1];
+                output.WriteLine($"{session.Runner}: {last}");
+                Assert.True(last.PacketsReceived > 0, $"{session.Runner}: no packets");
+            }
+
+            Assert.Equal(2, s.ListSessions().Count);
+        }
+
+        var bad = Repo.Gaitgw("run", "--config", config, "--bus", sim.BusAddress, "--store", store, "--duration", "1", "--no-dashboard", "--adapter", "usb0");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("Adapter 'usb0': use a BlueZ adapter name such as hci0", bad.Err, StringComparison.Ordinal);
+    }
 }

@@ -44,7 +44,7 @@ public sealed class BlueZAdapter : IBleAdapter
         // Quirk: devices BlueZ already knows (paired, or cached for ~30 s after another process's scan) are in the
         // snapshot, not announced by InterfacesAdded; without a device object their RSSI updates were dropped and a
         // scan listed none of them (issue 13).
-        foreach (var path in cache.FindPaths(BlueZNames.Device1))
+        foreach (var path in cache.FindPaths(BlueZNames.Device1, AdapterPath is { } ap ? ap + "/" : null))
         {
             if (cache.GetString(path, BlueZNames.Device1, BlueZNames.Props.Address) is { } address) GetDevice(address);
         }
@@ -158,7 +158,8 @@ public sealed class BlueZAdapter : IBleAdapter
     /// </summary>
     private async Task<IAsyncDisposable> AcquireDiscoveryAsync(IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
     {
-        var adapter = AdapterPath ?? throw new BleException(BleErrorKind.NotReady, "no Bluetooth adapter");
+        var adapter = AdapterPath ?? throw new BleException(BleErrorKind.NotReady,
+            _options.AdapterName is { } name ? $"no Bluetooth adapter {name} (BlueZ has: {string.Join(", ", Cache.FindPaths(BlueZNames.Adapter1).Select(p => p[(p.LastIndexOf('/') + 1)..]))})" : "no Bluetooth adapter");
         await _discoveryGate.WaitAsync(cancellationToken);
         try
         {
@@ -222,8 +223,14 @@ public sealed class BlueZAdapter : IBleAdapter
         }
     }
 
+    /// <summary>Whether an event on <paramref name="adapterPath"/> concerns the adapter in use.</summary>
+    private bool IsOurs(string adapterPath)
+        => _options.AdapterName is not { } name || adapterPath == "/org/bluez/" + name;
+
     private BlueZDevice? DeviceAt(string path)
     {
+        // With several adapters a clip has a device object under each that sees it; only ours counts here.
+        if (_options.AdapterName is { } name && !path.StartsWith("/org/bluez/" + name + "/", StringComparison.Ordinal)) return null;
         var i = path.IndexOf("/dev_", StringComparison.Ordinal);
         if (i < 0) return null;
         var end = path.IndexOf('/', i + 5);
@@ -252,6 +259,7 @@ public sealed class BlueZAdapter : IBleAdapter
     {
         if (ifaces.Contains(BlueZNames.Adapter1))
         {
+            if (!IsOurs(path)) return;
             foreach (var d in _devices.Values) d.OnLinkDown(BleDisconnectReason.AdapterGone);
             AvailabilityChanged?.Invoke(this, EventArgs.Empty);
             return;
@@ -264,6 +272,7 @@ public sealed class BlueZAdapter : IBleAdapter
     {
         if (iface == BlueZNames.Adapter1 && changed.Contains(BlueZNames.Props.Powered))
         {
+            if (!IsOurs(path)) return;
             // Quirk: on power-off BlueZ reports Powered=false before (sometimes without) Connected=false on each device.
             if (!Cache.GetBool(path, BlueZNames.Adapter1, BlueZNames.Props.Powered))
             {

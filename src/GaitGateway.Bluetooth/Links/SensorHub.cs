@@ -38,6 +38,12 @@ public sealed class SensorHub : IAsyncDisposable
     private CancellationTokenSource? _cts;
 
     public SensorHub(IBleAdapter adapter, IEnumerable<SensorLinkOptions> sensors, SensorHubOptions? options = null)
+        : this(sensors.Select(s => (adapter, s)), options)
+    {
+    }
+
+    /// <summary>Links spread over several adapters (a controller holds ~7–20 connections), one adapter per sensor.</summary>
+    public SensorHub(IEnumerable<(IBleAdapter Adapter, SensorLinkOptions Options)> sensors, SensorHubOptions? options = null)
     {
         options ??= new SensorHubOptions();
         _channel = Channel.CreateBounded<Notification>(new BoundedChannelOptions(options.ChannelCapacity)
@@ -47,7 +53,7 @@ public sealed class SensorHub : IAsyncDisposable
             SingleWriter = false,
         });
         Clock = options.Clock ?? new SessionClock(options.TimeProvider);
-        Links = sensors.Select(s => new SensorLink(adapter, s, _channel.Writer, Clock)).ToList();
+        Links = sensors.Select(s => new SensorLink(s.Adapter, s.Options, _channel.Writer, Clock)).ToList();
     }
 
     /// <summary>Every notification of every sensor, in arrival order per sensor.</summary>

@@ -18,10 +18,11 @@ public static partial class GaitGatewayCli
     {
         var seconds = new Option<double>("--seconds") { Description = "How long to scan, s", DefaultValueFactory = _ => 5 };
         var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus (default: $DBUS_SYSTEM_BUS_ADDRESS or the system bus)" };
-        var cmd = new Command("scan", "List nearby shoe clips and Running Speed and Cadence footpods") { seconds, bus };
+        var adapterName = new Option<string?>("--adapter") { Description = "Bluetooth adapter, e.g. hci1 (default: the first)" };
+        var cmd = new Command("scan", "List nearby shoe clips and Running Speed and Cadence footpods, and those BlueZ already knows") { seconds, bus, adapterName };
         cmd.SetAction(async (p, ct) =>
         {
-            await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = p.GetValue(bus) }, ct).ConfigureAwait(false);
+            await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = p.GetValue(bus), AdapterName = p.GetValue(adapterName) }, ct).ConfigureAwait(false);
             var found = await SensorScanner.ScanAsync(adapter, TimeSpan.FromSeconds(p.GetValue(seconds)), ct).ConfigureAwait(false);
             Console.WriteLine("address            kind       rssi  state          name");
             foreach (var s in found)
@@ -43,6 +44,7 @@ public static partial class GaitGatewayCli
         var store = new Option<string?>("--store") { Description = "SQLite store file" };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)" };
         var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus" };
+        var adapterFlag = new Option<string?>("--adapter") { Description = "Bluetooth adapter for runners without their own Adapter, e.g. hci1 (default: the first)" };
         var influx = InfluxOptionsFlags();
         var simulate = new Option<string?>("--simulate") { Description = "No Bluetooth: stream this simulator plan in real time for each runner (" + string.Join(", ", Sensors.Simulation.SessionPlans.Names) + ")" };
         var timeScale = new Option<double?>("--time-scale") { Description = "With --simulate: times faster than real time" };
@@ -51,7 +53,7 @@ public static partial class GaitGatewayCli
         var dashboardUrls = new Option<string?>("--dashboard-urls") { Description = "Dashboard address (default http://127.0.0.1:5080; other than loopback needs GaitGateway:Dashboard:Token)" };
         var cmd = new Command("run", "The live gateway: connect the configured sensors and stream into the pipeline, the store, recordings and the dashboard")
         {
-            config, store, duration, bus, influx.Url, influx.Org, influx.Bucket, influx.Mode, simulate, timeScale, runners, noDashboard, dashboardUrls,
+            config, store, duration, bus, adapterFlag, influx.Url, influx.Org, influx.Bucket, influx.Mode, simulate, timeScale, runners, noDashboard, dashboardUrls,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -65,6 +67,7 @@ public static partial class GaitGatewayCli
             var overrides = new Dictionary<string, string?>();
             if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
             if (p.GetValue(bus) is { } b) overrides[$"{GatewayOptions.Section}:BusAddress"] = b;
+            if (p.GetValue(adapterFlag) is { } ad) overrides[$"{GatewayOptions.Section}:Adapter"] = ad;
             influx.Apply(p, overrides);
             if (p.GetValue(simulate) is { } plan)
             {
@@ -81,6 +84,14 @@ public static partial class GaitGatewayCli
             if (effective.Runners.Count == 0 && effective.Simulate is null)
                 throw new Pipeline.InputException("run: no runners configured: give --config with GaitGateway:Runners (see samples/appsettings.json), or --simulate PLAN");
             _ = SinkSettings(effective.Influx); // bad InfluxDB settings are input errors before anything starts
+            foreach (var (who, name) in effective.Runners.Select(r => ($"runner '{r.Name}' Adapter", r.Adapter)).Prepend(("Adapter", effective.Adapter)))
+            {
+                // BlueZ names adapters hciN; anything else would only show up later as "no Bluetooth adapter" per attempt.
+                if (name is not null && !System.Text.RegularExpressions.Regex.IsMatch(name, "^hci[0-9]{1,3}$"))
+                    throw new Pipeline.InputException($"{who} '{name}': use a BlueZ adapter name such as hci0 (see `hciconfig` or `bluetoothctl list`)");
+            }
+
+            foreach (var r in effective.Runners) _ = r.ClipRequest(null); // bad rates or ranges too
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
             builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));

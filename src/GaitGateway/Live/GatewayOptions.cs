@@ -14,6 +14,8 @@ public sealed class GatewayOptions
     public string? RecordingsDirectory { get; set; }
     /// <summary>D-Bus address of the bus BlueZ is on; default: $DBUS_SYSTEM_BUS_ADDRESS or the system bus.</summary>
     public string? BusAddress { get; set; }
+    /// <summary>Bluetooth adapter ("hci0", "hci1"); null: the first BlueZ exports. A runner's own Adapter wins.</summary>
+    public string? Adapter { get; set; }
     /// <summary>The allow-list: only these sensors are connected, each pair bound to a runner.</summary>
     public List<RunnerOptions> Runners { get; set; } = [];
     /// <summary>
@@ -67,6 +69,11 @@ public sealed class RunnerOptions
     public string? Right { get; set; }
     /// <summary>A Running Speed and Cadence footpod (Stryd, Polar, Zwift RunPod), used when no clip is present.</summary>
     public string? Footpod { get; set; }
+    /// <summary>
+    /// Adapter this runner's sensors connect through ("hci1"); null: GaitGateway:Adapter. A controller holds roughly
+    /// 7–20 links, so a club session spreads runners over several USB dongles.
+    /// </summary>
+    public string? Adapter { get; set; }
     /// <summary>
     /// IMU rate asked of this runner's clips, Hz (100..1600). Default 400. A clip that cannot do it exactly (an
     /// LSM6DSx offers 416/833/1666) rejects it and streams at its own rate, which is logged and shown on the tile.

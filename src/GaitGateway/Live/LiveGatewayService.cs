@@ -96,6 +96,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         var start = sessionClock.StartUtc;
         var runners = new List<RunnerSession>();
         var links = new List<SensorLinkOptions>();
+        var linkAdapters = new List<string?>();
         var simRuns = new List<(SimulatedRun Run, int FirstIndex)>();
         var route = new List<(RunnerSession Runner, int Local, Foot? Foot)>();
         foreach (var r in runnersCfg)
@@ -118,6 +119,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                     sensors.Add(kind == SensorKind.ShoeClip
                         ? new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = "imu", SampleRateHz = r.SampleRateHz, AccRangeG = r.AccRangeG, GyroRangeDps = r.GyroRangeDps }
                         : new RecordingSensor { Index = sensors.Count, Id = address, Kind = "rsc" });
+                    linkAdapters.Add(string.IsNullOrWhiteSpace(r.Adapter) ? (string.IsNullOrWhiteSpace(_o.Adapter) ? null : _o.Adapter) : r.Adapter);
                     links.Add(new SensorLinkOptions(address, links.Count, kind) { DiscoveryTimeout = TimeSpan.FromSeconds(Math.Max(0.1, _o.DiscoveryTimeoutS)), Request = kind == SensorKind.ShoeClip ? r.ClipRequest(FootNames.TryParse(foot, out var f) ? f : null) : null });
                 }
 
@@ -157,8 +159,23 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         }
         else
         {
-            var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
-            var bluez = new BlueZSource(adapter, new SensorHub(adapter, links, new SensorHubOptions { Clock = sessionClock }));
+            // One BlueZ client per adapter in use (each its own discovery session and object cache, filtered to it).
+            var adapters = new Dictionary<string, BlueZAdapter>(StringComparer.Ordinal);
+            var placed = new List<(Bluetooth.Abstractions.IBleAdapter, SensorLinkOptions)>();
+            for (var k = 0; k < links.Count; k++)
+            {
+                var name = linkAdapters[k];
+                if (!adapters.TryGetValue(name ?? "", out var a))
+                {
+                    a = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress, AdapterName = name }, stoppingToken).ConfigureAwait(false);
+                    adapters[name ?? ""] = a;
+                    _log.LogInformation("Bluetooth adapter {Adapter}: {Path}", name ?? "(first)", a.AdapterPath ?? "not present");
+                }
+
+                placed.Add((a, links[k]));
+            }
+
+            var bluez = new BlueZSource([.. adapters.Values], new SensorHub(placed, new SensorHubOptions { Clock = sessionClock }));
             bluezLinks = bluez.Links;
             foreach (var link in bluez.Links)
             {

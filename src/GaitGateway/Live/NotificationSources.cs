@@ -28,8 +28,8 @@ public interface INotificationSource : IAsyncDisposable
     long NowUs { get; }
 }
 
-/// <summary>Bluetooth LE through BlueZ: one <see cref="SensorHub"/> for every allow-listed sensor.</summary>
-public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotificationSource
+/// <summary>Bluetooth LE through BlueZ: one <see cref="SensorHub"/> for every allow-listed sensor, over one or more adapters.</summary>
+public sealed class BlueZSource(IReadOnlyList<BlueZAdapter> adapters, SensorHub hub) : INotificationSource
 {
     public ChannelReader<Notification> Reader => hub.Reader;
 
@@ -53,7 +53,7 @@ public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotifica
     public async ValueTask DisposeAsync()
     {
         await hub.DisposeAsync().ConfigureAwait(false);
-        await adapter.DisposeAsync().ConfigureAwait(false);
+        foreach (var adapter in adapters) await adapter.DisposeAsync().ConfigureAwait(false);
     }
 }
 
