@@ -8,6 +8,7 @@ using GaitGateway.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace GaitGateway.Cli;
@@ -93,7 +94,21 @@ public static partial class GaitGatewayCli
 
             foreach (var r in effective.Runners) _ = r.ClipRequest(null); // bad rates or ranges too
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            // Under systemd (Type=notify sets NOTIFY_SOCKET; SystemdHelpers also recognises a systemd parent): the
+            // journal's format (priority prefixes, no timestamps: journald stamps), READY=1 once started and
+            // STOPPING=1 on SIGTERM. AddSystemd() would only do this when the parent process is systemd itself.
+            var underSystemd = SystemdHelpers.IsSystemdService() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
+            if (underSystemd)
+            {
+                builder.Logging.AddSystemdConsole();
+                builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+                builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+            }
+            else
+            {
+                builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            }
+
             builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
             builder.Services.AddSingleton<LiveGatewayService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveGatewayService>());

@@ -27,12 +27,23 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
     private readonly GatewayOptions _o = options.Value;
     private readonly ILogger _log = loggers.CreateLogger<LiveGatewayService>();
     private readonly Dictionary<string, long> _sessions = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Sessions opened by this run (runner name → session id).</summary>
     public IReadOnlyDictionary<string, long> Sessions => _sessions;
 
     /// <summary>Where the dashboard listens, once started.</summary>
     public IReadOnlyList<string> DashboardAddresses { get; private set; } = [];
+
+    /// <summary>
+    /// Returns once the store is open, every runner's session has begun and the sensor links run (or the gateway
+    /// stopped trying): the host signals "started" only then, which under systemd is READY=1.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAny(_ready.Task, ExecuteTask ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -212,6 +223,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         await using (source.ConfigureAwait(false))
         {
             source.Start(stoppingToken);
+            _ready.TrySetResult();
             var statusEvery = TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var pipelineLatency = new LatencyRecorder(100_000);
