@@ -262,4 +262,60 @@ public sealed class LiveRealClipTests(ITestOutputHelper output)
         Assert.Equal(2, bad.Exit);
         Assert.Contains("Adapter 'usb0': use a BlueZ adapter name such as hci0", bad.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_dashboard_tile_says_why_a_clip_streams_differently_or_not_at_all()
+    {
+        if (!SimEnvironment.DaemonAvailable)
+        {
+            output.WriteLine("SKIPPED: dbus-daemon not installed (apt-get install dbus)");
+            return;
+        }
+
+        // A 416-Hz-only left clip; the right clip of the allow-list is not there.
+        await using var sim = await SimEnvironment.StartAsync($"--clips 1 --footpods 0 --rates 416,833,1666 --addresses {Left}");
+        var dir = Repo.TempDir();
+        var config = await ConfigAsync(dir, $$"""{ "Name": "tile", "Left": "{{Left}}", "Right": "{{Right}}" }""");
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var run = Task.Run(() => Repo.Gaitgw("run", "--config", config, "--bus", sim.BusAddress, "--store", Path.Combine(dir, "live.db"),
+            "--duration", "12", "--dashboard-urls", $"http://127.0.0.1:{port}"));
+        using var http = new HttpClient();
+        string? left = null, right = null;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(11);
+        while (DateTime.UtcNow < until && (left is null || right is null || !right.Contains("not found", StringComparison.Ordinal)))
+        {
+            await Task.Delay(500);
+            try
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/api/live"));
+                foreach (var tile in doc.RootElement.GetProperty("tiles").EnumerateArray())
+                {
+                    foreach (var sensor in tile.GetProperty("sensors").EnumerateArray())
+                    {
+                        var detail = sensor.TryGetProperty("detail", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.String ? d.GetString() : null;
+                        if (sensor.GetProperty("foot").GetString() == "left") left = detail;
+                        else right = detail;
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+        }
+
+        var (exit, stdout, _) = await run;
+        output.WriteLine(stdout);
+        output.WriteLine($"left tile: {left}; right tile: {right}");
+        Assert.Equal(0, exit);
+        Assert.Equal("rejected 400 Hz, now 416 Hz", left);
+        Assert.NotNull(right);
+        Assert.Matches($"^{Right} not found within 1 s; no data for [0-9]+ s$", right);
+    }
 }
