@@ -123,8 +123,13 @@ public sealed class SensorLink
 
     private void RefreshStackBattery()
     {
-        // Battery1 disappears with the link; the last level (and its age) stays.
-        if (_device is { StackBatteryPercent: { } pct } d) SetBattery(pct, d.StackBatteryUpdatedUtc ?? DateTimeOffset.UtcNow);
+        // Battery1 disappears with the link; the last level (and its age) stays. It may also appear a moment after the
+        // connection (the plugin probes the service after discovery): it is picked up whenever it is there.
+        if (_device is { StackBatteryPercent: { } pct } d)
+        {
+            SetBattery(pct, d.StackBatteryUpdatedUtc ?? DateTimeOffset.UtcNow);
+            BatterySource = "org.bluez.Battery1";
+        }
     }
 
     /// <summary>ATT MTU of the current or last link as BlueZ reports it (AcquireNotify, GattCharacteristic1.MTU); 0 when unknown.</summary>
@@ -330,7 +335,6 @@ public sealed class SensorLink
         _device = device;
         if (device.StackBatteryPercent is not null)
         {
-            BatterySource = "org.bluez.Battery1";
             RefreshStackBattery();
             return null;
         }
