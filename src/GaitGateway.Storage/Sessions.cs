@@ -17,7 +17,13 @@ public sealed record SensorInfo(
     string Kind,
     string? Firmware = null,
     double BatteryPct = double.NaN,
-    double SampleRateHz = double.NaN);
+    double SampleRateHz = double.NaN,
+    string? Manufacturer = null,
+    string? Model = null,
+    double AccRangeG = double.NaN,
+    double GyroRangeDps = double.NaN,
+    int? AttMtu = null,
+    int? SamplesPerPacket = null);
 
 /// <summary>What is known about a session when it starts.</summary>
 /// <param name="Runner">Runner name; a runners row is created on first use.</param>
@@ -87,10 +93,16 @@ public sealed record AlertRecord(double TimeS, string Kind, string Message, stri
 /// <param name="PacketsReceived">Packets received since the session started.</param>
 /// <param name="PacketsLost">Packets lost (sequence gaps) since the session started.</param>
 /// <param name="LinkState">"connected", "reconnecting", "lost", …</param>
+/// <param name="ConnectAttempts">Attempts to find, connect and start the sensor since the session started; null when not tracked.</param>
+/// <param name="ConnectFailures">Attempts of those that ended before the sensor streamed; null when not tracked.</param>
+/// <param name="LastError">Why the last attempt or link ended, in words; null when none.</param>
 public sealed record SensorStatusRecord(
     string SensorId,
     double TimeS,
     double BatteryPct,
     long PacketsReceived,
     long PacketsLost,
-    string LinkState);
+    string LinkState,
+    long? ConnectAttempts = null,
+    long? ConnectFailures = null,
+    string? LastError = null);

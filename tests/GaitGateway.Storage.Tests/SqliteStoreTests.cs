@@ -113,13 +113,15 @@ public sealed class SqliteStoreTests
         store.AppendAlert(id, new AlertRecord(13, "link_lost", "Left clip lost"));
         var status = new SensorStatusRecord("AA:BB:CC:00:00:01", 10, 96.5, 1040, 3, "connected");
         store.AppendSensorStatus(id, status);
+        var failing = new SensorStatusRecord("AA:BB:CC:00:00:02", 10, double.NaN, 0, 0, "Backoff", 7, 7, "AA:BB:CC:00:00:02 not found within 10 s");
+        store.AppendSensorStatus(id, failing);
         store.EndSession(id, TestData.Start.AddMinutes(32));
 
         Assert.Equal(TestData.Bouts(), store.GetBouts(id));
         Assert.Equal(2, store.GetAlerts(id).Count);
         Assert.Equal(alert, store.GetAlerts(id)[0]);
         Assert.True(double.IsNaN(store.GetAlerts(id)[1].Value));
-        Assert.Equal(status, Assert.Single(store.GetSensorStatus(id)));
+        Assert.Equal([status, failing], store.GetSensorStatus(id));
 
         var s = store.GetSession(id)!;
         Assert.Equal(("alice", "C25K W3D2", "simulate", "/tmp/rec.gaitrec", "c25k"), (s.Runner, s.Name, s.Source, s.RecordingPath, s.Plan));
@@ -128,6 +130,26 @@ public sealed class SqliteStoreTests
         Assert.Equal(TimeSpan.FromMinutes(32), s.Duration);
         Assert.Equal(info.Sensors, s.Sensors);
         Assert.Null(store.GetSession(id + 100));
+    }
+
+    [Fact]
+    public void A_sensor_row_is_updated_with_what_was_negotiated_at_connection()
+    {
+        using var dir = new TempDir();
+        using var store = SqliteStore.Open(dir.File("s.db"));
+        var info = TestData.Session();
+        var id = store.BeginSession(info);
+        var connected = info.Sensors![1] with
+        {
+            Firmware = "1.2.0", Manufacturer = "Acme", Model = "GC1", BatteryPct = 64, SampleRateHz = 416,
+            AccRangeG = 32, GyroRangeDps = 2000, AttMtu = 185, SamplesPerPacket = 14,
+        };
+
+        store.UpdateSensor(id, connected);
+
+        var sensors = store.GetSession(id)!.Sensors;
+        Assert.Equal(info.Sensors[0], sensors[0]);
+        Assert.Equal(connected, sensors[1]);
     }
 
     [Fact]

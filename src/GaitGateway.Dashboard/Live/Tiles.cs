@@ -6,7 +6,9 @@ namespace GaitGateway.Dashboard.Live;
 /// <param name="BatteryPct">0..100.</param>
 /// <param name="LinkState">"connected", "reconnecting", "lost", "unknown", …</param>
 /// <param name="PacketLossPct">Packets lost / expected since the session started, %.</param>
-public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, string LinkState, double? PacketLossPct);
+/// <param name="Detail">Why it is not streaming, or what was negotiated ("rejected 400 Hz, now 416 Hz"); null when nothing to say.</param>
+/// <param name="BatteryAgeS">How old the battery level is, s; null when unknown.</param>
+public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, string LinkState, double? PacketLossPct, string? Detail = null, double? BatteryAgeS = null);
 
 /// <summary>A cue as the dashboard shows and streams it.</summary>
 /// <param name="Runner">Runner id.</param>

@@ -144,17 +144,15 @@ public sealed partial class SqliteStore : IDisposable
             {
                 using var sen = Command(
                     """
-                    INSERT INTO sensors(session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz)
-                    VALUES (@sid, @i, @id, @foot, @kind, @fw, @bat, @rate);
+                    INSERT INTO sensors(session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz,
+                                        manufacturer, model, acc_range_g, gyro_range_dps, att_mtu, samples_per_packet)
+                    VALUES (@sid, @i, @id, @foot, @kind, @fw, @bat, @rate, @man, @model, @acc, @gyro, @mtu, @spp);
                     """, tx);
                 sen.Parameters.AddWithValue("@sid", sessionId);
-                sen.Parameters.AddWithValue("@i", s.Index);
                 sen.Parameters.AddWithValue("@id", s.Id);
                 sen.Parameters.AddWithValue("@foot", s.Foot.ToWord());
                 sen.Parameters.AddWithValue("@kind", s.Kind);
-                sen.Parameters.AddWithValue("@fw", (object?)s.Firmware ?? DBNull.Value);
-                sen.Parameters.AddWithValue("@bat", Db(s.BatteryPct));
-                sen.Parameters.AddWithValue("@rate", Db(s.SampleRateHz));
+                AddSensorValues(sen, s);
                 sen.ExecuteNonQuery();
             }
             tx.Commit();
@@ -202,7 +200,8 @@ public sealed partial class SqliteStore : IDisposable
             ThrowIfDisposed();
             var sensors = new Dictionary<long, List<SensorInfo>>();
             using (var cmd = Command(
-                "SELECT session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz FROM sensors" +
+                "SELECT session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz, " +
+                "manufacturer, model, acc_range_g, gyro_range_dps, att_mtu, samples_per_packet FROM sensors" +
                 (onlyId is null ? "" : " WHERE session_id = @id") + " ORDER BY session_id, sensor_index;"))
             {
                 if (onlyId is { } only) cmd.Parameters.AddWithValue("@id", only);
@@ -213,7 +212,9 @@ public sealed partial class SqliteStore : IDisposable
                     if (!sensors.TryGetValue(sid, out var list)) sensors[sid] = list = [];
                     list.Add(new SensorInfo(
                         r.GetInt32(1), r.GetString(2), ParseFoot(r.GetString(3)), r.GetString(4),
-                        r.IsDBNull(5) ? null : r.GetString(5), Real(r, 6), Real(r, 7)));
+                        r.IsDBNull(5) ? null : r.GetString(5), Real(r, 6), Real(r, 7),
+                        r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), Real(r, 10), Real(r, 11),
+                        r.IsDBNull(12) ? null : r.GetInt32(12), r.IsDBNull(13) ? null : r.GetInt32(13)));
                 }
             }
 
@@ -287,6 +288,43 @@ public sealed partial class SqliteStore : IDisposable
             ThrowIfDisposed();
             InsertAlert(sessionId, alert, null);
         }
+    }
+
+    /// <summary>
+    /// Replaces what is known about one of a session's sensors (Device Information, battery, negotiated rate and
+    /// ranges, MTU, samples per packet): a live sensor is known only once it connected, and may reconnect with other
+    /// settings. Its id, foot and kind stay as the session began.
+    /// </summary>
+    public void UpdateSensor(long sessionId, SensorInfo sensor)
+    {
+        ArgumentNullException.ThrowIfNull(sensor);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command(
+                """
+                UPDATE sensors SET firmware = @fw, battery_pct = @bat, sample_rate_hz = @rate, manufacturer = @man, model = @model,
+                                   acc_range_g = @acc, gyro_range_dps = @gyro, att_mtu = @mtu, samples_per_packet = @spp
+                WHERE session_id = @sid AND sensor_index = @i;
+                """, null);
+            cmd.Parameters.AddWithValue("@sid", sessionId);
+            AddSensorValues(cmd, sensor);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private static void AddSensorValues(SqliteCommand cmd, SensorInfo s)
+    {
+        cmd.Parameters.AddWithValue("@i", s.Index);
+        cmd.Parameters.AddWithValue("@fw", (object?)s.Firmware ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@bat", Db(s.BatteryPct));
+        cmd.Parameters.AddWithValue("@rate", Db(s.SampleRateHz));
+        cmd.Parameters.AddWithValue("@man", (object?)s.Manufacturer ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@model", (object?)s.Model ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@acc", Db(s.AccRangeG));
+        cmd.Parameters.AddWithValue("@gyro", Db(s.GyroRangeDps));
+        cmd.Parameters.AddWithValue("@mtu", (object?)s.AttMtu ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@spp", (object?)s.SamplesPerPacket ?? DBNull.Value);
     }
 
     public void AppendSensorStatus(long sessionId, SensorStatusRecord status)
@@ -442,8 +480,9 @@ public sealed partial class SqliteStore : IDisposable
     {
         using var cmd = Command(
             """
-            INSERT INTO sensor_status(session_id, sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state)
-            VALUES (@sid, @sen, @t, @bat, @rx, @lost, @link);
+            INSERT INTO sensor_status(session_id, sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state,
+                                      connect_attempts, connect_failures, last_error)
+            VALUES (@sid, @sen, @t, @bat, @rx, @lost, @link, @att, @fail, @err);
             """, tx);
         cmd.Parameters.AddWithValue("@sid", sessionId);
         cmd.Parameters.AddWithValue("@sen", s.SensorId);
@@ -452,6 +491,9 @@ public sealed partial class SqliteStore : IDisposable
         cmd.Parameters.AddWithValue("@rx", s.PacketsReceived);
         cmd.Parameters.AddWithValue("@lost", s.PacketsLost);
         cmd.Parameters.AddWithValue("@link", s.LinkState);
+        cmd.Parameters.AddWithValue("@att", (object?)s.ConnectAttempts ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@fail", (object?)s.ConnectFailures ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@err", (object?)s.LastError ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -544,12 +586,16 @@ public sealed partial class SqliteStore : IDisposable
         {
             ThrowIfDisposed();
             using var cmd = Command(
-                "SELECT sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state FROM sensor_status WHERE session_id = @sid ORDER BY time_s, id;");
+                """
+                SELECT sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state, connect_attempts, connect_failures, last_error
+                FROM sensor_status WHERE session_id = @sid ORDER BY time_s, id;
+                """);
             cmd.Parameters.AddWithValue("@sid", sessionId);
             using var r = cmd.ExecuteReader();
             var list = new List<SensorStatusRecord>();
             while (r.Read())
-                list.Add(new SensorStatusRecord(r.GetString(0), r.GetDouble(1), Real(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetString(5)));
+                list.Add(new SensorStatusRecord(r.GetString(0), r.GetDouble(1), Real(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetString(5),
+                    r.IsDBNull(6) ? null : r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetString(8)));
             return list;
         }
     }

@@ -138,6 +138,25 @@ internal static class StoreSchema
         """
         ALTER TABLE alerts ADD COLUMN detail TEXT;
         """,
+
+        // 5: why a sensor is not streaming: connection attempts and failures since the session started, and the
+        // last failure in words ("C0:FF:EE:00:00:01 not found within 10 s"); NULL in rows written before.
+        """
+        ALTER TABLE sensor_status ADD COLUMN connect_attempts INTEGER;
+        ALTER TABLE sensor_status ADD COLUMN connect_failures INTEGER;
+        ALTER TABLE sensor_status ADD COLUMN last_error TEXT;
+        """,
+
+        // 6: what was read from and negotiated with each sensor at connection (updated when it reconnects): Device
+        // Information strings, ranges, ATT MTU and samples per packet; NULL when not known (replays, older rows).
+        """
+        ALTER TABLE sensors ADD COLUMN manufacturer TEXT;
+        ALTER TABLE sensors ADD COLUMN model TEXT;
+        ALTER TABLE sensors ADD COLUMN acc_range_g REAL;
+        ALTER TABLE sensors ADD COLUMN gyro_range_dps REAL;
+        ALTER TABLE sensors ADD COLUMN att_mtu INTEGER;
+        ALTER TABLE sensors ADD COLUMN samples_per_packet INTEGER;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
