@@ -139,26 +139,5 @@ public sealed class AccuracyTests
         Assert.True(push > easy);
     }
 
-    [Fact]
-    public async Task Gaitmap_walk_against_motion_capture()
-    {
-        var dir = Path.Combine(Repo.Datasets, "gaitmap-walk");
-        var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [Path.Combine(dir, "imu_sample.csv")], StorePath = "" }, null, CancellationToken.None);
-        var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
-        Assert.Equal(f.ReferenceStrides, f.Matched);
-        Assert.True(f.StrikeAngleMaeDeg <= 3.0, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
-        Assert.True(f.IcMedianAbsErrorS <= 0.020, $"IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms");
-        Assert.True(f.StrideLengthMaeM <= 0.03, $"stride length MAE {f.StrideLengthMaeM * 100:F1} cm");
-    }
-
-    /// <summary>Issue 3: the closed walks end where they started, within 1 % of the path (drift: gyro bias, heading).</summary>
-    [Theory]
-    [InlineData("short_walk.csv")]
-    [InlineData("long_walk.csv")]
-    public void Xio_loop_walk_closes_within_one_percent_of_the_path(string file)
-    {
-        var f = LoopEvaluation.Evaluate(Path.Combine(Repo.Datasets, "xio-loop-walk", file));
-        Assert.True(f.Strides >= 10 && f.PathLengthM > 15, $"{f.Strides} strides, {f.PathLengthM:F1} m");
-        Assert.True(f.EndErrorPercent <= 1.0, $"end-point error {f.EndErrorM:F2} m = {f.EndErrorPercent:F2} % of {f.PathLengthM:F1} m");
-    }
+    // The real recordings (gaitmap, xio loops, footprints) are guarded in RealRecordingTests.
 }

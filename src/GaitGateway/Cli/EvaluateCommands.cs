@@ -24,7 +24,7 @@ public static partial class GaitGatewayCli
                 var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [csv], StorePath = "" }, null, ct).ConfigureAwait(false);
                 var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"gaitmap-walk: {f.Matched}/{f.ReferenceStrides} strides matched; stride length MAE {f.StrideLengthMaeM * 100:F1} cm (bias {f.StrideLengthBiasM * 100:F1} cm); IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms (median {f.IcMedianErrorS * 1000:+0.0;-0.0} ms); TO median |error| {f.ToMedianAbsErrorS * 1000:F1} ms (median {f.ToMedianErrorS * 1000:+0.0;-0.0} ms); contact time MAE {f.ContactTimeMaeS * 1000:F1} ms; strike angle MAE {f.StrikeAngleMaeDeg:F2} °"));
+                    $"gaitmap-walk: {f.Matched}/{f.ReferenceStrides} strides matched; stride length MAE {f.StrideLengthMaeM * 100:F2} cm (bias {f.StrideLengthBiasM * 100:+0.00;-0.00} cm); IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms (median {f.IcMedianErrorS * 1000:+0.0;-0.0} ms); TO median |error| {f.ToMedianAbsErrorS * 1000:F1} ms (median {f.ToMedianErrorS * 1000:+0.0;-0.0} ms); contact time MAE {f.ContactTimeMaeS * 1000:F1} ms; strike angle MAE {f.StrikeAngleMaeDeg:F2} °"));
                 return 0;
             }
 
