@@ -64,7 +64,7 @@ public sealed class FootPipeline
     private bool _prevIcInGap;
 
     private long _samples, _skipped;
-    private int _strides, _rejected, _gapsBridged, _resets;
+    private int _strides, _rejected, _gapsBridged, _resets, _notStance;
 
     public FootPipeline(Foot foot, FootPipelineSettings? settings = null)
     {
@@ -190,7 +190,32 @@ public sealed class FootPipeline
 
         var a = _lastMs;
         var duration = _ring.TimeS(ms) - _ring.TimeS(a);
-        if (duration < _s.MinStrideTimeS || duration > _s.MaxStrideTimeS)
+        // Two mid-stances closer than a stride, or a segment in which the foot never slowed down (NotAStance): one of
+        // the two was a quiet moment inside a swing — the one where the foot moved more. If that is the new one, it is
+        // skipped and the stride goes on from the old mid-stance to the next, so a stance is neither split nor merged
+        // with another; if it is the old one (e.g. the chain's first, found in a slow first swing from standing), the
+        // chain starts again here.
+        var tooShort = duration < _s.MinStrideTimeS;
+        var outcome = tooShort || duration > _s.MaxStrideTimeS ? SegmentOutcome.NoStride : ProcessSegment(a, ms, gravityB, out stride);
+        if (tooShort || outcome == SegmentOutcome.NotAStance)
+        {
+            _rejected++;
+            if (_ring.EnergyRps(ms) > _ring.EnergyRps(a)) return false;
+            // The landing before MS_b is still a real contact: the segment from the swing moment holds the rest of the
+            // swing and that impact, so the next stride starts from it (its strike angle is unknown: no stride here
+            // signed the foot's axes).
+            _prevIcS = tooShort || !_alignment.HasAxis || !_ring.Holds(a) ? double.NaN
+                : _events.Detect(a, (int)(ms - a), 1, _alignment.LeftAxisSensor, _lastGait == Gait.Walk).IcTimeS;
+            _prevStrikeDeg = double.NaN;
+            _prevImpactG = double.NaN;
+            _prevImpactClipped = false;
+            _prevIcInGap = false;
+            _lastMs = ms;
+            _trajectory.LevelAt(gravityB);
+            return false;
+        }
+
+        if (duration > _s.MaxStrideTimeS)
         {
             _rejected++;
             _lastMs = ms;
@@ -199,9 +224,8 @@ public sealed class FootPipeline
             return false;
         }
 
-        var emitted = ProcessSegment(a, ms, gravityB, out stride);
         _lastMs = ms;
-        return emitted;
+        return outcome == SegmentOutcome.Stride;
     }
 
     /// <summary>Zero-velocity bias refinement: the gyro should read zero where the foot is flat and still.</summary>
@@ -222,14 +246,21 @@ public sealed class FootPipeline
         if (count >= 3) _bias.UpdateFromZeroVelocity(sum / count / DegToRad);
     }
 
-    private bool ProcessSegment(long a, long b, Vector3 gravityB, out StrideMetrics stride)
+    private enum SegmentOutcome
+    {
+        NoStride,
+        Stride,
+        NotAStance,
+    }
+
+    private SegmentOutcome ProcessSegment(long a, long b, Vector3 gravityB, out StrideMetrics stride)
     {
         stride = default;
         var len = (int)(b - a);
         if (len >= _ring.Capacity - 1 || !_ring.Holds(a))
         {
             _rejected++;
-            return false;
+            return SegmentOutcome.NoStride;
         }
 
         var threshold = _segmenter.SwingThresholdRps;
@@ -240,11 +271,19 @@ public sealed class FootPipeline
         if (!any && !_alignment.HasAxis)
         {
             _rejected++;
-            return false;
+            return SegmentOutcome.NoStride;
         }
 
         // 2. Trajectory MS_a → MS_b.
         var seg = _trajectory.Integrate(a, b, 0.25f * threshold);
+        if (seg.SlowestAfterPeakMps > _s.MinStanceSpeedMps && seg.SlowestAfterPeakMps >= _s.MaxStanceSpeedFraction * seg.MaxRawHorizontalSpeedMps)
+        {
+            // The foot never slowed down: one of the two "mid-stances" was a quiet moment inside a swing (the pitch
+            // rate reversing in mid-swing with ~1 g of specific force). Nothing is committed; see OnMidStance.
+            _notStance++;
+            return SegmentOutcome.NotAStance;
+        }
+
         var flags = seg.Flags;
         var strideLengthM = seg.StrideLengthM;
         var t0 = _ring.TimeS(a);
@@ -350,7 +389,7 @@ public sealed class FootPipeline
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;
         _prevIcInGap = icInGap;
-        return emitted;
+        return emitted ? SegmentOutcome.Stride : SegmentOutcome.NoStride;
     }
 
     /// <summary>

@@ -28,6 +28,9 @@ public sealed record TrajectorySettings(
 /// <param name="MidSwingK">Offset from MS_a of that peak (mid-swing).</param>
 /// <param name="OrientationAtB">Sensor-to-world attitude reached at MS_b by the gyro, before levelling.</param>
 /// <param name="Flags">Gap bridged / gyro clipped inside the segment.</param>
+/// <param name="MaxRawHorizontalSpeedMps">Peak horizontal speed before de-drift, m/s.</param>
+/// <param name="SlowestAfterPeakMps">Slowest horizontal speed after that peak up to MS_b, before de-drift, m/s: near the
+/// drift where the foot landed, near the peak where "MS_b" was a quiet moment inside the swing.</param>
 public readonly record struct SegmentTrajectory(
     Vector3 DisplacementWorldM,
     float StrideLengthM,
@@ -35,7 +38,9 @@ public readonly record struct SegmentTrajectory(
     float MaxHorizontalSpeedMps,
     int MidSwingK,
     Quaternion OrientationAtB,
-    StrideFlags Flags);
+    StrideFlags Flags,
+    float MaxRawHorizontalSpeedMps,
+    float SlowestAfterPeakMps);
 
 /// <summary>
 /// Orientation and foot trajectory by zero-velocity-aided integration, per stride: between consecutive mid-stances the
@@ -151,11 +156,17 @@ public sealed class StrideIntegrator
         var t1 = _ring.TimeS(b);
         var v = Vector3.Zero;
         _velocity[0] = v;
+        var maxRaw = 0f;
+        var slowestAfterPeak = 0f;
         for (var k = 1; k <= last; k++)
         {
             var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
             v += 0.5f * (_accWorld[k - 1] + _accWorld[k]) * dt;
             _velocity[k] = v;
+            if (k > len) continue;
+            var hs = (v.X * v.X) + (v.Y * v.Y);
+            if (hs > maxRaw) maxRaw = slowestAfterPeak = hs;
+            else slowestAfterPeak = MathF.Min(slowestAfterPeak, hs);
         }
 
         var vEnd = Vector3.Zero;
@@ -167,7 +178,8 @@ public sealed class StrideIntegrator
         var evenShare = EvenDriftShare(a, len, zvAfter, midSwingK, t0, t1, vEnd, stillRps, out var impactS);
         if (evenShare < 1) (p, maxHeight, _, _) = DeDriftedPath(a, len, t0, t1, vEnd, evenShare, impactS, speeds: false);
 
-        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags);
+        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags,
+            MathF.Sqrt(maxRaw), MathF.Sqrt(slowestAfterPeak));
     }
 
     /// <summary>
