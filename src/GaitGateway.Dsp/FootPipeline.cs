@@ -54,6 +54,7 @@ public sealed class FootPipeline
 
     // The mid-stance chain: the last mid-stance, and the events of the stance at it (found in the segment before).
     private long _lastMs = -1;
+    private bool _lastMsAtRest;
     private double _prevIcS = double.NaN;
     private double _prevStrideSpeedMps = double.NaN;
     private double _lastStrideTimeS = double.PositiveInfinity;
@@ -183,6 +184,7 @@ public sealed class FootPipeline
         if (_lastMs < 0 || !_ring.Holds(_lastMs))
         {
             _lastMs = ms;
+            _lastMsAtRest = true;
             _trajectory.LevelAt(gravityB);
             _prevIcS = double.NaN;
             return false;
@@ -204,21 +206,24 @@ public sealed class FootPipeline
             // The landing before MS_b is still a real contact: the segment from the swing moment holds the rest of the
             // swing and that impact, so the next stride starts from it (its strike angle is unknown: no stride here
             // signed the foot's axes).
-            _prevIcS = tooShort || !_alignment.HasAxis || !_ring.Holds(a) ? double.NaN
+            _prevIcS = !_alignment.HasAxis || !_ring.Holds(a) || ms - a >= _ring.Capacity - 1 ? double.NaN
                 : _events.Detect(a, (int)(ms - a), 1, _alignment.LeftAxisSensor, _lastGait == Gait.Walk).IcTimeS;
             _prevStrikeDeg = double.NaN;
             _prevImpactG = double.NaN;
             _prevImpactClipped = false;
             _prevIcInGap = false;
             _lastMs = ms;
+            _lastMsAtRest = false;
             _trajectory.LevelAt(gravityB);
             return false;
         }
 
         if (duration > _s.MaxStrideTimeS)
         {
+            // A stance longer than any stride's: the foot stood, and the next stride starts from rest.
             _rejected++;
             _lastMs = ms;
+            _lastMsAtRest = true;
             _trajectory.LevelAt(gravityB);
             _prevIcS = double.NaN;
             return false;
@@ -330,7 +335,14 @@ public sealed class FootPipeline
         // 4. Stride k = IC_k (found last segment) → IC_k+1 (found now), TO_k found now.
         var emitted = false;
         if (doubled) _rejected++;
-        if (!doubled && double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
+        if (!doubled && !double.IsFinite(_prevIcS) && _lastMsAtRest && any && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
+        {
+            // The first stride from standing: no contact starts it, but the foot left a place and landed at the next.
+            stride = FromRestStride(t0, toS, icS, strideLengthM, seg, flags | StrideFlags.FromRest);
+            _strides++;
+            emitted = true;
+        }
+        else if (!doubled && double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
         {
             var strideTime = icS - _prevIcS;
             var contact = toS - _prevIcS;
@@ -383,14 +395,47 @@ public sealed class FootPipeline
             }
         }
 
-        // A segment without a swing (standing on after a stop) has no contact to carry forward.
+        // A segment without a swing (standing on after a stop) has no contact to carry forward: the next starts from rest.
         _prevIcS = any && !doubled ? icS : double.NaN;
+        _lastMsAtRest = !any;
         _prevStrikeDeg = strikeDeg;
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;
         _prevIcInGap = icInGap;
         return emitted ? SegmentOutcome.Stride : SegmentOutcome.NoStride;
     }
+
+    /// <summary>
+    /// The first stride from standing (<see cref="StrideFlags.FromRest"/>): from the standing mid-stance (its
+    /// <see cref="StrideMetrics.IcTimeS"/>) to the first contact. Its length, toe-off, swing time, clearance and swing
+    /// speed are measured; with no contact at its start, stride time, cadence, speed, contact time, strike and load are
+    /// unknown (NaN), and it does not move the walk/run classification.
+    /// </summary>
+    private StrideMetrics FromRestStride(double restS, double toS, double icS, float strideLengthM, in SegmentTrajectory seg, StrideFlags flags) => new()
+    {
+        Foot = Foot,
+        IcTimeS = restS,
+        ToTimeS = toS,
+        NextIcTimeS = icS,
+        StrideTimeS = double.NaN,
+        StrideLengthM = strideLengthM,
+        SpeedMps = double.NaN,
+        ContactTimeS = double.NaN,
+        SwingTimeS = icS - toS,
+        FlightTimeS = double.NaN,
+        DutyFactor = double.NaN,
+        StrikeAngleDeg = double.NaN,
+        StrikePattern = StrikePattern.Unknown,
+        CadenceSpm = double.NaN,
+        PeakImpactG = double.NaN,
+        FootClearanceM = seg.MaxHeightM,
+        PeakSwingSpeedMps = seg.MaxHorizontalSpeedMps,
+        OverstrideIndex = double.NaN,
+        Overstride = false,
+        CalfLoad = double.NaN,
+        Gait = Gait.Unknown,
+        Flags = flags,
+    };
 
     /// <summary>
     /// Running has a flight phase, walking double support: duty factor 0.5 separates them. Strides at the walk/run

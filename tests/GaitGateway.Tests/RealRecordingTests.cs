@@ -57,22 +57,21 @@ public sealed class RealRecordingTests
         Assert.Equal(0, f.Unpaired);
     }
 
-    /// <summary>Per trial: strides found (issue target ≥ 97 % in every trial, the first stride from standing included)
-    /// and no split or cut-short stride (target 0, met: a quiet moment inside a swing is no stance).</summary>
+    /// <summary>Per trial: strides found ≥ 97 % (issue target, met: the first stride from standing is reported) and no
+    /// split or cut-short stride (target 0, met: a quiet moment inside a swing is no stance).</summary>
     [Theory]
-    // trial, strides found at least (not met yet: no-regression bound — every trial misses only its first stride from standing)
-    [InlineData("exp31", 26)]
-    [InlineData("exp32", 60)]
-    [InlineData("exp33", 46)]
-    [InlineData("exp34", 21)]
-    [InlineData("exp35", 25)]
-    [InlineData("exp36", 57)]
-    [InlineData("exp42", 101)]
-    [InlineData("exp45", 73)]
-    public async Task Footprints_every_stride_found_and_no_stance_split(string trial, int minFound)
+    [InlineData("exp31")]
+    [InlineData("exp32")]
+    [InlineData("exp33")]
+    [InlineData("exp34")]
+    [InlineData("exp35")]
+    [InlineData("exp36")]
+    [InlineData("exp42")]
+    [InlineData("exp45")]
+    public async Task Footprints_every_stride_found_and_no_stance_split(string trial)
     {
         var t = (await FootprintRun.Value).Trials.Single(x => x.Trial == trial);
-        Assert.True(t.Found >= minFound, $"{trial}: {t.Found}/{t.ScoredCount} strides found");
+        Assert.True(t.RecallPercent >= 97, $"{trial}: {t.Found}/{t.ScoredCount} strides found");
         Assert.Equal(0, t.SplitOrCutShort);
         // Issue 11 target: walking MAE ≤ 3 cm in every trial too (met).
         Assert.True(t.WalkingMaeM <= 0.03, $"{trial}: walking MAE {t.WalkingMaeM * 100:F2} cm");
@@ -82,7 +81,9 @@ public sealed class RealRecordingTests
     public async Task Footprints_first_stride_from_standing_and_last_before_a_stop_are_reported()
     {
         var f = await FootprintRun.Value;
-        // Issue 11 target: 8/8 both. Last before a stop: met. First from standing: not met yet (0/8, nothing to bound).
+        // Issue 11 target: 8/8 both. Last before a stop: met. First from standing: not met yet (7/8: exp42's first step
+        // pauses in the air just before landing), asserted as a no-regression bound.
         Assert.Equal(8, f.LastBeforeStopReported);
+        Assert.True(f.FirstFromStandingReported >= 7, $"first strides from standing {f.FirstFromStandingReported}/8");
     }
 }
