@@ -55,6 +55,7 @@ public sealed class FootPipeline
     // The mid-stance chain: the last mid-stance, and the events of the stance at it (found in the segment before).
     private long _lastMs = -1;
     private bool _lastMsAtRest;
+    private (long Ms, long Until, (Quaternion, Vector3) Trajectory, (Vector3, bool) Alignment) _rest = (-1, -1, default, default);
     private double _prevIcS = double.NaN;
     private double _prevStrideSpeedMps = double.NaN;
     private double _lastStrideTimeS = double.PositiveInfinity;
@@ -171,6 +172,7 @@ public sealed class FootPipeline
         _resets++;
         _segmenter.ResetChain();
         _lastMs = -1;
+        _rest = (-1, -1, default, default);
         _prevIcS = double.NaN;
     }
 
@@ -198,11 +200,26 @@ public sealed class FootPipeline
         // with another; if it is the old one (e.g. the chain's first, found in a slow first swing from standing), the
         // chain starts again here.
         var tooShort = duration < _s.MinStrideTimeS;
+        var fromRest = _lastMsAtRest;
+        var restState = (Trajectory: _trajectory.State, Alignment: _alignment.State);
         var outcome = tooShort || duration > _s.MaxStrideTimeS ? SegmentOutcome.NoStride : ProcessSegment(a, ms, gravityB, out stride);
         if (tooShort || outcome == SegmentOutcome.NotAStance)
         {
             _rejected++;
             if (_ring.EnergyRps(ms) > _ring.EnergyRps(a)) return false;
+            if (_rest.Ms >= 0 && _rest.Until == a && _ring.Holds(_rest.Ms))
+            {
+                // The old mid-stance was a moment inside the first swing from standing (e.g. the foot hovering before
+                // it lands), reached from the standing one without a stride: undo that segment and go from the stand.
+                _trajectory.Restore(_rest.Trajectory);
+                _alignment.Restore(_rest.Alignment);
+                _lastMs = _rest.Ms;
+                _lastMsAtRest = true;
+                _prevIcS = double.NaN;
+                _rest = (-1, -1, default, default);
+                return OnMidStance(ms, out stride);
+            }
+
             // The landing before MS_b is still a real contact: the segment from the swing moment holds the rest of the
             // swing and that impact, so the next stride starts from it (its strike angle is unknown: no stride here
             // signed the foot's axes).
@@ -229,6 +246,9 @@ public sealed class FootPipeline
             return false;
         }
 
+        // A segment from standing that gave no stride may have ended at a moment inside the first swing: keep what is
+        // needed to undo it once.
+        _rest = fromRest && outcome == SegmentOutcome.NoStride ? (a, ms, restState.Trajectory, restState.Alignment) : (-1, -1, default, default);
         _lastMs = ms;
         return outcome == SegmentOutcome.Stride;
     }

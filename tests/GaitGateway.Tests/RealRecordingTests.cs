@@ -81,9 +81,8 @@ public sealed class RealRecordingTests
     public async Task Footprints_first_stride_from_standing_and_last_before_a_stop_are_reported()
     {
         var f = await FootprintRun.Value;
-        // Issue 11 target: 8/8 both. Last before a stop: met. First from standing: not met yet (7/8: exp42's first step
-        // pauses in the air just before landing), asserted as a no-regression bound.
+        // Issue 11 target: 8/8 both (met; exp42's first step hovers just above the floor before it lands).
         Assert.Equal(8, f.LastBeforeStopReported);
-        Assert.True(f.FirstFromStandingReported >= 7, $"first strides from standing {f.FirstFromStandingReported}/8");
+        Assert.Equal(8, f.FirstFromStandingReported);
     }
 }

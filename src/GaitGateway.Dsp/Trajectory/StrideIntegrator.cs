@@ -306,6 +306,11 @@ public sealed class StrideIntegrator
         return swings;
     }
 
+    /// <summary>Attitude at the last mid-stance and position, to undo a committed segment once (<see cref="Restore"/>).</summary>
+    public (Quaternion, Vector3) State => (OrientationAtLastMs, PositionWorldM);
+
+    public void Restore((Quaternion Orientation, Vector3 Position) state) => (OrientationAtLastMs, PositionWorldM) = state;
+
     /// <summary>Forgets attitude and position.</summary>
     public void Reset()
     {
