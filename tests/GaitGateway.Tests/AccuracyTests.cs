@@ -140,11 +140,14 @@ public sealed class AccuracyTests
     }
 
     [Theory]
-    [InlineData(200, "rearfoot", 4.5)]
-    [InlineData(400, "rearfoot", 3.3)]
-    [InlineData(1000, "rearfoot", 4.5)]
-    [InlineData(400, "midfoot", 4.5)]
-    public void Clipped_impacts_cost_under_one_percent_of_stride_length(int rateHz, string strike, double speedMps)
+    [InlineData(200, "rearfoot", 4.5, 60)]
+    [InlineData(400, "rearfoot", 3.3, 60)]
+    [InlineData(1000, "rearfoot", 4.5, 60)]
+    [InlineData(400, "midfoot", 4.5, 60)]
+    // A 25-Hz ring: one tall spike and a shallow recovery, so a clip loses velocity one way, as on real feet.
+    [InlineData(200, "rearfoot", 4.5, 25)]
+    [InlineData(400, "rearfoot", 4.5, 25)]
+    public void Clipped_impacts_cost_under_one_percent_of_stride_length(int rateHz, string strike, double speedMps, double impactHz)
     {
         // Three times the simulator's impact (20–40 g against the 16-g range): the accelerometer clips at nearly every
         // landing. The velocity the clip loses is removed as a step at the clip, not spread over the stride (issue 11:
@@ -152,10 +155,10 @@ public sealed class AccuracyTests
         var settings = new SimulationSettings
         {
             Seed = 7, SampleRateHz = rateHz, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
-            PlanDurationS = 60, ImpactScale = 3,
+            PlanDurationS = 60, ImpactScale = 3, ImpactFrequencyHz = impactHz,
         };
         var (f, ours, truth) = RunPlan("run-steady", settings);
-        Assert.True(ours.Count(s => (s.Flags & StrideFlags.AccClipped) != 0) >= 0.8 * ours.Count, "the impacts must clip");
+        Assert.True(ours.Count(s => (s.Flags & StrideFlags.AccClipped) != 0) >= 0.5 * ours.Count, "most impacts must clip");
         Assert.True(f.StrideLengthMaePercent <= 1.0, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
         var bias = truth.Select(t => ours.Where(o => o.Foot == t.Foot && (o.Flags & StrideFlags.FromRest) == 0).MinBy(o => Math.Abs(o.IcTimeS - t.IcTimeS)))
             .Zip(truth, (o, t) => 100 * (o.StrideLengthM - t.StrideLengthM) / t.StrideLengthM).Average();
