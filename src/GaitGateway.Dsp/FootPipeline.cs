@@ -54,6 +54,8 @@ public sealed class FootPipeline
 
     // The mid-stance chain: the last mid-stance, and the events of the stance at it (found in the segment before).
     private long _lastMs = -1;
+    private bool _lastMsAtRest;
+    private (long Ms, long Until, (Quaternion, Vector3) Trajectory, (Vector3, bool) Alignment) _rest = (-1, -1, default, default);
     private double _prevIcS = double.NaN;
     private double _prevStrideSpeedMps = double.NaN;
     private double _lastStrideTimeS = double.PositiveInfinity;
@@ -64,7 +66,7 @@ public sealed class FootPipeline
     private bool _prevIcInGap;
 
     private long _samples, _skipped;
-    private int _strides, _rejected, _gapsBridged, _resets;
+    private int _strides, _rejected, _gapsBridged, _resets, _notStance;
 
     public FootPipeline(Foot foot, FootPipelineSettings? settings = null)
     {
@@ -170,6 +172,7 @@ public sealed class FootPipeline
         _resets++;
         _segmenter.ResetChain();
         _lastMs = -1;
+        _rest = (-1, -1, default, default);
         _prevIcS = double.NaN;
     }
 
@@ -183,6 +186,7 @@ public sealed class FootPipeline
         if (_lastMs < 0 || !_ring.Holds(_lastMs))
         {
             _lastMs = ms;
+            _lastMsAtRest = true;
             _trajectory.LevelAt(gravityB);
             _prevIcS = double.NaN;
             return false;
@@ -190,18 +194,63 @@ public sealed class FootPipeline
 
         var a = _lastMs;
         var duration = _ring.TimeS(ms) - _ring.TimeS(a);
-        if (duration < _s.MinStrideTimeS || duration > _s.MaxStrideTimeS)
+        // Two mid-stances closer than a stride, or a segment in which the foot never slowed down (NotAStance): one of
+        // the two was a quiet moment inside a swing — the one where the foot moved more. If that is the new one, it is
+        // skipped and the stride goes on from the old mid-stance to the next, so a stance is neither split nor merged
+        // with another; if it is the old one (e.g. the chain's first, found in a slow first swing from standing), the
+        // chain starts again here.
+        var tooShort = duration < _s.MinStrideTimeS;
+        var fromRest = _lastMsAtRest;
+        var restState = (Trajectory: _trajectory.State, Alignment: _alignment.State);
+        var outcome = tooShort || duration > _s.MaxStrideTimeS ? SegmentOutcome.NoStride : ProcessSegment(a, ms, gravityB, out stride);
+        if (tooShort || outcome == SegmentOutcome.NotAStance)
         {
             _rejected++;
+            if (_ring.EnergyRps(ms) > _ring.EnergyRps(a)) return false;
+            if (_rest.Ms >= 0 && _rest.Until == a && _ring.Holds(_rest.Ms))
+            {
+                // The old mid-stance was a moment inside the first swing from standing (e.g. the foot hovering before
+                // it lands), reached from the standing one without a stride: undo that segment and go from the stand.
+                _trajectory.Restore(_rest.Trajectory);
+                _alignment.Restore(_rest.Alignment);
+                _lastMs = _rest.Ms;
+                _lastMsAtRest = true;
+                _prevIcS = double.NaN;
+                _rest = (-1, -1, default, default);
+                return OnMidStance(ms, out stride);
+            }
+
+            // The landing before MS_b is still a real contact: the segment from the swing moment holds the rest of the
+            // swing and that impact, so the next stride starts from it (its strike angle is unknown: no stride here
+            // signed the foot's axes).
+            _prevIcS = !_alignment.HasAxis || !_ring.Holds(a) || ms - a >= _ring.Capacity - 1 ? double.NaN
+                : _events.Detect(a, (int)(ms - a), 1, _alignment.LeftAxisSensor, _lastGait == Gait.Walk).IcTimeS;
+            _prevStrikeDeg = double.NaN;
+            _prevImpactG = double.NaN;
+            _prevImpactClipped = false;
+            _prevIcInGap = false;
             _lastMs = ms;
+            _lastMsAtRest = false;
+            _trajectory.LevelAt(gravityB);
+            return false;
+        }
+
+        if (duration > _s.MaxStrideTimeS)
+        {
+            // A stance longer than any stride's: the foot stood, and the next stride starts from rest.
+            _rejected++;
+            _lastMs = ms;
+            _lastMsAtRest = true;
             _trajectory.LevelAt(gravityB);
             _prevIcS = double.NaN;
             return false;
         }
 
-        var emitted = ProcessSegment(a, ms, gravityB, out stride);
+        // A segment from standing that gave no stride may have ended at a moment inside the first swing: keep what is
+        // needed to undo it once.
+        _rest = fromRest && outcome == SegmentOutcome.NoStride ? (a, ms, restState.Trajectory, restState.Alignment) : (-1, -1, default, default);
         _lastMs = ms;
-        return emitted;
+        return outcome == SegmentOutcome.Stride;
     }
 
     /// <summary>Zero-velocity bias refinement: the gyro should read zero where the foot is flat and still.</summary>
@@ -222,14 +271,21 @@ public sealed class FootPipeline
         if (count >= 3) _bias.UpdateFromZeroVelocity(sum / count / DegToRad);
     }
 
-    private bool ProcessSegment(long a, long b, Vector3 gravityB, out StrideMetrics stride)
+    private enum SegmentOutcome
+    {
+        NoStride,
+        Stride,
+        NotAStance,
+    }
+
+    private SegmentOutcome ProcessSegment(long a, long b, Vector3 gravityB, out StrideMetrics stride)
     {
         stride = default;
         var len = (int)(b - a);
         if (len >= _ring.Capacity - 1 || !_ring.Holds(a))
         {
             _rejected++;
-            return false;
+            return SegmentOutcome.NoStride;
         }
 
         var threshold = _segmenter.SwingThresholdRps;
@@ -240,11 +296,19 @@ public sealed class FootPipeline
         if (!any && !_alignment.HasAxis)
         {
             _rejected++;
-            return false;
+            return SegmentOutcome.NoStride;
         }
 
         // 2. Trajectory MS_a → MS_b.
         var seg = _trajectory.Integrate(a, b, 0.25f * threshold);
+        if (seg.SlowestAfterPeakMps > _s.MinStanceSpeedMps && seg.SlowestAfterPeakMps >= _s.MaxStanceSpeedFraction * seg.MaxRawHorizontalSpeedMps)
+        {
+            // The foot never slowed down: one of the two "mid-stances" was a quiet moment inside a swing (the pitch
+            // rate reversing in mid-swing with ~1 g of specific force). Nothing is committed; see OnMidStance.
+            _notStance++;
+            return SegmentOutcome.NotAStance;
+        }
+
         var flags = seg.Flags;
         var strideLengthM = seg.StrideLengthM;
         var t0 = _ring.TimeS(a);
@@ -291,7 +355,14 @@ public sealed class FootPipeline
         // 4. Stride k = IC_k (found last segment) → IC_k+1 (found now), TO_k found now.
         var emitted = false;
         if (doubled) _rejected++;
-        if (!doubled && double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
+        if (!doubled && !double.IsFinite(_prevIcS) && _lastMsAtRest && any && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
+        {
+            // The first stride from standing: no contact starts it, but the foot left a place and landed at the next.
+            stride = FromRestStride(t0, toS, icS, strideLengthM, seg, flags | StrideFlags.FromRest);
+            _strides++;
+            emitted = true;
+        }
+        else if (!doubled && double.IsFinite(_prevIcS) && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
         {
             var strideTime = icS - _prevIcS;
             var contact = toS - _prevIcS;
@@ -344,14 +415,47 @@ public sealed class FootPipeline
             }
         }
 
-        // A segment without a swing (standing on after a stop) has no contact to carry forward.
+        // A segment without a swing (standing on after a stop) has no contact to carry forward: the next starts from rest.
         _prevIcS = any && !doubled ? icS : double.NaN;
+        _lastMsAtRest = !any;
         _prevStrikeDeg = strikeDeg;
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;
         _prevIcInGap = icInGap;
-        return emitted;
+        return emitted ? SegmentOutcome.Stride : SegmentOutcome.NoStride;
     }
+
+    /// <summary>
+    /// The first stride from standing (<see cref="StrideFlags.FromRest"/>): from the standing mid-stance (its
+    /// <see cref="StrideMetrics.IcTimeS"/>) to the first contact. Its length, toe-off, swing time, clearance and swing
+    /// speed are measured; with no contact at its start, stride time, cadence, speed, contact time, strike and load are
+    /// unknown (NaN), and it does not move the walk/run classification.
+    /// </summary>
+    private StrideMetrics FromRestStride(double restS, double toS, double icS, float strideLengthM, in SegmentTrajectory seg, StrideFlags flags) => new()
+    {
+        Foot = Foot,
+        IcTimeS = restS,
+        ToTimeS = toS,
+        NextIcTimeS = icS,
+        StrideTimeS = double.NaN,
+        StrideLengthM = strideLengthM,
+        SpeedMps = double.NaN,
+        ContactTimeS = double.NaN,
+        SwingTimeS = icS - toS,
+        FlightTimeS = double.NaN,
+        DutyFactor = double.NaN,
+        StrikeAngleDeg = double.NaN,
+        StrikePattern = StrikePattern.Unknown,
+        CadenceSpm = double.NaN,
+        PeakImpactG = double.NaN,
+        FootClearanceM = seg.MaxHeightM,
+        PeakSwingSpeedMps = seg.MaxHorizontalSpeedMps,
+        OverstrideIndex = double.NaN,
+        Overstride = false,
+        CalfLoad = double.NaN,
+        Gait = Gait.Unknown,
+        Flags = flags,
+    };
 
     /// <summary>
     /// Running has a flight phase, walking double support: duty factor 0.5 separates them. Strides at the walk/run

@@ -21,13 +21,22 @@ namespace GaitGateway.Dsp;
 /// stride rhythm puts it, within the gap, and both strides around it are flagged as bridged. Default 0.15: steady strides
 /// vary by 2–3 %, and a contact mistaken for a swing feature moves the stride by 30 % (simulator, 0.5 % packet loss:
 /// 3 contacts in 370, each giving strides of 0.55 s and 1.05 s for 0.80 s).</param>
+/// <param name="MaxStanceSpeedFraction">A mid-stance where the horizontal foot speed integrated from the last one (before
+/// any de-drift) is still at least this fraction of the segment's peak is no stance: the foot never slowed down, so it
+/// was a quiet moment inside a swing (the pitch rate reversing with ~1 g of specific force). Default 0.8: at real
+/// mid-stances the integration's leftover speed is 0–60 % of the swing's peak (footprints-walk-jog, gaitmap, xio loops:
+/// up to 2 m/s of drift on 3.7 m/s; the simulator: ≤ 40 %), at those quiet moments 99–100 %.</param>
+/// <param name="MinStanceSpeedMps">…and at least this fast, m/s. Default 0.3 m/s: a shuffle or a fidget whose "swing"
+/// barely moves is left to the stride-length check.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
     double MaxStrideTimeS = 2.5,
     double MinStrideTimeS = 0.45,
     double MinStrideLengthM = 0.2,
     double MaxGapBridgeS = 1.0,
-    double MaxStrideChangeAcrossGap = 0.15)
+    double MaxStrideChangeAcrossGap = 0.15,
+    double MaxStanceSpeedFraction = 0.8,
+    double MinStanceSpeedMps = 0.3)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public SegmentationSettings Segmentation { get; init; } = new();

@@ -75,7 +75,7 @@ public sealed class AccuracyTests
             Seed = 3, SampleRateHz = 200, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
         };
         var (f, ours, truth) = RunPlan("run-steady", settings);
-        foreach (var s in ours)
+        foreach (var s in ours.Where(x => (x.Flags & StrideFlags.FromRest) == 0)) // a first stride from standing has no stride time
         {
             var t = truth.Where(x => x.Foot == s.Foot).MinBy(x => Math.Abs(x.IcTimeS - s.IcTimeS));
             Assert.True(s.StrideTimeS < 1.6 * t.StrideTimeS, $"stride at {s.IcTimeS:F2} s lasts {s.StrideTimeS:F3} s, the true one {t.StrideTimeS:F3} s");
@@ -98,7 +98,7 @@ public sealed class AccuracyTests
             PacketLossProbability = 0.03, PlanDurationS = 120,
         };
         var (f, ours, truth) = RunPlan("run-steady", settings);
-        foreach (var s in ours)
+        foreach (var s in ours.Where(x => (x.Flags & StrideFlags.FromRest) == 0)) // a first stride from standing has no stride time
         {
             var t = truth.Where(x => x.Foot == s.Foot).MinBy(x => Math.Abs(x.IcTimeS - s.IcTimeS));
             Assert.True(Math.Abs(s.StrideTimeS - t.StrideTimeS) < 0.15 * t.StrideTimeS,
@@ -141,26 +141,31 @@ public sealed class AccuracyTests
         Assert.True(push > easy);
     }
 
-    [Fact]
-    public async Task Gaitmap_walk_against_motion_capture()
+    [Theory]
+    [InlineData(200, "rearfoot", 4.5, 60)]
+    [InlineData(400, "rearfoot", 3.3, 60)]
+    [InlineData(1000, "rearfoot", 4.5, 60)]
+    [InlineData(400, "midfoot", 4.5, 60)]
+    // A 25-Hz ring: one tall spike and a shallow recovery, so a clip loses velocity one way, as on real feet.
+    [InlineData(200, "rearfoot", 4.5, 25)]
+    [InlineData(400, "rearfoot", 4.5, 25)]
+    public void Clipped_impacts_cost_under_one_percent_of_stride_length(int rateHz, string strike, double speedMps, double impactHz)
     {
-        var dir = Path.Combine(Repo.Datasets, "gaitmap-walk");
-        var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [Path.Combine(dir, "imu_sample.csv")], StorePath = "" }, null, CancellationToken.None);
-        var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
-        Assert.Equal(f.ReferenceStrides, f.Matched);
-        Assert.True(f.StrikeAngleMaeDeg <= 3.0, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
-        Assert.True(f.IcMedianAbsErrorS <= 0.020, $"IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms");
-        Assert.True(f.StrideLengthMaeM <= 0.03, $"stride length MAE {f.StrideLengthMaeM * 100:F1} cm");
+        // Three times the simulator's impact (20–40 g against the 16-g range): the accelerometer clips at nearly every
+        // landing. The velocity the clip loses is removed as a step at the clip, not spread over the stride (issue 11:
+        // linear de-drift left these 1.3–2.8 % off, and real clipped sprint strides 4.3 % short).
+        var settings = new SimulationSettings
+        {
+            Seed = 7, SampleRateHz = rateHz, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
+            PlanDurationS = 60, ImpactScale = 3, ImpactFrequencyHz = impactHz,
+        };
+        var (f, ours, truth) = RunPlan("run-steady", settings);
+        Assert.True(ours.Count(s => (s.Flags & StrideFlags.AccClipped) != 0) >= 0.5 * ours.Count, "most impacts must clip");
+        Assert.True(f.StrideLengthMaePercent <= 1.0, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
+        var bias = truth.Select(t => ours.Where(o => o.Foot == t.Foot && (o.Flags & StrideFlags.FromRest) == 0).MinBy(o => Math.Abs(o.IcTimeS - t.IcTimeS)))
+            .Zip(truth, (o, t) => 100 * (o.StrideLengthM - t.StrideLengthM) / t.StrideLengthM).Average();
+        Assert.True(Math.Abs(bias) <= 1.0, $"stride length bias {bias:F2} %");
     }
 
-    /// <summary>Issue 3: the closed walks end where they started, within 1 % of the path (drift: gyro bias, heading).</summary>
-    [Theory]
-    [InlineData("short_walk.csv")]
-    [InlineData("long_walk.csv")]
-    public void Xio_loop_walk_closes_within_one_percent_of_the_path(string file)
-    {
-        var f = LoopEvaluation.Evaluate(Path.Combine(Repo.Datasets, "xio-loop-walk", file));
-        Assert.True(f.Strides >= 10 && f.PathLengthM > 15, $"{f.Strides} strides, {f.PathLengthM:F1} m");
-        Assert.True(f.EndErrorPercent <= 1.0, $"end-point error {f.EndErrorM:F2} m = {f.EndErrorPercent:F2} % of {f.PathLengthM:F1} m");
-    }
+    // The real recordings (gaitmap, xio loops, footprints) are guarded in RealRecordingTests.
 }

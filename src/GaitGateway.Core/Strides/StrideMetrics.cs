@@ -26,6 +26,9 @@ public enum StrideFlags : ushort
     GapBridged = 4,
     /// <summary>The foot did not come to rest cleanly at one of the mid-stances bounding the stride.</summary>
     WeakZeroVelocity = 8,
+    /// <summary>The first stride from standing: no contact starts it. <see cref="StrideMetrics.IcTimeS"/> is the standing
+    /// mid-stance; stride time, cadence, speed, contact time and strike are unknown (NaN); the length is measured.</summary>
+    FromRest = 16,
 }
 
 /// <summary>Walking or running, from duty factor and flight (running has a flight phase, walking a double support).</summary>

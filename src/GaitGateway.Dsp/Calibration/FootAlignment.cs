@@ -91,6 +91,11 @@ public sealed class FootAlignment
         return (left, Vector3.Cross(left, upB));
     }
 
+    /// <summary>The axis estimate, to undo one update (<see cref="Restore"/>).</summary>
+    public (Vector3, bool) State => (_leftAxisSensor, _haveAxis);
+
+    public void Restore((Vector3 Axis, bool HaveAxis) state) => (_leftAxisSensor, _haveAxis) = state;
+
     public void Reset()
     {
         _haveAxis = false;

@@ -61,6 +61,7 @@ public sealed class StanceSegmenter
     private bool _stanceDone;
     private float _swingPeak;
     private float _peakEma = 300f * DegToRad;
+    private float _peakEmaBeforeSwingEnd = 300f * DegToRad;
     private long _lastSwingEnd = -1;
     private double _lastSwingStartS = double.NegativeInfinity;
     private long _chainStart;
@@ -113,6 +114,7 @@ public sealed class StanceSegmenter
                 _stanceDone = false;
                 _lastSwingEnd = n;
                 // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
+                _peakEmaBeforeSwingEnd = _peakEma;
                 _peakEma += 0.25f * (_swingPeak - _peakEma);
             }
 
@@ -146,7 +148,14 @@ public sealed class StanceSegmenter
         if (t - startS < _s.MinSwingDurationS) return false;
         if (startS - _lastSwingStartS < _minStrideTimeS * 0.8)
         {
+            // Too soon after the last swing began to be the next: the same swing, after a quiet moment inside it (the
+            // pitch rate reversing in mid-swing) or a slap. It goes on, so its end opens the next stance: were it
+            // dropped, a mid-stance taken at that quiet moment would block the real stance's (and the pipeline drops
+            // such a mid-stance, FootPipeline.MaxStanceSpeedFraction).
             _candidateStart = -1;
+            _inSwing = true;
+            _swingPeak = MathF.Max(_swingPeak, e);
+            _peakEma = _peakEmaBeforeSwingEnd;
             return false;
         }
 
@@ -182,6 +191,7 @@ public sealed class StanceSegmenter
     {
         ResetChain();
         _peakEma = 300f * DegToRad;
+        _peakEmaBeforeSwingEnd = _peakEma;
     }
 
     /// <summary>Finds the mid-stance of the stance that ends at <paramref name="motionStart"/>.</summary>

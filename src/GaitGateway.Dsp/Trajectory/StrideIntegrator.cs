@@ -28,6 +28,9 @@ public sealed record TrajectorySettings(
 /// <param name="MidSwingK">Offset from MS_a of that peak (mid-swing).</param>
 /// <param name="OrientationAtB">Sensor-to-world attitude reached at MS_b by the gyro, before levelling.</param>
 /// <param name="Flags">Gap bridged / gyro clipped inside the segment.</param>
+/// <param name="MaxRawHorizontalSpeedMps">Peak horizontal speed before de-drift, m/s.</param>
+/// <param name="SlowestAfterPeakMps">Slowest horizontal speed after that peak up to MS_b, before de-drift, m/s: near the
+/// drift where the foot landed, near the peak where "MS_b" was a quiet moment inside the swing.</param>
 public readonly record struct SegmentTrajectory(
     Vector3 DisplacementWorldM,
     float StrideLengthM,
@@ -35,7 +38,9 @@ public readonly record struct SegmentTrajectory(
     float MaxHorizontalSpeedMps,
     int MidSwingK,
     Quaternion OrientationAtB,
-    StrideFlags Flags);
+    StrideFlags Flags,
+    float MaxRawHorizontalSpeedMps,
+    float SlowestAfterPeakMps);
 
 /// <summary>
 /// Orientation and foot trajectory by zero-velocity-aided integration, per stride: between consecutive mid-stances the
@@ -151,11 +156,17 @@ public sealed class StrideIntegrator
         var t1 = _ring.TimeS(b);
         var v = Vector3.Zero;
         _velocity[0] = v;
+        var maxRaw = 0f;
+        var slowestAfterPeak = 0f;
         for (var k = 1; k <= last; k++)
         {
             var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
             v += 0.5f * (_accWorld[k - 1] + _accWorld[k]) * dt;
             _velocity[k] = v;
+            if (k > len) continue;
+            var hs = (v.X * v.X) + (v.Y * v.Y);
+            if (hs > maxRaw) maxRaw = slowestAfterPeak = hs;
+            else slowestAfterPeak = MathF.Min(slowestAfterPeak, hs);
         }
 
         var vEnd = Vector3.Zero;
@@ -165,9 +176,21 @@ public sealed class StrideIntegrator
         // move the speed peak), then the position again where the drift's shape is known.
         var (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, 1f, 0, speeds: true);
         var evenShare = EvenDriftShare(a, len, zvAfter, midSwingK, t0, t1, vEnd, stillRps, out var impactS);
+        if (float.IsNaN(evenShare))
+        {
+            // Too short a foot-flat to read the shape (running). Where the accelerometer clipped at the impact, the
+            // velocity the clip lost is a step there, not an even drift: spreading it over the stride, as linear
+            // de-drift does, shortened clipped sprint strides by 4.3 % (issue 11's kept-back sprints; 11–18 % over
+            // whole segments) and made them climb on flat ground.
+            var clipK = FirstAccClipAfter(a, midSwingK, len);
+            evenShare = clipK > 0 ? 0f : 1f;
+            if (clipK > 0) impactS = _ring.TimeS(a + clipK);
+        }
+
         if (evenShare < 1) (p, maxHeight, _, _) = DeDriftedPath(a, len, t0, t1, vEnd, evenShare, impactS, speeds: false);
 
-        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags);
+        return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags,
+            MathF.Sqrt(maxRaw), MathF.Sqrt(slowestAfterPeak));
     }
 
     /// <summary>
@@ -210,7 +233,7 @@ public sealed class StrideIntegrator
 
     /// <summary>
     /// Share of the end velocity <paramref name="vEnd"/> that grew evenly over the stride (1 = linear de-drift), read from
-    /// the slope of the velocity along it over the still stretch before MS_b; 1 when that stretch is too short to tell.
+    /// the slope of the velocity along it over the still stretch before MS_b; NaN when that stretch is too short to tell.
     /// </summary>
     private float EvenDriftShare(long a, int len, int zvAfter, int midSwingK, double t0, double t1, Vector3 vEnd, float stillRps, out double impactS)
     {
@@ -231,7 +254,8 @@ public sealed class StrideIntegrator
         while (kFrom - 1 > kMin && len - (kFrom - 1) <= maxBack && _ring.EnergyRps(a + kFrom - 1) < stillRps) kFrom--;
         var kTo = len + zvAfter;
         var vEndLength = vEnd.Length();
-        if (_ring.TimeS(a + kTo) - _ring.TimeS(a + kFrom) < _s.DriftShapeMinWindowS || !(vEndLength > 1e-3f)) return 1f;
+        if (_ring.TimeS(a + kTo) - _ring.TimeS(a + kFrom) < _s.DriftShapeMinWindowS) return float.NaN;
+        if (!(vEndLength > 1e-3f)) return 1f;
 
         // Least-squares slope of the velocity along vEnd over the stretch; an even drift rises by vEnd over the stride.
         var along = vEnd / vEndLength;
@@ -247,6 +271,14 @@ public sealed class StrideIntegrator
 
         var slope = ((n * stv) - (st * sv)) / ((n * stt) - (st * st));
         return (float)Math.Clamp(slope * (t1 - t0) / vEndLength, 0, 1);
+    }
+
+    /// <summary>Offset of the first sample after mid-swing whose accelerometer clipped, or -1.</summary>
+    private int FirstAccClipAfter(long a, int midSwingK, int len)
+    {
+        for (var k = midSwingK + 1; k <= len; k++)
+            if ((_ring.Flags(a + k) & (byte)ImuSampleFlags.AccClipped) != 0) return k;
+        return -1;
     }
 
     /// <summary>Takes the segment: the position advances by it and the attitude at MS_b is levelled with its gravity.</summary>
@@ -273,6 +305,11 @@ public sealed class StrideIntegrator
 
         return swings;
     }
+
+    /// <summary>Attitude at the last mid-stance and position, to undo a committed segment once (<see cref="Restore"/>).</summary>
+    public (Quaternion, Vector3) State => (OrientationAtLastMs, PositionWorldM);
+
+    public void Restore((Quaternion Orientation, Vector3 Position) state) => (OrientationAtLastMs, PositionWorldM) = state;
 
     /// <summary>Forgets attitude and position.</summary>
     public void Reset()

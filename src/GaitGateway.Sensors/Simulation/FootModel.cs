@@ -59,46 +59,53 @@ internal static class FootGeometry
 /// (so the C2 trajectory stays C2), and d and d′ return to zero: the shock rings the shoe without changing where the
 /// foot ends up or how fast it moves — an integrator of the signals still closes the stride.
 /// </summary>
-internal static class ImpactTransient
+internal sealed class ImpactTransient
 {
     public const double TauS = 0.0025;
-    public const double FrequencyHz = 60;
+
+    /// <summary>Ring frequency unless the settings say otherwise, Hz (<see cref="SimulationSettings.ImpactFrequencyHz"/>).</summary>
+    public const double DefaultFrequencyHz = 60;
 
     /// <summary>After 16 τ the envelope is below 10⁻⁴ of its peak; it is cut there.</summary>
     public const double DurationS = 16 * TauS;
 
-    private static readonly double UnitPeakAcc;
-    private static readonly double UnitPeakRate;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<double, ImpactTransient> Shapes = new();
 
-#pragma warning disable CA1810 // one-off numeric normalisation reads better in a static constructor
-    static ImpactTransient()
-#pragma warning restore CA1810
+    private readonly double _omega;
+    private readonly double _unitPeakAcc;
+    private readonly double _unitPeakRate;
+
+    private ImpactTransient(double frequencyHz)
     {
+        _omega = 2 * Math.PI * frequencyHz;
         for (var t = 0.0; t < DurationS; t += 1e-6)
         {
             Unit(t, out _, out var d1, out var d2);
-            UnitPeakAcc = Math.Max(UnitPeakAcc, Math.Abs(d2));
-            UnitPeakRate = Math.Max(UnitPeakRate, Math.Abs(d1));
+            _unitPeakAcc = Math.Max(_unitPeakAcc, Math.Abs(d2));
+            _unitPeakRate = Math.Max(_unitPeakRate, Math.Abs(d1));
         }
     }
 
+    /// <summary>The transient ringing at <paramref name="frequencyHz"/> (normalised once per frequency, shared).</summary>
+    public static ImpactTransient At(double frequencyHz) => Shapes.GetOrAdd(frequencyHz, f => new ImpactTransient(f));
+
     /// <summary>Transient scaled so its second derivative peaks at <paramref name="peakSecondDerivative"/>.</summary>
-    public static void ByPeakSecondDerivative(double t, double peakSecondDerivative, out double d, out double d1, out double d2)
+    public void ByPeakSecondDerivative(double t, double peakSecondDerivative, out double d, out double d1, out double d2)
     {
         Unit(t, out d, out d1, out d2);
-        var k = peakSecondDerivative / UnitPeakAcc;
+        var k = peakSecondDerivative / _unitPeakAcc;
         d *= k; d1 *= k; d2 *= k;
     }
 
     /// <summary>Transient scaled so its first derivative peaks at <paramref name="peakFirstDerivative"/>.</summary>
-    public static void ByPeakFirstDerivative(double t, double peakFirstDerivative, out double d, out double d1, out double d2)
+    public void ByPeakFirstDerivative(double t, double peakFirstDerivative, out double d, out double d1, out double d2)
     {
         Unit(t, out d, out d1, out d2);
-        var k = peakFirstDerivative / UnitPeakRate;
+        var k = peakFirstDerivative / _unitPeakRate;
         d *= k; d1 *= k; d2 *= k;
     }
 
-    private static void Unit(double t, out double d, out double d1, out double d2)
+    private void Unit(double t, out double d, out double d1, out double d2)
     {
         if (t <= 0 || t >= DurationS)
         {
@@ -107,7 +114,7 @@ internal static class ImpactTransient
         }
 
         // d = Im(t² e^{λt}), λ = −1/τ + iω: d′ = Im((2t + λt²)e^{λt}), d″ = Im((2 + 4λt + λ²t²)e^{λt}).
-        var lambda = new Complex(-1 / TauS, 2 * Math.PI * FrequencyHz);
+        var lambda = new Complex(-1 / TauS, _omega);
         var e = Complex.Exp(lambda * t);
         d = (t * t * e).Imaginary;
         d1 = (((2 * t) + (lambda * t * t)) * e).Imaginary;
@@ -148,9 +155,12 @@ internal sealed class Stance
     public V3 FlatSensorW { get; }
     public double YawRad => _yawRad;
 
-    private Stance(StepPlan? step, V3 heelW, double yawRad, StepPlan? next, double restSinceS)
+    private readonly ImpactTransient _impact;
+
+    private Stance(StepPlan? step, V3 heelW, double yawRad, StepPlan? next, double restSinceS, double impactFrequencyHz)
     {
         Step = step;
+        _impact = ImpactTransient.At(impactFrequencyHz);
         _yawRad = yawRad;
         _rz = M3.RotZ(yawRad);
         if (step is null)
@@ -228,9 +238,9 @@ internal sealed class Stance
 
     private double ImpactEnd => IcTimeS + ImpactTransient.DurationS;
 
-    public static Stance Standing(V3 heelW, double yawRad, StepPlan? next, double sinceS) => new(null, heelW, yawRad, next, sinceS);
+    public static Stance Standing(V3 heelW, double yawRad, StepPlan? next, double sinceS) => new(null, heelW, yawRad, next, sinceS, ImpactTransient.DefaultFrequencyHz);
 
-    public static Stance FromStep(StepPlan step, StepPlan? nextOfSameFoot) => new(step, default, step.YawDeg * Math.PI / 180, nextOfSameFoot, 0);
+    public static Stance FromStep(StepPlan step, StepPlan? nextOfSameFoot, double impactFrequencyHz) => new(step, default, step.YawDeg * Math.PI / 180, nextOfSameFoot, 0, impactFrequencyHz);
 
     public void Evaluate(double t, ref Pose pose)
     {
@@ -251,13 +261,13 @@ internal sealed class Stance
 
             double th = 0, th1 = 0, th2 = 0;
             if (tau < _landS) _landPitch.Eval(tau, out th, out th1, out th2);
-            ImpactTransient.ByPeakFirstDerivative(tau, _impactPitchRatePeakRps, out var i0, out var i1, out var i2);
+            _impact.ByPeakFirstDerivative(tau, _impactPitchRatePeakRps, out var i0, out var i1, out var i2);
             th += i0; th1 += i1; th2 += i2;
             double sx = _slideEndM, sv = 0, sa = 0;
             if (tau < _slideS) _slide.Eval(tau, out sx, out sv, out sa);
             var pivot = _pivotIcW + new V3(sx, 0, 0);
             Pivot(pivot, new V3(sv, 0, 0), new V3(sa, 0, 0), _landLever, th, th1, th2, ref pose);
-            ImpactTransient.ByPeakSecondDerivative(tau, _impactAccPeakMps2, out var d0, out var d1, out var d2);
+            _impact.ByPeakSecondDerivative(tau, _impactAccPeakMps2, out var d0, out var d1, out var d2);
             pose.PosW += d0 * _impactDirW;
             pose.VelW += d1 * _impactDirW;
             pose.AccW += d2 * _impactDirW;
@@ -359,8 +369,11 @@ internal sealed class FootTrajectory
     private Stance? _next;
     private Swing? _swing;
 
+    private readonly double _impactFrequencyHz;
+
     public FootTrajectory(Foot foot, PlanTimeline timeline, SimulationSettings settings)
     {
+        _impactFrequencyHz = settings.ImpactFrequencyHz;
         _steps = StepPlanner.Steps(timeline, settings).Where(s => s.Foot == foot).GetEnumerator();
         var side = foot == Foot.Left ? 1 : -1;
         // Standing with the feet side by side, the centre of mass above the middle of the feet.
@@ -402,7 +415,7 @@ internal sealed class FootTrajectory
     private void BuildNext()
     {
         var step = Ahead(0);
-        _next = step is null ? null : Stance.FromStep(step, Ahead(1));
+        _next = step is null ? null : Stance.FromStep(step, Ahead(1), _impactFrequencyHz);
         _swing = _next is null ? null : new Swing(_current, _next);
     }
 }

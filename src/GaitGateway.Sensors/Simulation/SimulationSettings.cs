@@ -108,6 +108,11 @@ public sealed record SimulationSettings
     /// <summary>Scales every impact transient; 0 switches them off.</summary>
     public double ImpactScale { get; init; } = 1;
 
+    /// <summary>Ring frequency of the impact transient, Hz. Default 60; real shoes ring at 25–100 Hz (issue 11). At low
+    /// frequencies the first lobe of the impact dominates (a tall spike and a long shallow recovery), so a clip loses
+    /// velocity one way, as on real feet.</summary>
+    public double ImpactFrequencyHz { get; init; } = ImpactTransient.DefaultFrequencyHz;
+
     /// <summary>Time over which speed changes between moving segments, s (a few strides).</summary>
     public double SpeedRampS { get; init; } = 4;
 
@@ -158,6 +163,7 @@ public sealed record SimulationSettings
         Check(AsymmetryRightContactPct is >= -20 and <= 20, nameof(AsymmetryRightContactPct), AsymmetryRightContactPct, "±20 %");
         Check(AsymmetryRightStepPct is >= -20 and <= 20, nameof(AsymmetryRightStepPct), AsymmetryRightStepPct, "±20 %");
         Check(ImpactScale is >= 0 and <= 5, nameof(ImpactScale), ImpactScale, "0..5");
+        Check(ImpactFrequencyHz is >= 20 and <= 150, nameof(ImpactFrequencyHz), ImpactFrequencyHz, "20..150 Hz");
         Check(SpeedRampS is >= 0.5 and <= 60, nameof(SpeedRampS), SpeedRampS, "0.5..60 s");
         Check(LeadInS is >= 1 and <= 600, nameof(LeadInS), LeadInS, "1..600 s");
         Check(LeadOutS is >= 0 and <= 600, nameof(LeadOutS), LeadOutS, "0..600 s");

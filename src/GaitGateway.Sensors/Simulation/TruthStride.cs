@@ -102,8 +102,8 @@ internal static class TruthBuilder
             var j = NextOfFoot(steps, i);
             if (j < 0 || steps[j].FromRest) continue;
             var k = NextOfFoot(steps, j);
-            var stance = Stance.FromStep(s, steps[j]);
-            var nextStance = Stance.FromStep(steps[j], k < 0 ? null : steps[k]);
+            var stance = Stance.FromStep(s, steps[j], settings.ImpactFrequencyHz);
+            var nextStance = Stance.FromStep(steps[j], k < 0 ? null : steps[k], settings.ImpactFrequencyHz);
             var swing = new Swing(stance, nextStance);
             var other = i + 1 < steps.Count && steps[i + 1].Foot != s.Foot && !steps[i + 1].FromRest ? steps[i + 1] : null;
             var d = nextStance.FlatSensorW - stance.FlatSensorW;

@@ -13,7 +13,8 @@ public static partial class GaitGatewayCli
         var truth = new Option<string?>("--truth") { Description = "Truth stride CSV (the simulator writes <recording>.truth.csv)" };
         var gaitmap = new Option<string?>("--gaitmap") { Description = "Folder of the gaitmap-walk dataset (motion-capture reference)" };
         var loop = new Option<string?>("--loop") { Description = "A closed-loop walk CSV (xio-loop-walk): end-point drift" };
-        var cmd = new Command("evaluate", "Accuracy against a truth file or a shared reference dataset") { input, truth, gaitmap, loop };
+        var footprints = new Option<string?>("--footprints") { Description = "Folder of the footprints-walk-jog dataset (stride length from measured footprints)" };
+        var cmd = new Command("evaluate", "Accuracy against a truth file or a shared reference dataset") { input, truth, gaitmap, loop, footprints };
         cmd.SetAction(async (p, ct) =>
         {
             if (p.GetValue(gaitmap) is { } dir)
@@ -23,7 +24,7 @@ public static partial class GaitGatewayCli
                 var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [csv], StorePath = "" }, null, ct).ConfigureAwait(false);
                 var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"gaitmap-walk: {f.Matched}/{f.ReferenceStrides} strides matched; stride length MAE {f.StrideLengthMaeM * 100:F1} cm (bias {f.StrideLengthBiasM * 100:F1} cm); IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms (median {f.IcMedianErrorS * 1000:+0.0;-0.0} ms); TO median |error| {f.ToMedianAbsErrorS * 1000:F1} ms (median {f.ToMedianErrorS * 1000:+0.0;-0.0} ms); contact time MAE {f.ContactTimeMaeS * 1000:F1} ms; strike angle MAE {f.StrikeAngleMaeDeg:F2} °"));
+                    $"gaitmap-walk: {f.Matched}/{f.ReferenceStrides} strides matched; stride length MAE {f.StrideLengthMaeM * 100:F2} cm (bias {f.StrideLengthBiasM * 100:+0.00;-0.00} cm); IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms (median {f.IcMedianErrorS * 1000:+0.0;-0.0} ms); TO median |error| {f.ToMedianAbsErrorS * 1000:F1} ms (median {f.ToMedianErrorS * 1000:+0.0;-0.0} ms); contact time MAE {f.ContactTimeMaeS * 1000:F1} ms; strike angle MAE {f.StrikeAngleMaeDeg:F2} °"));
                 return 0;
             }
 
@@ -35,7 +36,14 @@ public static partial class GaitGatewayCli
                 return 0;
             }
 
-            var file = p.GetValue(input) ?? throw new InputException("evaluate: give a recording with --truth, or --gaitmap DIR, or --loop CSV");
+            if (p.GetValue(footprints) is { } fpDir)
+            {
+                var f = await FootprintEvaluation.EvaluateAsync(fpDir, ct).ConfigureAwait(false);
+                Console.WriteLine(f.Format());
+                return 0;
+            }
+
+            var file = p.GetValue(input) ?? throw new InputException("evaluate: give a recording with --truth, or --gaitmap DIR, --loop CSV or --footprints DIR");
             var truthPath = p.GetValue(truth) ?? Sensors.Simulation.SimulationRecorder.TruthPath(file);
             if (!File.Exists(truthPath)) throw new InputException($"{truthPath}: no such truth file");
             InputFiles.RequireRegularFile(file);

@@ -17,8 +17,11 @@ public static class GaitmapEvaluation
     public const double ImuRateHz = 204.8;
     public const double MocapRateHz = 100.0;
 
-    public static GaitmapFigures Evaluate(string datasetDir, IReadOnlyList<StrideMetrics> strides)
+    /// <remarks>Our first strides from standing (<see cref="StrideFlags.FromRest"/>) are left out: the reference strides
+    /// run contact to contact.</remarks>
+    public static GaitmapFigures Evaluate(string datasetDir, IReadOnlyList<StrideMetrics> allStrides)
     {
+        var strides = allStrides.Where(s => (s.Flags & StrideFlags.FromRest) == 0).ToList();
         var events = File.ReadAllLines(Path.Combine(datasetDir, "stride_events_sample.csv")).Skip(1)
             .Select(l => l.Split(',')).Select(c => (Foot: c[1] == "left" ? Foot.Left : Foot.Right,
                 Start: P(c[2]), End: P(c[3]), Ic: P(c[4]), Tc: P(c[5]), PreIc: P(c[7]))).ToList();

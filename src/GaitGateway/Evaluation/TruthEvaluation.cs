@@ -55,8 +55,11 @@ public static class TruthEvaluation
     /// <param name="eventTimeOffsetS">Subtracted from our IC and TO times before they are compared: the recording's
     /// transport-delay floor (<see cref="Core.Recording.RecordingHeader.TransportDelayFloorMs"/>), which the clock
     /// mapping cannot observe. Durations (stride, contact time) and everything else are compared as they are.</param>
-    public static TruthFigures Compare(IReadOnlyList<StrideMetrics> truth, IReadOnlyList<StrideMetrics> ours, double eventTimeOffsetS = 0)
+    /// <remarks>Our first strides from standing (<see cref="StrideFlags.FromRest"/>) are left out: no contact starts them,
+    /// and the truth's strides run contact to contact.</remarks>
+    public static TruthFigures Compare(IReadOnlyList<StrideMetrics> truth, IReadOnlyList<StrideMetrics> allOurs, double eventTimeOffsetS = 0)
     {
+        var ours = allOurs.Where(s => (s.Flags & StrideFlags.FromRest) == 0).ToList();
         var pairs = new List<(StrideMetrics T, StrideMetrics O)>();
         var used = new HashSet<int>();
         foreach (var t in truth)

@@ -9,22 +9,25 @@ namespace GaitGateway.Sensors.Tests.Simulation;
 /// the test's own strapdown code) recovers stride length and strike angle.</summary>
 public sealed class SignalConsistencyTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, StrikePattern, double, int> Cases => new()
+    public static TheoryData<string, StrikePattern, double, int, double> Cases => new()
     {
-        { "run-steady", StrikePattern.Rearfoot, 2.8, 400 },
-        { "run-steady", StrikePattern.Forefoot, 4.5, 400 },
-        { "run-steady", StrikePattern.Midfoot, 3.5, 400 },
-        { "overstride-test", StrikePattern.Rearfoot, 3.6, 400 },
-        { "c25k-w1r1", StrikePattern.Rearfoot, 2.6, 400 },
-        { "walk-stand-run", StrikePattern.Forefoot, 3.0, 1600 },
-        { "run-steady", StrikePattern.Rearfoot, 3.2, 200 },
+        { "run-steady", StrikePattern.Rearfoot, 2.8, 400, 60 },
+        { "run-steady", StrikePattern.Forefoot, 4.5, 400, 60 },
+        { "run-steady", StrikePattern.Midfoot, 3.5, 400, 60 },
+        { "overstride-test", StrikePattern.Rearfoot, 3.6, 400, 60 },
+        { "c25k-w1r1", StrikePattern.Rearfoot, 2.6, 400, 60 },
+        { "walk-stand-run", StrikePattern.Forefoot, 3.0, 1600, 60 },
+        { "run-steady", StrikePattern.Rearfoot, 3.2, 200, 60 },
+        // Impacts ringing at the ends of the real range (issue 11: 25–100 Hz) still leave the motion unchanged.
+        { "run-steady", StrikePattern.Rearfoot, 3.2, 400, 25 },
+        { "run-steady", StrikePattern.Midfoot, 4.5, 1600, 100 },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Integrating_the_signals_recovers_stride_length_and_strike_angle(string planName, StrikePattern pattern, double speed, int rateHz)
+    public void Integrating_the_signals_recovers_stride_length_and_strike_angle(string planName, StrikePattern pattern, double speed, int rateHz, double impactHz)
     {
-        var settings = SimTestKit.Exact() with { StrikePattern = pattern, RunSpeedMps = speed, SampleRateHz = rateHz, PlanDurationS = 30 };
+        var settings = SimTestKit.Exact() with { StrikePattern = pattern, RunSpeedMps = speed, SampleRateHz = rateHz, PlanDurationS = 30, ImpactFrequencyHz = impactHz };
         var plan = planName == "walk-stand-run"
             ? new SessionPlan(planName, [new(PlanGait.Walk, 15, 1.2), new(PlanGait.Stand, 3, 0), new(PlanGait.Run, 20, 3.0), new(PlanGait.Walk, 10, 1.6)])
             : SessionPlans.Get(planName, settings);
