@@ -309,14 +309,17 @@ public sealed class SqliteStoreInputIdentityTests
         using var dir = new TempDir();
         var path = dir.File("old.db");
         long id;
-        using (var store = SqliteStore.Open(path)) id = store.BeginSession(TestData.Session());
         using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
-            // Back to what schema 2 was: no input_id, user_version 2.
+            // A store as schema 2 wrote it (its own migrations, then user_version 2), holding one session.
             raw.Open();
             using var cmd = raw.CreateCommand();
-            cmd.CommandText = "DROP INDEX sessions_by_input; ALTER TABLE sessions DROP COLUMN input_id; PRAGMA user_version = 2;";
+            cmd.CommandText = StoreSchema.Migrations[0] + StoreSchema.Migrations[1]
+                + "INSERT INTO runners(id, name) VALUES (1, 'ann');"
+                + "INSERT INTO sessions(id, runner_id, name, source, started_utc_ns) VALUES (1, 1, 'old', 'replay', 0);"
+                + "PRAGMA user_version = 2;";
             cmd.ExecuteNonQuery();
+            id = 1;
         }
 
         using (var store = SqliteStore.Open(path))
