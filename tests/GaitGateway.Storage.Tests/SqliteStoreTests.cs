@@ -78,17 +78,7 @@ public sealed class SqliteStoreTests
         // Fails before migration 3: no detail column, the detail would not come back.
         using var dir = new TempDir();
         var path = dir.File("v2.db");
-        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            raw.Open();
-            using var cmd = raw.CreateCommand();
-            cmd.CommandText = StoreSchema.Migrations[0] + StoreSchema.Migrations[1]
-                + "INSERT INTO runners(id, name) VALUES (1, 'ann');"
-                + "INSERT INTO sessions(id, runner_id, name, source, started_utc_ns) VALUES (1, 1, 'old', 'replay', 0);"
-                + "INSERT INTO alerts(session_id, time_s, kind, message) VALUES (1, 5, 'overstride', 'Shorten your stride');"
-                + "PRAGMA user_version = 2;";
-            cmd.ExecuteNonQuery();
-        }
+        SchemaTwoStore.Write(path, "INSERT INTO alerts(session_id, time_s, kind, message) VALUES (1, 5, 'overstride', 'Shorten your stride');");
 
         using var store = SqliteStore.Open(path);
         Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
@@ -309,18 +299,8 @@ public sealed class SqliteStoreInputIdentityTests
         using var dir = new TempDir();
         var path = dir.File("old.db");
         long id;
-        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            // A store as schema 2 wrote it (its own migrations, then user_version 2), holding one session.
-            raw.Open();
-            using var cmd = raw.CreateCommand();
-            cmd.CommandText = StoreSchema.Migrations[0] + StoreSchema.Migrations[1]
-                + "INSERT INTO runners(id, name) VALUES (1, 'ann');"
-                + "INSERT INTO sessions(id, runner_id, name, source, started_utc_ns) VALUES (1, 1, 'old', 'replay', 0);"
-                + "PRAGMA user_version = 2;";
-            cmd.ExecuteNonQuery();
-            id = 1;
-        }
+        SchemaTwoStore.Write(path, "");
+        id = 1;
 
         using (var store = SqliteStore.Open(path))
         {
@@ -330,5 +310,24 @@ public sealed class SqliteStoreInputIdentityTests
             var next = store.BeginSession(TestData.Session() with { InputId = "x" });
             Assert.Equal(next, store.FindSessionByInput("x"));
         }
+    }
+}
+
+/// <summary>Old stores for the migration tests.</summary>
+internal static class SchemaTwoStore
+{
+    /// <summary>A store as schema 2 wrote it (its own migrations, then user_version 2): runner 'ann', session 1, then
+    /// <paramref name="moreSql"/>.</summary>
+    public static void Write(string path, string moreSql)
+    {
+        using var raw = new SqliteConnection($"Data Source={path};Pooling=False");
+        raw.Open();
+        using var cmd = raw.CreateCommand();
+        cmd.CommandText = StoreSchema.Migrations[0] + StoreSchema.Migrations[1]
+            + "INSERT INTO runners(id, name) VALUES (1, 'ann');"
+            + "INSERT INTO sessions(id, runner_id, name, source, started_utc_ns) VALUES (1, 1, 'old', 'replay', 0);"
+            + moreSql
+            + "PRAGMA user_version = 2;";
+        cmd.ExecuteNonQuery();
     }
 }
