@@ -23,6 +23,11 @@ function clock(s) {
   return (h ? h + ':' + String(m).padStart(2, '0') : m) + ':' + String(sec).padStart(2, '0');
 }
 function pace(sPerKm) { return sPerKm == null || !isFinite(sPerKm) || sPerKm > 1800 ? '–' : clock(sPerKm); }
+// On a phone a table is shown as one card per row (style.css); each cell names its column from the table's header.
+function labelCells(tbody) {
+  const heads = [...tbody.closest('table').querySelectorAll('thead th')].map(th => th.textContent.trim());
+  for (const tr of tbody.rows) [...tr.cells].forEach((td, i) => { td.dataset.label = heads[i] ?? ''; });
+}
 function dateTime(iso) { const d = new Date(iso); return d.toLocaleDateString() + ' ' + d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); }
 
 // ------------------------------------------------------------------ login
@@ -109,7 +114,7 @@ function renderTiles() {
       <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small></div>` : '';
     const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${t.sessionId}</a>`;
     return `<article class="tile" data-testid="tile" data-runner="${esc(t.runner)}">
-      <h2>${esc(t.runner)} <span class="gait ${esc(t.gait)}" data-testid="gait">${esc(t.gait)}</span>
+      <h2><span class="runner">${esc(t.runner)}</span> <span class="gait ${esc(t.gait)}" data-testid="gait">${esc(t.gait)}</span>
         <span class="small muted">${clock(t.sessionTimeS)} · ${num((t.distanceM ?? 0) / 1000, 2)} km${t.plan ? ' · ' + esc(t.plan) : ''}</span>${link}</h2>
       <div class="metrics">
         <div class="metric"><div class="l">Cadence</div><span class="v" data-testid="cadence">${num(t.cadenceSpm)}</span><span class="u">steps/min</span></div>
@@ -143,6 +148,7 @@ async function showSessions() {
   $('session-rows').innerHTML = list.map(s => `<tr data-testid="session-row" data-id="${s.id}"><td>${s.id}</td><td><a href="#/history/${encodeURIComponent(s.runner)}">${esc(s.runner)}</a></td>
     <td><a href="#/session/${s.id}">${esc(s.name)}</a>${s.live ? ' <span class="badge small">live</span>' : ''}</td><td>${esc(s.plan ?? '')}</td><td>${dateTime(s.startedUtc)}</td>
     <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="/api/sessions/${s.id}/export.tcx">TCX</a> <a href="/api/sessions/${s.id}/export.fit">FIT</a></td></tr>`).join('');
+  labelCells($('session-rows'));
 }
 
 // Shades x-ranges behind the data: bouts, overstriding and calf-load stretches.
@@ -259,6 +265,7 @@ async function showHistory(runner) {
       <td><span class="badge ${s.spikeBand === '>100%' ? 'large' : s.spikeBand === '30-100%' ? 'moderate' : s.spikeBand === '10-30%' ? 'small' : 'none'}" data-testid="spike-badge" data-band="${esc(s.spikeBand)}">${esc(s.spikeBand)}</span>
       <span class="small muted">${detail}${s.hazardRatio > 1 ? ' · HR ' + num(s.hazardRatio, 2) : ''}</span></td></tr>`;
   }).join('');
+  labelCells($('history-rows'));
 }
 $('history-runner').addEventListener('change', () => { location.hash = '#/history/' + encodeURIComponent($('history-runner').value); });
 for (const id of ['c25k-week', 'c25k-run']) $(id).addEventListener('change', () => showHistory($('history-runner').value));
@@ -268,6 +275,7 @@ $('c25k-week').innerHTML += [1, 2, 3, 4, 5, 6, 7, 8, 9].map(w => `<option>${w}</
 async function showC25k() {
   const plan = await getJson('/api/c25k');
   $('c25k-rows').innerHTML = plan.map(r => `<tr><td>${r.week}</td><td>${r.run}</td><td>${esc(r.intervals)}</td><td>${num(r.longestRunMin, 1)} min</td><td>${num(r.totalRunMin, 1)} min</td></tr>`).join('');
+  labelCells($('c25k-rows'));
 }
 
 start();
