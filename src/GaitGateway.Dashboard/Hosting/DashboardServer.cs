@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -125,9 +126,11 @@ public sealed class DashboardServer : IAsyncDisposable
             o.CombineLogs = true;
         });
         AddAuth(builder.Services);
+        AddCompression(builder.Services);
 
         var app = builder.Build();
         app.UseHostFiltering();
+        app.UseResponseCompression();
         app.UseHttpLogging();
         app.UseRouting();
         app.UseAuthentication();
@@ -251,6 +254,24 @@ public sealed class DashboardServer : IAsyncDisposable
             o.AddPolicy(DashboardAuth.Policy, policy);
             o.FallbackPolicy = policy; // an endpoint someone adds later without RequireAuthorization is still guarded
         });
+    }
+
+    /// <summary>
+    /// Brotli or gzip for JSON, the page and TCX (a 28-minute session's strides are 1.6 MB of JSON; see README for the
+    /// measured ratio), at the fastest level: a gateway is a small computer and the answer is made once. The SSE stream
+    /// (text/event-stream) is not in the list, so it is never buffered by a compressor. HTTPS responses are left alone
+    /// (EnableForHttps false, ASP.NET's default: BREACH); Kestrel here speaks plain HTTP, a TLS proxy compresses itself.
+    /// </summary>
+    private static void AddCompression(IServiceCollection services)
+    {
+        services.AddResponseCompression(o =>
+        {
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["text/javascript", "application/problem+json", "application/vnd.garmin.tcx+xml"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
     }
 
     /// <summary>The login exchange's body.</summary>
