@@ -143,7 +143,7 @@ public sealed class ServerTests : IDisposable
         using var copy = new MemoryStream();
         await unpacked.CopyToAsync(copy);
         Assert.Equal(identity, copy.ToArray());
-        Assert.True(packed.Length * 4 < identity.Length, $"{encoding}: {packed.Length} of {identity.Length} bytes");
+        Assert.True(packed.Length * 2 < identity.Length, $"{encoding}: {packed.Length} of {identity.Length} bytes");
 
         // The live stream stays uncompressed and unbuffered: events arrive as they are written.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
