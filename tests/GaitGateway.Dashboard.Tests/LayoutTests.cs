@@ -124,10 +124,37 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
                     if (tileTops.Distinct().Count() != 1) failures.Add($"live at 1400px: tiles in {tileTops.Distinct().Count()} rows");
                 }
 
+                if (name == "session")
+                {
+                    // Laps, m:ss axes, a pace chart in min/km with smoothed lines over per-stride dots, calf load explained.
+                    var laps = await page.Locator("[data-testid=lap-row]").CountAsync();
+                    if (laps != store.GetBouts(sessionId).Count) failures.Add($"session at {width}px: {laps} laps for {store.GetBouts(sessionId).Count} bouts");
+                    var paces = await page.Locator("[data-testid=lap-pace]").AllInnerTextsAsync();
+                    if (!paces.All(p => System.Text.RegularExpressions.Regex.IsMatch(p, @"^\d{1,2}:\d\d /km$"))) failures.Add($"session at {width}px: lap paces {string.Join(", ", paces)}");
+                    foreach (var id in new[] { "strideChart", "paceChart", "cadenceChart" })
+                    {
+                        var ticks = await page.EvaluateAsync<string[]>($"() => Chart.getChart('{id}').scales.x.ticks.map(t => t.label)");
+                        if (ticks.Length < 3 || !ticks.All(t => System.Text.RegularExpressions.Regex.IsMatch(t, @"^\d+:\d\d$"))) failures.Add($"{id} x ticks: {string.Join(", ", ticks)}");
+                    }
+
+                    var pace = await page.EvaluateAsync<string[]>("() => { const c = Chart.getChart('paceChart'); return [String(c.scales.y.options.reverse), c.data.datasets.map(d => d.label + ':' + (d.type || c.config.type)).join('|'), c.scales.y.ticks.map(t => t.label).join(' ')]; }");
+                    if (pace[0] != "True" && pace[0] != "true") failures.Add("pace axis not reversed (faster up)");
+                    if (!pace[1].Contains("pace (10-s average):line", StringComparison.Ordinal) || !pace[1].Contains("pace (per stride):scatter", StringComparison.Ordinal)) failures.Add("pace datasets: " + pace[1]);
+                    if (!System.Text.RegularExpressions.Regex.IsMatch(pace[2], @"^\d+:\d\d( \d+:\d\d)+$")) failures.Add("pace ticks: " + pace[2]);
+                    var note = await page.Locator("#page-session [data-testid=calf-note]").InnerTextAsync();
+                    if (!note.Contains("100 %", StringComparison.Ordinal)) failures.Add("no calf load explanation on the session page");
+                }
+
+                if (name == "history")
+                {
+                    var trend = await page.EvaluateAsync<int>("() => Chart.getChart('trendChart').data.datasets[0].data.filter(v => v != null).length");
+                    if (trend < 1) failures.Add("history: no acute:chronic load trend");
+                }
+
                 if (width == 1400 && name == "session")
                 {
-                    var chartTops = await page.EvaluateAsync<double[]>("() => ['strideChart', 'paceChart'].map(id => Math.round(document.getElementById(id).getBoundingClientRect().top))");
-                    if (chartTops[0] != chartTops[1]) failures.Add("session at 1400px: the stride charts are stacked, not side by side");
+                    var chartTops = await page.EvaluateAsync<double[]>("() => ['paceChart', 'cadenceChart'].map(id => Math.round(document.getElementById(id).getBoundingClientRect().top))");
+                    if (chartTops[0] != chartTops[1]) failures.Add("session at 1400px: the pace and cadence charts are stacked, not side by side");
                 }
             }
         }

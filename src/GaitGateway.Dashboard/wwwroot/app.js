@@ -119,7 +119,7 @@ function renderTiles() {
       <div class="metrics">
         <div class="metric"><div class="l">Cadence</div><span class="v" data-testid="cadence">${num(t.cadenceSpm)}</span><span class="u">steps/min</span></div>
         <div class="metric"><div class="l">Pace</div><span class="v" data-testid="pace">${pace(t.paceSPerKm)}</span><span class="u">/km</span></div>
-        <div class="metric"><div class="l">Stride length</div><span class="v" data-testid="stride-length">${num(t.strideLengthM, 2)}</span><span class="u">m</span></div>
+        <div class="metric"><div class="l">Stride (2 steps)</div><span class="v" data-testid="stride-length">${num(t.strideLengthM, 2)}</span><span class="u">m</span></div>
         <div class="metric"><div class="l">Contact time</div><span class="v" data-testid="contact-time">${t.contactTimeS == null ? '–' : num(t.contactTimeS * 1000)}</span><span class="u">ms</span></div>
         <div class="metric"><div class="l">Strike</div><span class="v" data-testid="strike" style="font-size:1.15rem">${esc(t.strikePattern || '–')}</span><span class="u">${num(t.strikeAngleDeg, 1)}°</span></div>
         <div class="metric"><div class="l">Speed</div><span class="v">${num(t.speedMps, 2)}</span><span class="u">m/s</span></div>
@@ -173,6 +173,39 @@ Chart.register(bandsPlugin);
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 
+// What "calf load" means, wherever it is shown (the index is ours, so say it in plain words).
+const CALF_NOTE = 'Calf load: every step is scored against a typical easy running step (about 2.6 body weights of peak force) = 1, '
+  + 'cubed, so one hard step counts as several easy ones (tendon fatigue grows faster with load than with steps). '
+  + 'Per minute on the tiles; 100 % = this runner\'s usual load per minute, measured in the first steady running minute.';
+document.querySelectorAll('.calf-note').forEach(p => { p.textContent = CALF_NOTE; });
+
+// A session-time axis in m:ss (h:mm:ss past an hour) with round steps.
+function timeAxis(durationS) {
+  const step = [15, 30, 60, 120, 300, 600, 900, 1800].find(s => durationS / s <= 8) ?? 3600;
+  return { type: 'linear', min: 0, title: { display: true, text: 'session time (m:ss)' }, ticks: { stepSize: step, callback: v => clock(v) } };
+}
+
+// Centred moving average over windowS of session time, per foot merged: the line drawn over the per-stride dots.
+function smooth(points, windowS = 10) {
+  const pts = points.filter(p => p.y != null && isFinite(p.y));
+  const out = [];
+  let lo = 0, hi = 0, sum = 0;
+  for (const p of pts) {
+    while (hi < pts.length && pts[hi].x <= p.x + windowS / 2) sum += pts[hi++].y;
+    while (pts[lo].x < p.x - windowS / 2) sum -= pts[lo++].y;
+    out.push({ x: p.x, y: sum / (hi - lo) });
+  }
+  return out;
+}
+
+// Dots per stride behind a smoothed line, both on one axis.
+function dotsAndLine(label, points, color, axis = 'y') {
+  return [
+    { type: 'line', label: label + ' (10-s average)', data: smooth(points), yAxisID: axis, borderColor: color, borderWidth: 2, pointRadius: 0, order: 0 },
+    { type: 'scatter', label: label + ' (per stride)', data: points, yAxisID: axis, pointRadius: 1.5, pointBackgroundColor: color + '55', borderColor: color + '55', order: 1 },
+  ];
+}
+
 function chart(id, config) {
   state.charts[id]?.destroy();
   state.charts[id] = new Chart($(id), config);
@@ -190,28 +223,38 @@ async function showSession(id) {
   const bands = bouts.map(b => ({ from: b.startTimeS, to: b.endTimeS, color: b.gait === 'run' ? 'rgba(37,99,235,.07)' : 'rgba(22,163,74,.08)' }))
     .concat(analysis.stretches.map(r => ({ from: r.startS, to: r.endS, lane: r.kind === 'overstride' ? 'top' : 'bottom',
       color: r.kind === 'overstride' ? 'rgba(220,38,38,.25)' : 'rgba(245,158,11,.32)' })));
-  const xScale = { type: 'linear', title: { display: true, text: 'session time (s)' } };
+  const xScale = timeAxis(s.durationS || (sorted.length ? sorted[sorted.length - 1].icTimeS : 60));
   const c = chart('strideChart', {
     type: 'scatter',
     data: { datasets: [
-      { label: 'overstride index (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y',
-        pointRadius: sorted.map(p => p.overstride ? 3 : 2), pointBackgroundColor: sorted.map(p => p.overstride ? '#dc2626' : '#64748b'), borderColor: '#64748b' },
-      { label: 'calf load (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.calfLoad })), yAxisID: 'y2',
-        pointRadius: 1.5, pointBackgroundColor: '#f59e0b', borderColor: '#f59e0b' },
+      { label: 'overstride index (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y', order: 1,
+        pointRadius: sorted.map(p => p.overstride ? 3 : 2), pointBackgroundColor: sorted.map(p => p.overstride ? '#dc2626' : '#94a3b8'), borderColor: '#94a3b8' },
+      { type: 'line', label: 'overstride index (10-s average)', data: smooth(sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex }))), yAxisID: 'y', order: 0,
+        borderColor: '#475569', borderWidth: 2, pointRadius: 0 },
+      ...dotsAndLine('calf load', sorted.map(p => ({ x: p.icTimeS, y: p.calfLoad })), '#f59e0b', 'y2'),
     ] },
-    options: { plugins: { bands: { bands }, title: { display: true, text: 'Per stride: overstriding (red = flagged) and calf load' } },
-      scales: { x: xScale, y: { title: { display: true, text: 'overstride index' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'calf load' } } } },
+    options: { plugins: { bands: { bands }, title: { display: true, text: 'Overstriding (red = flagged stride) and calf load' } },
+      scales: { x: xScale, y: { title: { display: true, text: 'overstride index' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'calf load per stride (easy step = 1)' } } } },
   });
   state.strideChartPoints = c.data.datasets[0].data.length;
+  // Pace, as a runner reads it: min/km, faster up. Strides slower than 20:00/km (standing, turning) are left out.
+  const pacePts = sorted.filter(p => p.speedMps > 1000 / 1200).map(p => ({ x: p.icTimeS, y: 1000 / p.speedMps }));
   chart('paceChart', {
-    type: 'line',
+    type: 'scatter',
+    data: { datasets: dotsAndLine('pace', pacePts, '#2563eb') },
+    options: { plugins: { bands: { bands }, title: { display: true, text: 'Pace (min/km)' } },
+      scales: { x: xScale, y: { reverse: true, title: { display: true, text: 'min/km' }, ticks: { stepSize: 60, maxTicksLimit: 10, callback: v => pace(v) } } } },
+  });
+  chart('cadenceChart', {
+    type: 'scatter',
     data: { datasets: [
-      { label: 'cadence (steps/min)', data: sorted.map(p => ({ x: p.icTimeS, y: p.cadenceSpm })), yAxisID: 'y', borderColor: '#2563eb', pointRadius: 0, borderWidth: 1.5 },
-      { label: 'stride length (m)', data: sorted.map(p => ({ x: p.icTimeS, y: p.strideLengthM })), yAxisID: 'y2', borderColor: '#16a34a', pointRadius: 0, borderWidth: 1.5 },
+      ...dotsAndLine('cadence (steps/min)', sorted.map(p => ({ x: p.icTimeS, y: p.cadenceSpm })), '#7c3aed'),
+      ...dotsAndLine('stride, 2 steps (m)', sorted.map(p => ({ x: p.icTimeS, y: p.strideLengthM })), '#16a34a', 'y2'),
     ] },
-    options: { parsing: true, plugins: { bands: { bands }, title: { display: true, text: 'Per stride: cadence and stride length' } },
+    options: { plugins: { bands: { bands }, title: { display: true, text: 'Cadence and stride (2 steps; a watch shows one step, half of it)' } },
       scales: { x: xScale, y: { title: { display: true, text: 'steps/min' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'm' } } } },
   });
+  renderLaps(bouts);
   chart('boutChart', {
     type: 'bar',
     data: { labels: bouts.map((b, i) => `${i + 1}. ${b.gait} ${clock(b.durationS)}`), datasets: [
@@ -223,6 +266,29 @@ async function showSession(id) {
   });
   $('session-cues').innerHTML = analysis.cues.length ? analysis.cues.map(x => `<li data-testid="session-cue" data-kind="${esc(x.kind)}"><span class="t">${clock(x.timeS)}</span> ${esc(x.message)}
     <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('') : '<li class="muted">none</li>';
+}
+
+// One lap per walk/run bout, as Garmin Connect lists laps.
+function renderLaps(bouts) {
+  $('lap-rows').innerHTML = bouts.map((b, i) => {
+    const speed = b.speedMps ?? (b.distanceM != null && b.durationS > 0 ? b.distanceM / b.durationS : null);
+    return `<tr data-testid="lap-row"><td>${i + 1}</td><td><span class="gait-word ${esc(b.gait)}">${esc(b.gait)}</span></td><td>${clock(b.startTimeS)}</td>
+      <td data-testid="lap-duration">${clock(b.durationS)}</td><td>${b.distanceM == null ? '–' : num(b.distanceM / 1000, 2) + ' km'}</td>
+      <td data-testid="lap-pace">${speed ? pace(1000 / speed) + ' /km' : '–'}</td><td>${num(b.cadenceSpm)} spm</td><td>${num(b.strideLengthM, 2)} m</td>
+      <td>${b.contactTimeS == null ? '–' : num(b.contactTimeS * 1000) + ' ms'}</td><td>${esc(b.strikePattern || '–')}</td>
+      <td>${b.overstrideFraction == null ? '–' : num(b.overstrideFraction * 100) + ' %'}</td>
+      <td>${num(b.calfLoad)} <span class="small muted">(${num(b.calfLoadPerMin)}/min)</span></td></tr>`;
+  }).join('');
+  labelCells($('lap-rows'));
+}
+
+// Acute:chronic per week: the week against the mean of up to four weeks before it (uncoupled); null without history.
+function acuteChronic(weeks, key) {
+  return weeks.map((w, i) => {
+    const prev = weeks.slice(Math.max(0, i - 4), i).map(x => x[key]);
+    const chronic = prev.length ? prev.reduce((a, b) => a + b, 0) / prev.length : 0;
+    return prev.length >= 2 && chronic > 0 ? w[key] / chronic : null;
+  });
 }
 
 // ------------------------------------------------------------------ history
@@ -256,6 +322,16 @@ async function showHistory(runner) {
     ] },
     options: { plugins: { title: { display: true, text: 'Weekly calf load (red: a session spiked) and running time (▲ +30 % week)' } },
       scales: { y: { title: { display: true, text: 'calf load' } }, y2: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'min' } } } },
+  });
+  chart('trendChart', {
+    type: 'line',
+    data: { labels: h.weeks.map(w => 'wk ' + w.weekStart), datasets: [
+      { label: 'running time, acute:chronic', data: acuteChronic(h.weeks, 'runningTimeS'), borderColor: '#2563eb', backgroundColor: '#2563eb', spanGaps: true },
+      { label: 'calf load, acute:chronic', data: acuteChronic(h.weeks, 'calfLoad'), borderColor: '#f59e0b', backgroundColor: '#f59e0b', spanGaps: true },
+      { label: '1.5', data: h.weeks.map(() => 1.5), borderColor: '#dc2626', borderDash: [5, 4], pointRadius: 0, borderWidth: 1 },
+    ] },
+    options: { plugins: { title: { display: true, text: 'Load trend: week vs the 4 weeks before (1 = as usual)' } },
+      scales: { y: { min: 0, title: { display: true, text: 'ratio' } } } },
   });
   $('history-rows').innerHTML = h.sessions.slice().reverse().map(s => {
     const lr = s.longestRun, cl = s.calfLoadSpike;
