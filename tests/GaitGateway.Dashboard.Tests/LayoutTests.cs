@@ -55,6 +55,7 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
         Seed.Session(store, "bea", now.AddDays(-17), "c25k-w5r1", 5, 5, 5);
         Seed.Session(store, "bea", now.AddDays(-10), "c25k-w5r2", 8, 8);
         Seed.Session(store, "bea", now.AddDays(-3), "c25k-w5r2", 20);
+        Seed.Session(store, "dan", now.AddDays(-1), "c25k-w5r3", 3); // planned 20 min, ran 3: not "on plan"
         var board = new LiveBoard();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         // Three runners at once, as a coach sees them; "runner-1" must not wrap as "runner-/1".
@@ -78,7 +79,7 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
         var pages = new (string Name, string Hash, string Ready)[]
         {
             ("live", "#/live", "() => document.querySelectorAll('[data-testid=tile]').length === 3"),
-            ("sessions", "#/sessions", "() => document.querySelectorAll('[data-testid=session-row]').length === 6"),
+            ("sessions", "#/sessions", "() => document.querySelectorAll('[data-testid=session-row]').length === 7"),
             ("session", "#/session/" + sessionId, "() => window.gaitDashboard.strideChartPoints > 0"),
             ("history", "#/history/bea", "() => document.querySelectorAll('[data-testid=history-row]').length === 3"),
             ("c25k", "#/c25k", "() => document.querySelectorAll('[data-testid=c25k-table] tbody tr').length === 27"),
@@ -108,6 +109,15 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
                     if (tops.Distinct().Count() != 1) failures.Add($"{name} at {width}px: nav on {tops.Distinct().Count()} lines");
                     var nameLines = await page.EvaluateAsync<int>("() => Math.max(0, ...[...document.querySelectorAll('.tile .runner')].map(e => e.getClientRects().length))");
                     if (nameLines > 1) failures.Add($"{name} at {width}px: a runner's name wraps");
+                }
+
+                if (name == "live")
+                {
+                    // The cue log holds every stored cue of the sessions on the board, not only those streamed
+                    // while the page was open (here: none, the runs ended before it opened).
+                    var stored = ids.Sum(id => store.GetAlerts(id).Count);
+                    var shown = await page.Locator("[data-testid=cue-log] [data-testid=cue]").CountAsync();
+                    if (stored < 3 || shown != stored) failures.Add($"live at {width}px: cue log shows {shown} of {stored} stored cues");
                 }
 
                 if (name == "history")
@@ -156,6 +166,17 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
                     var chartTops = await page.EvaluateAsync<double[]>("() => ['paceChart', 'cadenceChart'].map(id => Math.round(document.getElementById(id).getBoundingClientRect().top))");
                     if (chartTops[0] != chartTops[1]) failures.Add("session at 1400px: the pace and cadence charts are stacked, not side by side");
                 }
+            }
+
+            if (width == 390)
+            {
+                await page.GotoAsync("about:blank");
+                await page.GotoAsync(baseUrl + "/#/history/dan");
+                await page.Locator("[data-testid=c25k-verdict]").WaitForAsync(new() { Timeout = 15_000 });
+                var verdict = await page.Locator("[data-testid=c25k-verdict]").InnerTextAsync();
+                var status = await page.Locator("[data-testid=c25k-status]").InnerTextAsync();
+                if (verdict != "short of the plan") failures.Add($"dan ran 3 of 20 planned minutes: verdict '{verdict}'");
+                if (status.Contains("yours –", StringComparison.Ordinal)) failures.Add("c25k status: " + status);
             }
         }
 

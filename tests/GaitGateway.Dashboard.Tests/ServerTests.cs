@@ -176,6 +176,20 @@ public sealed class ServerTests : IDisposable
     }
 
     [Fact]
+    public void The_gait_badge_describes_the_tile_window_not_the_last_stride()
+    {
+        // Before: the badge was the last stride's gait ("walk" beside a 10-s running average).
+        var board = new LiveBoard();
+        var sink = board.SinkFor("zoe");
+        var t = 0.0;
+        for (; t < 9.5; t += 0.38) sink.OnStride(new StrideMetrics { IcTimeS = t, CadenceSpm = 158, SpeedMps = 2.8, Gait = Gait.Run });
+        sink.OnStride(new StrideMetrics { IcTimeS = t, CadenceSpm = 120, SpeedMps = 1.5, Gait = Gait.Walk });
+        Assert.Equal("run", board.Tile("zoe")!.Gait);
+        for (var i = 0; i < 30; i++) sink.OnStride(new StrideMetrics { IcTimeS = t += 0.5, CadenceSpm = 116, SpeedMps = 1.4, Gait = Gait.Walk });
+        Assert.Equal("walk", board.Tile("zoe")!.Gait);
+    }
+
+    [Fact]
     public void A_new_session_for_the_same_runner_replaces_the_old_sink()
     {
         var board = new LiveBoard();

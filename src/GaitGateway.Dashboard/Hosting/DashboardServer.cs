@@ -311,6 +311,7 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         app.MapGet("/live", () => Results.Json(LiveNow(), Json));
         app.MapGet("/live/stream", StreamAsync);
+        app.MapGet("/live/cues", () => WithStore(store => Results.Json(StoredLiveCues(store), Json)));
 
         app.MapGet("/sessions", () => WithStore(store =>
         {
@@ -351,6 +352,26 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/c25k", () => Results.Json(C25kPlan.All.Select(C25kRunDto.From).ToArray(), Json));
         app.MapGet("/runners", () => WithStore(store =>
             Results.Json(store.ListSessions().Select(s => s.Runner).Concat(_board.Snapshot().Select(t => t.Runner)).Distinct().Order(StringComparer.Ordinal).ToArray(), Json)));
+    }
+
+    /// <summary>
+    /// The cues stored for the sessions on the board, newest first, so the page's cue log shows the whole session and
+    /// not only what arrived while it was open (the stream adds the new ones). Stored alerts keep no baseline.
+    /// </summary>
+    private CueView[] StoredLiveCues(SqliteStore store)
+    {
+        var cues = new List<CueView>();
+        foreach (var tile in _board.Snapshot())
+        {
+            if (tile.SessionId is not { } id || store.GetSession(id) is not { } session) continue;
+            foreach (var a in store.GetAlerts(id))
+            {
+                cues.Add(new CueView(tile.Runner, id, a.TimeS, a.Kind, a.Message, a.Measurement ?? "",
+                    double.IsFinite(a.Value) ? a.Value : null, null, session.StartedUtc.AddSeconds(a.TimeS)));
+            }
+        }
+
+        return [.. cues.OrderByDescending(c => c.RaisedUtc)];
     }
 
     private LiveDto LiveNow() => new(DateTimeOffset.UtcNow, _board.Version, _board.Snapshot());

@@ -67,6 +67,7 @@ function route() {
   const name = ['live', 'sessions', 'session', 'history', 'c25k'].includes(page) ? page : 'live';
   document.querySelectorAll('.page').forEach(p => { p.hidden = p.id !== 'page-' + name; });
   document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', a.dataset.page === (name === 'session' ? 'sessions' : name)));
+  if (name === 'live') loadCues();
   if (name === 'sessions') showSessions();
   if (name === 'session') showSession(arg);
   if (name === 'history') showHistory(arg ? decodeURIComponent(arg) : null);
@@ -135,9 +136,25 @@ function renderTiles() {
   }).join('');
 }
 
-function addCue(c) {
+const cueKey = (c) => c.runner + '|' + c.kind + '|' + Math.round(c.timeS * 10);
+
+// The stored cues of the sessions on the board (GET /api/live/cues, newest first); the stream adds new ones.
+async function loadCues() {
+  const stored = await getJson('/api/live/cues');
+  const seen = new Set(state.cues.map(cueKey));
+  for (const c of stored.slice().reverse()) if (!seen.has(cueKey(c))) addCue(c, true);
+  state.cuesLoaded = stored.length;
+  renderCues();
+}
+
+function addCue(c, quiet) {
+  if (state.cues.some(x => cueKey(x) === cueKey(c))) return;
   state.cues.unshift(c);
   state.cues.length = Math.min(state.cues.length, 50);
+  if (!quiet) renderCues();
+}
+
+function renderCues() {
   $('cue-log').innerHTML = state.cues.map(x => `<li data-testid="cue" data-kind="${esc(x.kind)}"><span class="t">${esc(x.runner)} ${clock(x.timeS)}</span> ${esc(x.message)}
     <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('');
 }
@@ -265,7 +282,7 @@ async function showSession(id) {
       scales: { y: { title: { display: true, text: 'calf load / min' } }, y2: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: '% overstriding' } } } },
   });
   $('session-cues').innerHTML = analysis.cues.length ? analysis.cues.map(x => `<li data-testid="session-cue" data-kind="${esc(x.kind)}"><span class="t">${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('') : '<li class="muted">none</li>';
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('') : '<li class="muted none">No cues on this session.</li>';
 }
 
 // One lap per walk/run bout, as Garmin Connect lists laps.
@@ -310,9 +327,12 @@ async function showHistory(runner) {
   $('c25k-status').hidden = !c;
   if (c) {
     const ahead = c.longestAbovePlan || c.risesFasterThanPlan;
+    // "On plan" only when the planned run was run (within 10 %): 3.0 of 10 planned minutes is short of it.
+    const short = !ahead && c.actualLongestRunS < c.planned.longestRunMin * 60 * 0.9;
+    const rise = c.actualRisePct == null ? 'there is no earlier session to compare with' : `yours ${num(c.actualRisePct)} %`;
     $('c25k-status').innerHTML = `Couch to 5K <b>${esc(c.planned.label)}</b> (${esc(c.planned.intervals)}): longest run planned ${num(c.planned.longestRunMin, 1)} min, you ran
-      <b>${num(c.actualLongestRunS / 60, 1)} min</b>. Plan step ${num(c.planRisePct)} %, yours ${c.actualRisePct == null ? '–' : num(c.actualRisePct) + ' %'} —
-      <b data-testid="c25k-verdict">${ahead ? 'faster than the plan' : 'on plan'}</b>.`;
+      <b>${num(c.actualLongestRunS / 60, 1)} min</b>. Plan step ${num(c.planRisePct)} %, ${rise} —
+      <b data-testid="c25k-verdict">${ahead ? 'faster than the plan' : short ? 'short of the plan' : 'on plan'}</b>.`;
   }
   chart('weekChart', {
     type: 'bar',
