@@ -118,6 +118,12 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
                     var stored = ids.Sum(id => store.GetAlerts(id).Count);
                     var shown = await page.Locator("[data-testid=cue-log] [data-testid=cue]").CountAsync();
                     if (stored < 3 || shown != stored) failures.Add($"live at {width}px: cue log shows {shown} of {stored} stored cues");
+                    // Ann's tile: the overstriding cue on top, the calf-load cue of the same minute below it (before:
+                    // only the newest cue was shown).
+                    var ann = page.Locator("[data-testid=tile][data-runner=ann]");
+                    var top = await ann.Locator("[data-testid=tile-cue]").GetAttributeAsync("data-kind");
+                    var below = await ann.Locator("[data-testid=tile-other-cue]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.kind)");
+                    if (top != "overstride" || !below.Contains("calf_load")) failures.Add($"live at {width}px: ann's tile cue {top}, below: {string.Join(",", below)}");
                 }
 
                 if (name == "history")

@@ -96,6 +96,17 @@ function gauge(label, valueText, fraction, cls, markFraction, testid) {
     <div class="bar"><span class="fill ${cls}" style="width:${w}%"></span>${mark}</div></div>`;
 }
 
+// The tile's cues: those of the last two minutes, most important first (overstriding, then calf load, then
+// asymmetry; newest first within a kind), so a later, lesser cue does not hide the one that matters. With none that
+// recent, the newest alone.
+const CUE_RANK = { overstride: 3, calf_load: 2, asymmetry: 1 };
+function liveCues(t) {
+  const now = t.sessionTimeS ?? 0;
+  const recent = t.cues.filter(c => c.timeS >= now - 120);
+  if (!recent.length) return t.cues.slice(0, 1);
+  return recent.slice().sort((a, b) => (CUE_RANK[b.kind] ?? 0) - (CUE_RANK[a.kind] ?? 0) || b.timeS - a.timeS);
+}
+
 function renderTiles() {
   const root = $('tiles');
   if (!state.tiles.length) { root.innerHTML = '<p class="muted">No runner yet. Start a session on the gateway.</p>'; return; }
@@ -110,7 +121,7 @@ function renderTiles() {
       <div class="bar balance"><span class="fill" style="left:${share == null ? 50 : Math.min(share, 50)}%;width:${share == null ? 0 : Math.abs(share - 50)}%"></span><span class="mark" style="left:50%"></span></div></div>`;
     const sensors = t.sensors.map(s => `<span class="sensor" data-testid="sensor-${s.foot}">${s.foot}: <b>${s.batteryPct == null ? '–' : num(s.batteryPct) + ' %'}</b> battery ·
       <span class="link-${esc(s.linkState)}">${esc(s.linkState)}</span> · loss ${s.packetLossPct == null ? '–' : num(s.packetLossPct, 1) + ' %'}</span>`).join('');
-    const cue = t.cues[0];
+    const [cue, ...others] = liveCues(t);
     const banner = cue ? `<div class="cue-banner ${esc(cue.kind)}" data-testid="tile-cue" data-kind="${esc(cue.kind)}">${esc(cue.message)}
       <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small></div>` : '';
     const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${t.sessionId}</a>`;
@@ -132,6 +143,7 @@ function renderTiles() {
       ${balance}
       <div class="sensors">${sensors}</div>
       ${banner}
+      ${others.length ? `<ul class="tile-cues">${others.map(o => `<li data-testid="tile-other-cue" data-kind="${esc(o.kind)}"><span class="t">${clock(o.timeS)}</span> ${esc(o.message)}</li>`).join('')}</ul>` : ''}
     </article>`;
   }).join('');
 }
