@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using GaitGateway.Benchmarks;
 using GaitGateway.Core.Samples;
@@ -7,6 +8,8 @@ using GaitGateway.Dsp;
 // `latency`: how long the Update call that completes a stride takes (the stride's metrics are out when it returns),
 // with the allocation of the steady state counted across the same run. Everything else: BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "forward") return await ForwardBench.RunAsync(args);
+if (args.Length > 1 && args[0] == "replay-hash") return ReplayPhases.Hash(args);
+if (args.Length > 1 && args[0] == "replay-phases") return await ReplayPhases.RunAsync(args);
 if (args.Length > 0 && args[0] == "drain") return await ForwardBench.DrainAsync(args);
 if (args.Length > 0 && args[0] == "latency")
 {
@@ -35,5 +38,7 @@ if (args.Length > 0 && args[0] == "latency")
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args);
+// Each benchmark job builds its own copy of the projects (the replay benchmark pulls in the whole gaitgw host): on
+// this shared 2-core machine that takes longer than BenchmarkDotNet's default 2-minute build timeout.
+BenchmarkSwitcher.FromAssembly(typeof(PipelineBenchmarks).Assembly).Run(args, ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15)));
 return 0;

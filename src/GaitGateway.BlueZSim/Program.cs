@@ -21,6 +21,19 @@ using Tmds.DBus.Protocol;
 //   --samples-per-packet N samples per notification (default 19)
 //   --time-scale X         simulated seconds per wall second (default 1); packets and timestamps stay exact
 //   --addresses A,B,..     clip addresses (default C0:FF:EE:00:00:01, ..02, ..)
+//   --rates R1,R2,..       the only rates the clips' IMUs can do (e.g. 416,833,1666 for an LSM6DSx): other rate
+//                          writes are rejected with ATT 0x80; a --rate not in the list starts at the first of it
+//   --fixed-ranges true    the clips reject writes that change their ranges (a ±16 g / ±2000 °/s-only IMU)
+//   --right-foot-byte F    what the right clips' foot byte holds at start: right (default), left, none
+//   --latency-min-ms MS    shortest BLE delivery latency after a packet's last sample (default 5; real stacks 1-3)
+//   --latency-max-ms MS    longest (default 30)
+//   --battery1 true        BlueZ's battery plugin: the level is org.bluez.Battery1.Percentage on the connected device
+//                          and the Battery service is not in the GATT tree (a stock Raspberry Pi)
+//   --adapters N           controllers hci0..hciN-1 (default 1); each sees only its own peripherals
+//   --clip-adapters A,B,.. adapter index of each clip (default 0 for all; footpods are on hci0)
+//   --known true           every device is paired and in the object tree from the start, as bluetoothd exports bonded
+//                          devices (and, for ~30 s, those another client's scan found) before any discovery
+//   --mtu N                ATT MTU of every link (default 247; 23 and 185 occur); notifications are cut to N − 3
 // The shoe clips stream GaitGateway.Sensors.Simulation's packets byte for byte (its sequence numbers, sensor clock,
 // latency and loss), each paced by its host time from the moment the client wrote StartStreaming. The runner keeps
 // running while the link is down; when the plan ends it starts again, the stream continuing (ShoeClipFeed).
@@ -38,6 +51,24 @@ var clips = int.Parse(opts.GetValueOrDefault("clips") ?? "2", CultureInfo.Invari
 var footpods = int.Parse(opts.GetValueOrDefault("footpods") ?? "1", CultureInfo.InvariantCulture);
 var rate = ushort.Parse(opts.GetValueOrDefault("rate") ?? "400", CultureInfo.InvariantCulture);
 var spp = byte.Parse(opts.GetValueOrDefault("samples-per-packet") ?? "19", CultureInfo.InvariantCulture);
+var supportedRates = opts.GetValueOrDefault("rates") is { } rl
+    ? rl.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(x => ushort.Parse(x, CultureInfo.InvariantCulture)).ToArray()
+    : null;
+if (supportedRates is { Length: > 0 } && !supportedRates.Contains(rate)) rate = supportedRates[0];
+var adapterCount = int.Parse(opts.GetValueOrDefault("adapters") ?? "1", CultureInfo.InvariantCulture);
+var clipAdapters = (opts.GetValueOrDefault("clip-adapters") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+    .Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+if (adapterCount < 1 || clipAdapters.Any(a => a < 0 || a >= adapterCount))
+{
+    Console.Error.WriteLine("--clip-adapters: each index must be below --adapters");
+    return 2;
+}
+
+static string AdapterPathOf(int k) => $"/org/bluez/hci{k}";
+var battery1 = bool.Parse(opts.GetValueOrDefault("battery1") ?? "false");
+var fixedRanges = bool.Parse(opts.GetValueOrDefault("fixed-ranges") ?? "false");
+Foot? rightFootByte = (opts.GetValueOrDefault("right-foot-byte") ?? "right") switch { "left" => Foot.Left, "none" => null, _ => Foot.Right };
+SimCharacteristic.Mtu = ushort.Parse(opts.GetValueOrDefault("mtu") ?? "247", CultureInfo.InvariantCulture);
 var timeScale = double.Parse(opts.GetValueOrDefault("time-scale") ?? "1", CultureInfo.InvariantCulture);
 var addresses = (opts.GetValueOrDefault("addresses") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 var plan = opts.GetValueOrDefault("plan") ?? "run-steady";
@@ -49,6 +80,8 @@ var runner = new SimulationSettings
     PacketLossProbability = double.Parse(opts.GetValueOrDefault("loss") ?? "0", CultureInfo.InvariantCulture),
     PlanDurationS = opts.GetValueOrDefault("duration") is { } d ? double.Parse(d, CultureInfo.InvariantCulture) : null,
 };
+if (opts.GetValueOrDefault("latency-min-ms") is { } lmin) runner = runner with { LatencyMinMs = double.Parse(lmin, CultureInfo.InvariantCulture) };
+if (opts.GetValueOrDefault("latency-max-ms") is { } lmax) runner = runner with { LatencyMaxMs = double.Parse(lmax, CultureInfo.InvariantCulture) };
 try
 {
     // Fail at start, not at the first StartStreaming: every runner's settings and plan must be valid.
@@ -73,10 +106,10 @@ for (var i = 0; i < clips; i++)
 {
     var foot = i % 2 == 0 ? Foot.Left : Foot.Right;
     var addr = i < addresses.Length ? addresses[i].ToUpperInvariant() : $"C0:FF:EE:00:00:{i + 1:X2}";
-    var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp };
+    var config = ShoeClipConfig.RunningDefault(foot) with { SampleRateHz = rate, SamplesPerPacket = spp, Foot = foot == Foot.Left ? Foot.Left : rightFootByte };
     var wearer = new ClipSimulation(plan, runner with { Seed = seed + (i / 2) }, foot);
     peripherals.Add(new SimPeripheral(bus, clock, PeripheralKind.ShoeClip, addr, $"GaitClip {(foot == Foot.Left ? "L" : "R")}{i / 2 + 1}",
-        i, config, wearer));
+        i, config, wearer, AdapterPathOf(i < clipAdapters.Length ? clipAdapters[i] : 0)) { SupportedRatesHz = supportedRates, FixedRanges = fixedRanges, Battery1 = battery1 });
 }
 
 for (var i = 0; i < footpods; i++)
@@ -85,8 +118,23 @@ for (var i = 0; i < footpods; i++)
         clips + i, ShoeClipConfig.RunningDefault(Foot.Left), null));
 }
 
-var world = new SimWorld(bus, peripherals);
-world.Start();
+var worlds = Enumerable.Range(0, adapterCount)
+    .Select(k => new SimWorld(bus, peripherals.Where(p => p.AdapterPath == AdapterPathOf(k)).ToList(), AdapterPathOf(k),
+        $"00:1A:7D:DA:71:{0x13 + k:X2}", exportSim: k == 0))
+    .ToList();
+var world = worlds[0];
+foreach (var w in worlds) w.Start();
+if (bool.Parse(opts.GetValueOrDefault("known") ?? "false"))
+{
+    lock (bus.Gate)
+    {
+        foreach (var p in peripherals)
+        {
+            p.Paired = true;
+            p.Export(p.AdapterPath);
+        }
+    }
+}
 connection.AddMethodHandler(bus);
 await connection.RequestNameAsync("org.bluez", RequestNameOptions.Default);
 Console.WriteLine($"READY {connection.UniqueName}");
@@ -94,7 +142,7 @@ Console.Out.Flush();
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-var pump = world.RunAsync(cts.Token);
+var pump = Task.WhenAll(worlds.Select(w => w.RunAsync(cts.Token)));
 var disconnected = connection.DisconnectedAsync();
 var stdin = Task.Run(async () =>
 {

@@ -47,8 +47,11 @@ internal sealed class ShoeClipFeed
     private uint _sensorSpanUs;
     private long _hostSpanUs;
 
-    private ShoeClipFeed(SimulatedShoeClip clip, ShoeClipConfig config)
+    private readonly SimulatedRun _run;
+
+    private ShoeClipFeed(SimulatedRun run, SimulatedShoeClip clip, ShoeClipConfig config)
     {
+        _run = run;
         _clip = clip;
         Config = config;
         _pass = clip.Notifications().GetEnumerator();
@@ -80,8 +83,11 @@ internal sealed class ShoeClipFeed
         var plan = SessionPlans.Get(who.PlanName, settings);
         plan.Validate();
         var run = SimulatedRun.Create(plan, settings);
-        return new ShoeClipFeed(who.Foot == Foot.Left ? run.Left : run.Right, config);
+        return new ShoeClipFeed(run, who.Foot == Foot.Left ? run.Left : run.Right, config);
     }
+
+    /// <summary>True initial-contact times of this clip's foot in the first pass, s since the session started.</summary>
+    public double[] TruthIcTimesS() => _run.Truth.Where(t => t.Foot == _clip.Foot).Select(t => t.IcTimeS).ToArray();
 
     /// <summary>Advances to the next packet; the feed never ends.</summary>
     public void MoveNext()

@@ -252,6 +252,39 @@ internal sealed class SimBus(DBusConnection connection) : IPathMethodHandler
         Connection.TrySendMessage(w.CreateMessage());
     }
 
+    /// <summary>Adds one interface to an exported object and announces only it (InterfacesAdded), as bluetoothd's
+    /// battery plugin adds Battery1 to a device once connected.</summary>
+    public void AddInterface(SimObject obj, SimInterface iface)
+    {
+        obj.Interfaces.Add(iface);
+        if (!_objects.ContainsKey(obj.Path)) return;
+        var w = Connection.GetMessageWriter();
+        try
+        {
+            w.WriteSignalHeader(path: "/", @interface: Names.ObjectManager, member: "InterfacesAdded", signature: "oa{sa{sv}}");
+            w.WriteObjectPath(obj.Path);
+            var one = new SimObject(obj.Path);
+            one.Interfaces.Add(iface);
+            WriteInterfaces(ref w, one);
+            Connection.TrySendMessage(w.CreateMessage());
+        }
+        finally
+        {
+            w.Dispose();
+        }
+    }
+
+    /// <summary>Removes one interface from an object and announces it (InterfacesRemoved).</summary>
+    public void RemoveInterface(SimObject obj, string name)
+    {
+        if (obj.Interfaces.RemoveAll(i => i.Name == name) == 0 || !_objects.ContainsKey(obj.Path)) return;
+        using var w = Connection.GetMessageWriter();
+        w.WriteSignalHeader(path: "/", @interface: Names.ObjectManager, member: "InterfacesRemoved", signature: "oas");
+        w.WriteObjectPath(obj.Path);
+        w.WriteArray(new[] { name });
+        Connection.TrySendMessage(w.CreateMessage());
+    }
+
     /// <summary>Sets properties and emits one PropertiesChanged carrying those that changed.</summary>
     public void SetProps(SimObject obj, string ifaceName, params ReadOnlySpan<(string Name, VariantValue Value)> changes)
     {

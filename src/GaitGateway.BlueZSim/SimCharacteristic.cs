@@ -6,8 +6,11 @@ namespace GaitGateway.BlueZSim;
 /// <summary>A remote GATT characteristic as bluetoothd exports it (GattCharacteristic1), with both notify paths.</summary>
 internal sealed class SimCharacteristic
 {
-    /// <summary>ATT MTU reported by AcquireNotify and the MTU property: 247 (the packet format is sized for it).</summary>
-    public const ushort Mtu = 247;
+    /// <summary>
+    /// ATT MTU of every link, reported by AcquireNotify and the MTU property. Default 247 (the packet format is sized
+    /// for it); --mtu sets it (23, 185, …). A notification longer than MTU − 3 is cut to that, as a stack must.
+    /// </summary>
+    public static ushort Mtu { get; set; } = 247;
 
     private readonly SimBus _bus;
     private Socket? _acquired;
@@ -66,6 +69,8 @@ internal sealed class SimCharacteristic
     /// <summary>Sends one notification by whichever path the client chose; call under the bus gate.</summary>
     public void Notify(ReadOnlySpan<byte> value)
     {
+        // The ATT payload of a notification is MTU − 3 bytes; a firmware that ignores the MTU has its packets cut.
+        if (value.Length > Mtu - 3) value = value[..(Mtu - 3)];
         if (_acquired is { } socket)
         {
             if (_backlog.Count == 0 && TrySend(socket, value)) return;

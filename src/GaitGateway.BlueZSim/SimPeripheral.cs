@@ -45,8 +45,10 @@ internal sealed class SimPeripheral
     private double _distanceM;
 
     /// <param name="simulation">Who wears the clip (required for shoe clips, ignored for footpods).</param>
-    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, int index, ShoeClipConfig config, ClipSimulation? simulation)
+    /// <param name="adapterPath">The adapter whose range it is in (its device object lives under it).</param>
+    public SimPeripheral(SimBus bus, SimClock clock, PeripheralKind kind, string address, string name, int index, ShoeClipConfig config, ClipSimulation? simulation, string adapterPath = SimWorld.DefaultAdapterPath)
     {
+        AdapterPath = adapterPath;
         if (kind == PeripheralKind.ShoeClip) ArgumentNullException.ThrowIfNull(simulation);
         _bus = bus;
         _clock = clock;
@@ -59,7 +61,35 @@ internal sealed class SimPeripheral
         BuildGatt();
     }
 
+    /// <summary>Rates the clip's IMU can do exactly (--rates); any other written rate is rejected with ATT 0x80. Null: 100..1600.</summary>
+    public IReadOnlyList<ushort>? SupportedRatesHz { get; init; }
+    /// <summary>The clip rejects any write that changes its ranges (--fixed-ranges), as a ±16 g-only IMU must.</summary>
+    public bool FixedRanges { get; init; }
+
+    /// <summary>
+    /// BlueZ's battery plugin owns the Battery service (--battery1): the level is org.bluez.Battery1.Percentage on
+    /// the device while connected, and the Battery service is not in the GATT tree (BlueZ ≥ 5.48, a stock Pi).
+    /// </summary>
+    public bool Battery1 { get; init; }
+
+    private byte _batteryPct = 87;
+
+    /// <summary>The battery level changes: notified (GATT) or published (Battery1) as the clip would.</summary>
+    public void SetBattery(byte pct)
+    {
+        _batteryPct = pct;
+        if (!Connected || Device is null) return;
+        if (Battery1) _bus.SetProps(Device, Names.Battery1, ("Percentage", VariantValue.Byte(pct)));
+        else _gatt[1].Chars[0].Notify([pct]);
+    }
+
+    /// <summary>Paired with the adapter (--known): bluetoothd exports it at start, before any discovery.</summary>
+    public bool Paired { get; set; }
+
     public PeripheralKind Kind { get; }
+    public string AdapterPath { get; }
+    /// <summary>The controller it is in range of (set by <see cref="SimWorld"/>).</summary>
+    public SimWorld World { get; set; } = null!;
     public string Address { get; }
     public string Name { get; }
     public short Rssi { get; set; }
@@ -71,6 +101,13 @@ internal sealed class SimPeripheral
     public SimCharacteristic DataCharacteristic => _gatt[^1].Chars[0];
 
     public long PacketsProduced { get; private set; }
+    /// <summary>Wall-clock time of true time 0 of the current session (its StartStreaming); meaningful at time scale 1.</summary>
+    public DateTimeOffset? SessionStartUtc { get; private set; }
+    /// <summary>True initial contacts of the current session's first pass, s after <see cref="SessionStartUtc"/>.</summary>
+    public double[] TruthIcTimesS() => _feed?.TruthIcTimesS() ?? [];
+    /// <summary>Configuration writes the clip accepted.</summary>
+    public long ConfigWrites { get; private set; }
+    public ShoeClipConfig Config => _config;
     public bool Stalled => Stopwatch.GetTimestamp() < _stalledUntil;
     public long Sent => DataCharacteristic.Sent;
     public long Dropped => DataCharacteristic.Dropped;
@@ -86,8 +123,8 @@ internal sealed class SimPeripheral
         i.Props["AddressType"] = VariantValue.String("random");
         i.Props["Name"] = VariantValue.String(Name);
         i.Props["Alias"] = VariantValue.String(Name);
-        i.Props["Paired"] = VariantValue.Bool(false);
-        i.Props["Bonded"] = VariantValue.Bool(false);
+        i.Props["Paired"] = VariantValue.Bool(Paired);
+        i.Props["Bonded"] = VariantValue.Bool(Paired);
         i.Props["Trusted"] = VariantValue.Bool(false);
         i.Props["Blocked"] = VariantValue.Bool(false);
         i.Props["LegacyPairing"] = VariantValue.Bool(false);
@@ -135,6 +172,7 @@ internal sealed class SimPeripheral
             _bus.Unexport(service.Path);
         }
 
+        if (Battery1) _bus.RemoveInterface(Device, Names.Battery1);
         _bus.SetProps(Device, Names.Device1, ("Connected", VariantValue.Bool(false)));
     }
 
@@ -156,7 +194,7 @@ internal sealed class SimPeripheral
         {
             case "Connect":
                 if (Connected) throw new SimDBusError(Names.ErrAlreadyConnected, "Already Connected");
-                if (!InRange || !SimWorld.Instance.AdapterPowered) throw new SimDBusError(Names.ErrFailed, "le-connection-abort-by-local");
+                if (!InRange || !World.AdapterPowered) throw new SimDBusError(Names.ErrFailed, "le-connection-abort-by-local");
                 Connected = true;
                 _bus.SetProps(Device!, Names.Device1, ("Connected", VariantValue.Bool(true)));
                 SimCharacteristic.Reply(context);
@@ -183,8 +221,17 @@ internal sealed class SimPeripheral
             if (!Connected || Device is null) return;
             foreach (var (service, chars) in _gatt)
             {
+                if (Battery1 && chars[0].Uuid == GattUuids.BatteryLevel) continue; // the plugin claimed it
                 _bus.Export(service);
                 foreach (var c in chars) _bus.Export(c.Object);
+            }
+
+            if (Battery1)
+            {
+                var battery = new SimInterface(Names.Battery1);
+                battery.Props["Percentage"] = VariantValue.Byte(_batteryPct);
+                battery.Props["Source"] = VariantValue.String("GATT Battery Service");
+                _bus.AddInterface(Device, battery);
             }
 
             _bus.SetProps(Device, Names.Device1, ("ServicesResolved", VariantValue.Bool(true)));
@@ -194,7 +241,7 @@ internal sealed class SimPeripheral
     private void BuildGatt()
     {
         // Paths are only known once exported under an adapter; all BlueZ paths here are under hci0.
-        var devicePath = DevicePath(SimWorld.AdapterPath);
+        var devicePath = DevicePath(AdapterPath);
         var model = Kind == PeripheralKind.ShoeClip ? "ShoeClip-Sim" : "Footpod-Sim";
         AddService(devicePath, 0x0010, GattUuids.DeviceInformationService,
             (0x0011, GattUuids.ManufacturerName, ["read"], Encoding.UTF8.GetBytes("GaitGateway")),
@@ -202,6 +249,7 @@ internal sealed class SimPeripheral
             (0x0015, GattUuids.FirmwareRevision, ["read"], Encoding.UTF8.GetBytes("0.9.0-sim")));
         AddService(devicePath, 0x0020, GattUuids.BatteryService,
             (0x0021, GattUuids.BatteryLevel, ["read", "notify"], [87]));
+        _gatt[^1].Chars[0].OnRead = () => [_batteryPct];
         if (Kind == PeripheralKind.ShoeClip)
         {
             var cfg = new byte[ShoeClipConfig.Bytes];
@@ -219,7 +267,12 @@ internal sealed class SimPeripheral
             };
             chars[1].OnWrite = value =>
             {
-                if (!ShoeClipConfig.TryDecode(value, out var c)) throw new SimDBusError(Names.ErrFailed, "0x80");
+                // What bluetoothd returns for an ATT error response to a write request (src/gatt-client.c).
+                const string Rejected = "Operation failed with ATT error: 0x80";
+                if (!ShoeClipConfig.TryDecode(value, out var c)) throw new SimDBusError(Names.ErrFailed, Rejected);
+                if (SupportedRatesHz is { } rates && !rates.Contains(c.SampleRateHz)) throw new SimDBusError(Names.ErrFailed, Rejected);
+                if (FixedRanges && (c.AccRange != _config.AccRange || c.GyroRange != _config.GyroRange)) throw new SimDBusError(Names.ErrFailed, Rejected);
+                ConfigWrites++;
                 _config = c;
             };
             chars[2].OnWrite = OnControl;
@@ -287,6 +340,7 @@ internal sealed class SimPeripheral
 
         _feed.MoveNext();
         _sessionStartS = _clock.VirtualSeconds;
+        SessionStartUtc = _clock.UtcAt(_sessionStartS);
     }
 
     /// <summary>
@@ -373,7 +427,12 @@ internal sealed class SimPeripheral
 /// <summary>Simulated time: wall time since start multiplied by a time scale (packets stay protocol-exact).</summary>
 internal sealed class SimClock(double timeScale)
 {
+    // Wall clock and stopwatch read together once: UTC of a simulated instant is this anchor plus stopwatch time.
+    private readonly DateTimeOffset _startUtc = DateTimeOffset.UtcNow;
     private readonly Stopwatch _sw = Stopwatch.StartNew();
     public double TimeScale { get; } = timeScale;
     public double VirtualSeconds => _sw.Elapsed.TotalSeconds * TimeScale;
+
+    /// <summary>Wall-clock time at which the simulated clock read <paramref name="virtualSeconds"/>.</summary>
+    public DateTimeOffset UtcAt(double virtualSeconds) => _startUtc + TimeSpan.FromSeconds(virtualSeconds / TimeScale);
 }

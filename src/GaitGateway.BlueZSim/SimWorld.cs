@@ -9,23 +9,35 @@ namespace GaitGateway.BlueZSim;
 /// </summary>
 internal sealed class SimWorld
 {
-    public const string AdapterPath = "/org/bluez/hci0";
+    public const string DefaultAdapterPath = "/org/bluez/hci0";
     private static readonly string[] DiscoveryFilterNames = ["UUIDs", "RSSI", "Pathloss", "Transport", "DuplicateData", "Discoverable", "Pattern"];
 
     // Discovery sessions per client (bluetoothd keeps one per D-Bus sender) with that client's UUID filter.
     private readonly Dictionary<string, string[]> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _filters = new(StringComparer.Ordinal);
     private readonly SimBus _bus;
+    private readonly string _address;
+    private readonly bool _exportSim;
     private SimObject? _adapter;
 
-    public SimWorld(SimBus bus, IReadOnlyList<SimPeripheral> peripherals)
+    /// <param name="peripherals">The peripherals in range of this adapter (and only of it).</param>
+    /// <param name="adapterPath">Its object path, /org/bluez/hciN.</param>
+    /// <param name="address">Its Bluetooth address.</param>
+    /// <param name="exportSim">Whether this world serves com.gaitgateway.Sim1 (the first one does; it finds devices of every world).</param>
+    public SimWorld(SimBus bus, IReadOnlyList<SimPeripheral> peripherals, string adapterPath = DefaultAdapterPath, string address = "00:1A:7D:DA:71:13", bool exportSim = true)
     {
         _bus = bus;
         Peripherals = peripherals;
-        Instance = this;
+        AdapterPath = adapterPath;
+        _address = address;
+        _exportSim = exportSim;
+        foreach (var p in peripherals) p.World = this;
+        All.Add(this);
     }
 
-    public static SimWorld Instance { get; private set; } = null!;
+    /// <summary>Every adapter's world (--adapters N): a controller each, with the peripherals in its range.</summary>
+    public static List<SimWorld> All { get; } = [];
+    public string AdapterPath { get; }
     public IReadOnlyList<SimPeripheral> Peripherals { get; }
     public bool AdapterPowered => _adapter is not null && _adapter.Find(Names.Adapter1)!.Props["Powered"].GetBool();
     private bool Discovering => _sessions.Count > 0;
@@ -35,6 +47,7 @@ internal sealed class SimWorld
         lock (_bus.Gate)
         {
             AddAdapter();
+            if (!_exportSim) return;
             var sim = new SimObject(Names.SimPath);
             sim.Interfaces.Add(new SimInterface(Names.Sim1) { Methods = HandleSim });
             _bus.Export(sim, announce: false);
@@ -46,7 +59,7 @@ internal sealed class SimWorld
         if (_adapter is not null) return;
         var a = new SimObject(AdapterPath);
         var i = new SimInterface(Names.Adapter1) { Methods = HandleAdapter, Setter = SetAdapterProperty };
-        i.Props["Address"] = VariantValue.String("00:1A:7D:DA:71:13");
+        i.Props["Address"] = VariantValue.String(_address);
         i.Props["AddressType"] = VariantValue.String("public");
         i.Props["Name"] = VariantValue.String("gaitgateway-sim");
         i.Props["Alias"] = VariantValue.String("gaitgateway-sim");
@@ -164,8 +177,8 @@ internal sealed class SimWorld
         }
     }
 
-    private SimPeripheral Find(string address)
-        => Peripherals.FirstOrDefault(p => string.Equals(p.Address, address, StringComparison.OrdinalIgnoreCase))
+    private static SimPeripheral Find(string address)
+        => All.SelectMany(w => w.Peripherals).FirstOrDefault(p => string.Equals(p.Address, address, StringComparison.OrdinalIgnoreCase))
            ?? throw new SimDBusError(Names.ErrDoesNotExist, $"no simulated device {address}");
 
     private bool HandleSim(MethodContext context, string member)
@@ -213,6 +226,39 @@ internal sealed class SimWorld
                 var supported = r.ReadBool();
                 foreach (var p in Peripherals) p.DataCharacteristic.AcquireNotifySupported = supported;
                 break;
+            }
+
+            case "SetBattery":
+            {
+                var p = Find(r.ReadString());
+                p.SetBattery(r.ReadByte());
+                break;
+            }
+
+            case "GetConfig":
+            {
+                // The clip's persisted configuration and how many writes it accepted: what a test checks was (not) overwritten.
+                var p = Find(r.ReadString());
+                var bytes = new byte[ShoeClipConfig.Bytes];
+                p.Config.Encode(bytes);
+                using var w = context.CreateReplyWriter("ayt");
+                w.WriteArray(bytes);
+                w.WriteUInt64((ulong)p.ConfigWrites);
+                context.Reply(w.CreateMessage());
+                return true;
+            }
+
+            case "GetTruth":
+            {
+                // Ground truth for absolute-time tests: UTC (ns since the Unix epoch) of the session's true time 0
+                // and the true initial contacts of this clip's foot, s after it.
+                var p = Find(r.ReadString());
+                var start = p.SessionStartUtc ?? throw new SimDBusError(Names.ErrNotReady, "the clip has not streamed yet");
+                using var w = context.CreateReplyWriter("xad");
+                w.WriteInt64((start - DateTimeOffset.UnixEpoch).Ticks * 100);
+                w.WriteArray(p.TruthIcTimesS());
+                context.Reply(w.CreateMessage());
+                return true;
             }
 
             case "GetStats":

@@ -17,7 +17,13 @@ public sealed record SensorInfo(
     string Kind,
     string? Firmware = null,
     double BatteryPct = double.NaN,
-    double SampleRateHz = double.NaN);
+    double SampleRateHz = double.NaN,
+    string? Manufacturer = null,
+    string? Model = null,
+    double AccRangeG = double.NaN,
+    double GyroRangeDps = double.NaN,
+    int? AttMtu = null,
+    int? SamplesPerPacket = null);
 
 /// <summary>What is known about a session when it starts.</summary>
 /// <param name="Runner">Runner name; a runners row is created on first use.</param>
@@ -27,6 +33,8 @@ public sealed record SensorInfo(
 /// <param name="RecordingPath">Raw recording written alongside, if any.</param>
 /// <param name="Plan">Training plan / workout name, if any.</param>
 /// <param name="Sensors">The sensors of the session; may be empty.</param>
+/// <param name="InputId">Identity of the replayed input (a recording's content hash); at most one session per
+/// identity (<see cref="Sqlite.SqliteStore.FindSessionByInput"/>). Null for live sessions.</param>
 public sealed record SessionInfo(
     string Runner,
     string Name,
@@ -34,7 +42,8 @@ public sealed record SessionInfo(
     DateTimeOffset StartedUtc,
     string? RecordingPath = null,
     string? Plan = null,
-    IReadOnlyList<SensorInfo>? Sensors = null);
+    IReadOnlyList<SensorInfo>? Sensors = null,
+    string? InputId = null);
 
 /// <summary>A session as stored, with totals computed from its strides.</summary>
 /// <param name="EndedUtc">Null while the session is open (or was never ended: a crash).</param>
@@ -74,7 +83,8 @@ public sealed record StoredSession(
 /// <param name="Message">Text shown to the runner.</param>
 /// <param name="Measurement">The metric that triggered it (e.g. "cadence_spm"), if any.</param>
 /// <param name="Value">The metric's value in the unit named by <paramref name="Measurement"/>; NaN when none.</param>
-public sealed record AlertRecord(double TimeS, string Kind, string Message, string? Measurement = null, double Value = double.NaN);
+/// <param name="Detail">The judgement in a coach's words (e.g. the overstriding index, its parts and its reference); null when none.</param>
+public sealed record AlertRecord(double TimeS, string Kind, string Message, string? Measurement = null, double Value = double.NaN, string? Detail = null);
 
 /// <summary>Link and battery state of one sensor at one moment.</summary>
 /// <param name="SensorId">The <see cref="SensorInfo.Id"/>.</param>
@@ -83,10 +93,16 @@ public sealed record AlertRecord(double TimeS, string Kind, string Message, stri
 /// <param name="PacketsReceived">Packets received since the session started.</param>
 /// <param name="PacketsLost">Packets lost (sequence gaps) since the session started.</param>
 /// <param name="LinkState">"connected", "reconnecting", "lost", …</param>
+/// <param name="ConnectAttempts">Attempts to find, connect and start the sensor since the session started; null when not tracked.</param>
+/// <param name="ConnectFailures">Attempts of those that ended before the sensor streamed; null when not tracked.</param>
+/// <param name="LastError">Why the last attempt or link ended, in words; null when none.</param>
 public sealed record SensorStatusRecord(
     string SensorId,
     double TimeS,
     double BatteryPct,
     long PacketsReceived,
     long PacketsLost,
-    string LinkState);
+    string LinkState,
+    long? ConnectAttempts = null,
+    long? ConnectFailures = null,
+    string? LastError = null);

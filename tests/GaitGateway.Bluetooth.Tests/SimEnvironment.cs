@@ -114,6 +114,7 @@ public sealed class SimEnvironment : IAsyncDisposable
     public Task SetPoweredAsync(bool on) => CallAsync("SetPowered", "b", w => w.WriteBool(on));
     public Task RemoveAdapterAsync() => CallAsync("RemoveAdapter", null, _ => { });
     public Task AddAdapterAsync() => CallAsync("AddAdapter", null, _ => { });
+    public Task SetBatteryAsync(string address, byte pct) => CallAsync("SetBattery", "sy", w => { w.WriteString(address); w.WriteByte(pct); });
     public Task SetAcquireNotifySupportedAsync(bool supported) => CallAsync("SetAcquireNotifySupported", "b", w => w.WriteBool(supported));
     public Task InjectMalformedAsync(string address, string kind, uint count)
         => CallAsync("InjectMalformed", "ssu", w => { w.WriteString(address); w.WriteString(kind); w.WriteUInt32(count); });
@@ -137,6 +138,36 @@ public sealed class SimEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The clip's ground truth: UTC of its session's true time 0 (its StartStreaming, time scale 1) and its foot's true
+    /// initial contacts, s after that.
+    /// </summary>
+    public Task<(DateTimeOffset StartUtc, double[] IcTimesS)> GetTruthAsync(string address)
+    {
+        using var w = _control!.GetMessageWriter();
+        w.WriteMethodCallHeader(destination: "org.bluez", path: "/com/gaitgateway/sim", @interface: "com.gaitgateway.Sim1", member: "GetTruth", signature: "s");
+        w.WriteString(address);
+        return _control!.CallMethodAsync(w.CreateMessage(), static (m, _) =>
+        {
+            var r = m.GetBodyReader();
+            var ns = r.ReadInt64();
+            return (DateTimeOffset.UnixEpoch + TimeSpan.FromTicks(ns / 100), r.ReadArrayOfDouble());
+        });
+    }
+
+    /// <summary>The clip's configuration as it holds it now, and how many configuration writes it accepted.</summary>
+    public Task<(byte[] Config, ulong Writes)> GetConfigAsync(string address)
+    {
+        using var w = _control!.GetMessageWriter();
+        w.WriteMethodCallHeader(destination: "org.bluez", path: "/com/gaitgateway/sim", @interface: "com.gaitgateway.Sim1", member: "GetConfig", signature: "s");
+        w.WriteString(address);
+        return _control!.CallMethodAsync(w.CreateMessage(), static (m, _) =>
+        {
+            var r = m.GetBodyReader();
+            return (r.ReadArrayOfByte(), r.ReadUInt64());
+        });
+    }
+
     private Task CallAsync(string member, string? signature, Action<Body> body)
     {
         var b = new Body();
@@ -154,6 +185,7 @@ public sealed class SimEnvironment : IAsyncDisposable
                     case string s: w.WriteString(s); break;
                     case uint u: w.WriteUInt32(u); break;
                     case bool x: w.WriteBool(x); break;
+                    case byte y: w.WriteByte(y); break;
                 }
             }
 
@@ -168,6 +200,7 @@ public sealed class SimEnvironment : IAsyncDisposable
         public void WriteString(string s) => Items.Add(s);
         public void WriteUInt32(uint u) => Items.Add(u);
         public void WriteBool(bool b) => Items.Add(b);
+        public void WriteByte(byte b) => Items.Add(b);
     }
 
     public async ValueTask DisposeAsync()

@@ -23,12 +23,14 @@ public class CueEngineTests
 
         // Plan: 3 s lead-in, walk 30 s, run 40 s, push 15 s, overstriding 88..113 s, walk.
         var os = Assert.Single(cues, c => c.Kind == CueKind.Overstride);
-        Assert.InRange(os.TimeS, 88, 116);
+        Assert.InRange(os.TimeS, 88, 98); // within 10 s of the overstriding's start
         Assert.Equal("overstride_index", os.Measurement);
-        Assert.InRange(os.Baseline, 0.8, 1.1); // measured on the easy 2.8 m/s running
-        Assert.True(os.Value >= os.Baseline * 1.2, $"index {os.Value} vs {os.Baseline}");
-        Assert.StartsWith("Shorten your stride and lift your cadence about 5 %", os.Message, StringComparison.Ordinal);
-        Assert.Contains("steps/min", os.Message, StringComparison.Ordinal);
+        Assert.Equal(0, os.Baseline); // judged against her own speed-matched baseline: 0 = as usual
+        Assert.True(os.Value >= 2, $"index {os.Value}");
+        // The cue explains itself: the target cadence from her own baseline, then what changed against her usual.
+        Assert.Matches(@"^Shorten your stride and lift your cadence about \d+ % \(to about \d+ steps/min, your usual at this pace\) — stride \+\d+ %, cadence [−+]?\d+ % against your usual running, landing \d+° more heel-first than your usual at this pace", os.Message);
+        Assert.StartsWith("overstriding index ", os.Detail, StringComparison.Ordinal);
+        Assert.Contains("her own speed-matched baseline", os.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +59,7 @@ public class CueEngineTests
         Assert.Empty(cues);
         var d = engine.Diagnostics;
         Assert.True(d.BaselineReady);
-        Assert.InRange(d.OverstrideIndex, 0.8, 1.15);
+        Assert.InRange(d.OverstrideIndex, 0, 1.5); // far below the flag level (2), below the release level
         Assert.InRange(d.CalfLoadPerMin / d.CalfLoadBaselinePerMin, 0.85, 1.15);
         Assert.InRange(d.ContactAsymmetryPct, 0, 4);
         Assert.InRange(d.LeftContactSharePct, 48, 52);

@@ -65,6 +65,14 @@ public static class TestData
             CadenceSpm = cadence,
             OverstrideIndex = index,
             Overstride = flag,
+            // As the Dsp's OverstrideAssessor would judge such strides against her usual running.
+            OverstrideCues = new OverstrideCues
+            {
+                Reference = OverstrideReference.Personal, Index = flag ? 3.6 : 0.3, WindowIndex = flag ? 3.6 : 0.3,
+                StrikeScore = flag ? 2 : 0.1, CadenceScore = flag ? 1.6 : 0.1, BrakingScore = 0, ContactScore = 0,
+                StrikeChangeDeg = flag ? 10 : 0.4, CadenceChangePct = flag ? -8 : 0, StrideChangePct = flag ? 19 : 0,
+                BrakingShareChange = 0, ReferenceSpeedMps = 2.8, ExpectedCadenceSpm = cadence * (flag ? 1.08 : 1), StretchStartS = flag ? 0 : double.NaN,
+            },
             CalfLoad = calf,
             Gait = gait,
         };

@@ -97,8 +97,14 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         // The overstriding push (88..113 s of the plan) must produce its cue, in the log and on the tile.
         var cue = page.Locator("[data-testid=cue-log] [data-testid=cue][data-kind=overstride]");
         await cue.First.WaitForAsync(new() { Timeout = 60_000 });
-        Assert.Contains("Shorten your stride and lift your cadence about 5 %", await cue.First.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Contains("overstride_index", await cue.First.InnerTextAsync(), StringComparison.Ordinal);
+        var cueText = await cue.First.InnerTextAsync();
+        Assert.Matches(@"Shorten your stride and lift your cadence about \d+ % \(to about \d+ steps/min", cueText);
+        Assert.Contains("overstride_index", cueText, StringComparison.Ordinal);
+        // Issue 12: the flag explains itself — the runner's words in the message, the coach's under it, on the tile too.
+        Assert.Contains("heel-first", cueText, StringComparison.Ordinal);
+        Assert.StartsWith("coach: overstriding index", await cue.First.Locator("[data-testid=cue-detail]").InnerTextAsync(), StringComparison.Ordinal);
+        var tileCue = tile.Locator("[data-testid=tile-cue][data-kind=overstride] [data-testid=tile-cue-detail]");
+        if (await tileCue.CountAsync() > 0) Assert.Contains("overstriding index", await tileCue.First.InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "live.png"), FullPage = true });
         var sessionId = await streaming;
         var liveUpdates = await page.EvaluateAsync<int>("() => window.gaitDashboard.liveUpdates");
@@ -115,6 +121,7 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         var bars = await page.EvaluateAsync<int>("() => Chart.getChart('boutChart').data.labels.length");
         Assert.Equal(store.GetBouts(sessionId).Count, bars);
         Assert.True(await page.Locator("[data-testid=session-cue][data-kind=overstride]").CountAsync() >= 1);
+        Assert.Contains("overstriding index", await page.Locator("[data-testid=session-cue][data-kind=overstride] [data-testid=session-cue-detail]").First.InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Shots, "session.png"), FullPage = true });
 
         // ---- history: the 20-minute session is flagged in the >100 % band and as faster than the plan

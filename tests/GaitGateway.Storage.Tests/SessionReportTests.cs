@@ -45,6 +45,8 @@ public sealed class SessionReportTests
         ]);
         store.AppendBouts(id, TestData.Bouts());
         store.AppendAlert(id, new AlertRecord(1, "overstride", "Land under your hips"));
+        store.AppendAlert(id, new AlertRecord(95, "overstride", "Shorten your stride and lift your cadence about 8 % — stride +19 %, cadence −8 %",
+            "overstride_index", 3.4, "overstriding index 3.4 (flag at 2.0) = strike 2.0 + cadence 1.4"));
         store.EndSession(id, TestData.Start.AddMinutes(7));
 
         var text = SessionReport.Report(store, id);
@@ -71,7 +73,12 @@ public sealed class SessionReportTests
               contact time   240 ms (mean)
               overstride     50 % of strides
               calf load      2.0 (sum)
-              alerts         1
+              alerts         2
+
+            Alerts
+              0:00:01  overstride  Land under your hips
+              0:01:35  overstride  Shorten your stride and lift your cadence about 8 % — stride +19 %, cadence −8 %
+                    coach: overstriding index 3.4 (flag at 2.0) = strike 2.0 + cadence 1.4
 
             """.ReplaceLineEndings("\n");
         Assert.Equal(expected, text);

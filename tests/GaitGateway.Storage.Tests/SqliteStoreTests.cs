@@ -15,7 +15,7 @@ public sealed class SqliteStoreTests
         using var store = SqliteStore.Open(path);
         Assert.True(File.Exists(path));
         Assert.Equal("wal", store.JournalMode, ignoreCase: true);
-        Assert.Equal(2, store.SchemaVersion);
+        Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
         Assert.Equal(1, store.Synchronous); // NORMAL
 
         // Independently of the store: journal_mode is persistent, so a fresh connection sees WAL too.
@@ -24,6 +24,29 @@ public sealed class SqliteStoreTests
         using var cmd = raw.CreateCommand();
         cmd.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string)cmd.ExecuteScalar()!);
+    }
+
+    [Fact]
+    public async Task Two_connections_opening_a_new_store_at_once_both_succeed()
+    {
+        // Before: both read schema version 0 and the second failed with "table runners already exists" (seen as
+        // `gaitgw run` with InfluxDB stopping at start: its gateway and forwarder open the store concurrently).
+        using var dir = new TempDir();
+        for (var round = 0; round < 20; round++)
+        {
+            var path = Path.Combine(dir.Path, $"race-{round}.db");
+            using var barrier = new Barrier(2);
+            var opened = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                barrier.SignalAndWait();
+                return SqliteStore.Open(path);
+            })).ToArray();
+            foreach (var store in await Task.WhenAll(opened))
+            {
+                Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
+                store.Dispose();
+            }
+        }
     }
 
     [Fact]
@@ -73,6 +96,34 @@ public sealed class SqliteStoreTests
     }
 
     [Fact]
+    public void A_version_2_store_gains_alert_details_and_keeps_its_alerts()
+    {
+        // Fails before migration 3: no detail column, the detail would not come back.
+        using var dir = new TempDir();
+        var path = dir.File("v2.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = StoreSchema.Migrations[0] + StoreSchema.Migrations[1]
+                + "INSERT INTO runners(id, name) VALUES (1, 'ann');"
+                + "INSERT INTO sessions(id, runner_id, name, source, started_utc_ns) VALUES (1, 1, 'old', 'replay', 0);"
+                + "INSERT INTO alerts(session_id, time_s, kind, message) VALUES (1, 5, 'overstride', 'Shorten your stride');"
+                + "PRAGMA user_version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+
+        using var store = SqliteStore.Open(path);
+        Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
+        var old = Assert.Single(store.GetAlerts(1));
+        Assert.Equal(("Shorten your stride", (string?)null), (old.Message, old.Detail));
+        var alert = new AlertRecord(90, "overstride", "Shorten your stride and lift your cadence about 8 % — stride +19 %, cadence −8 %",
+            "overstride_index", 3.4, "overstriding index 3.4 (flag at 2.0) = strike 2.0 + cadence 1.4 + braking 0.0 + ½·contact 0.0");
+        store.AppendAlert(1, alert);
+        Assert.Equal(alert, store.GetAlerts(1)[1]);
+    }
+
+    [Fact]
     public void Session_bouts_alerts_and_status_round_trip()
     {
         using var dir = new TempDir();
@@ -85,13 +136,15 @@ public sealed class SqliteStoreTests
         store.AppendAlert(id, new AlertRecord(13, "link_lost", "Left clip lost"));
         var status = new SensorStatusRecord("AA:BB:CC:00:00:01", 10, 96.5, 1040, 3, "connected");
         store.AppendSensorStatus(id, status);
+        var failing = new SensorStatusRecord("AA:BB:CC:00:00:02", 10, double.NaN, 0, 0, "Backoff", 7, 7, "AA:BB:CC:00:00:02 not found within 10 s");
+        store.AppendSensorStatus(id, failing);
         store.EndSession(id, TestData.Start.AddMinutes(32));
 
         Assert.Equal(TestData.Bouts(), store.GetBouts(id));
         Assert.Equal(2, store.GetAlerts(id).Count);
         Assert.Equal(alert, store.GetAlerts(id)[0]);
         Assert.True(double.IsNaN(store.GetAlerts(id)[1].Value));
-        Assert.Equal(status, Assert.Single(store.GetSensorStatus(id)));
+        Assert.Equal([status, failing], store.GetSensorStatus(id));
 
         var s = store.GetSession(id)!;
         Assert.Equal(("alice", "C25K W3D2", "simulate", "/tmp/rec.gaitrec", "c25k"), (s.Runner, s.Name, s.Source, s.RecordingPath, s.Plan));
@@ -100,6 +153,26 @@ public sealed class SqliteStoreTests
         Assert.Equal(TimeSpan.FromMinutes(32), s.Duration);
         Assert.Equal(info.Sensors, s.Sensors);
         Assert.Null(store.GetSession(id + 100));
+    }
+
+    [Fact]
+    public void A_sensor_row_is_updated_with_what_was_negotiated_at_connection()
+    {
+        using var dir = new TempDir();
+        using var store = SqliteStore.Open(dir.File("s.db"));
+        var info = TestData.Session();
+        var id = store.BeginSession(info);
+        var connected = info.Sensors![1] with
+        {
+            Firmware = "1.2.0", Manufacturer = "Acme", Model = "GC1", BatteryPct = 64, SampleRateHz = 416,
+            AccRangeG = 32, GyroRangeDps = 2000, AttMtu = 185, SamplesPerPacket = 14,
+        };
+
+        store.UpdateSensor(id, connected);
+
+        var sensors = store.GetSession(id)!.Sensors;
+        Assert.Equal(info.Sensors[0], sensors[0]);
+        Assert.Equal(connected, sensors[1]);
     }
 
     [Fact]
@@ -117,7 +190,7 @@ public sealed class SqliteStoreTests
         var second = TestData.Strides(10, seed: 3, t0: 10);
         using (var store = SqliteStore.Open(path))
         {
-            Assert.Equal(2, store.SchemaVersion);
+            Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
             Assert.Equal(first, store.GetStrides(id));
             store.AppendStrides(id, second); // a new process continues seq after the stored maximum
             Assert.Equal(first.Concat(second), store.GetStrides(id));
@@ -234,5 +307,48 @@ public sealed class SqliteStoreTests
         var path = StorePaths.DefaultStorePath();
         Assert.EndsWith(Path.Combine("gaitgateway", "gaitgw.db"), path);
         Assert.StartsWith(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), path);
+    }
+}
+
+public sealed class SqliteStoreInputIdentityTests
+{
+    [Fact]
+    public void A_session_is_found_by_the_identity_of_its_input()
+    {
+        using var dir = new TempDir();
+        using var store = SqliteStore.Open(dir.File("s.db"));
+        var live = store.BeginSession(TestData.Session());
+        var replayed = store.BeginSession(TestData.Session() with { InputId = "xxh128:00ff" });
+        Assert.NotEqual(live, replayed);
+        Assert.Equal(replayed, store.FindSessionByInput("xxh128:00ff"));
+        Assert.Null(store.FindSessionByInput("xxh128:0000"));
+        // At most one session per input: the index is unique.
+        Assert.ThrowsAny<Microsoft.Data.Sqlite.SqliteException>(() => store.BeginSession(TestData.Session() with { InputId = "xxh128:00ff" }));
+    }
+
+    [Fact]
+    public void A_store_of_schema_2_is_migrated_and_keeps_its_sessions()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("old.db");
+        long id;
+        using (var store = SqliteStore.Open(path)) id = store.BeginSession(TestData.Session());
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            // Back to what schema 2 was: no input_id, user_version 2.
+            raw.Open();
+            using var cmd = raw.CreateCommand();
+            cmd.CommandText = "DROP INDEX sessions_by_input; ALTER TABLE sessions DROP COLUMN input_id; PRAGMA user_version = 2;";
+            cmd.ExecuteNonQuery();
+        }
+
+        using (var store = SqliteStore.Open(path))
+        {
+            Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
+            Assert.NotNull(store.GetSession(id));
+            Assert.Null(store.FindSessionByInput("x"));
+            var next = store.BeginSession(TestData.Session() with { InputId = "x" });
+            Assert.Equal(next, store.FindSessionByInput("x"));
+        }
     }
 }

@@ -10,6 +10,9 @@ namespace GaitGateway.Tests;
 /// The whole live path through BlueZ's D-Bus API, as a user runs it: a private dbus-daemon, the BlueZ simulator
 /// streaming two shoe clips (one runner) and the real <c>gaitgw run</c> process with a generated configuration.
 /// </summary>
+// One live BlueZ run at a time (each is a dbus-daemon, the simulator and gaitgw): on 2 cores, runs side by side
+// skew each other's timing, which the absolute-time test measures.
+[Collection("live-bluez")]
 public sealed class LiveBlueZTests(ITestOutputHelper output)
 {
     private const string Left = "C0:FF:EE:00:10:01";

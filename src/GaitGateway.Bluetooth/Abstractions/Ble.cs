@@ -12,7 +12,8 @@ public interface IBleAdapter : IAsyncDisposable
 
     /// <summary>
     /// Runs LE discovery for <paramref name="duration"/> and returns devices advertising any of
-    /// <paramref name="serviceUuids"/> (all devices when empty), including those the stack already knew.
+    /// <paramref name="serviceUuids"/> (all devices when empty): those seen during the scan, connected ones, and
+    /// those the stack already knew (paired, or cached from an earlier discovery) even when not seen now.
     /// </summary>
     Task<IReadOnlyList<IBleDevice>> ScanAsync(IReadOnlyCollection<string> serviceUuids, TimeSpan duration, CancellationToken cancellationToken);
 
@@ -52,6 +53,17 @@ public interface IBleDevice
     /// <summary>Advertised (before connection) or resolved (after) service UUIDs.</summary>
     IReadOnlyList<string> ServiceUuids { get; }
     bool IsConnected { get; }
+    /// <summary>Paired (bonded) with this adapter: the stack keeps it across restarts.</summary>
+    bool IsPaired { get; }
+    /// <summary>
+    /// Battery level the stack itself publishes for the connected device (BlueZ: org.bluez.Battery1.Percentage, when
+    /// its battery plugin owns the Battery service), %; null when it does not. Kept current by the stack.
+    /// </summary>
+    int? StackBatteryPercent { get; }
+    /// <summary>When <see cref="StackBatteryPercent"/> last appeared or changed; null when never.</summary>
+    DateTimeOffset? StackBatteryUpdatedUtc { get; }
+    /// <summary>When an advertisement (an RSSI update) was last seen by this process; null when not since it started.</summary>
+    DateTimeOffset? LastSeenUtc { get; }
 
     /// <summary>Raised once per link when the link ends, from whatever thread noticed it.</summary>
     event EventHandler<BleDisconnectedEventArgs>? Disconnected;
@@ -128,6 +140,11 @@ public interface IGattCharacteristic
 {
     string Uuid { get; }
     GattCharacteristicProperties Properties { get; }
+    /// <summary>
+    /// The link's negotiated ATT MTU as the stack reports it (BlueZ ≥ 5.62: GattCharacteristic1.MTU); 0 when unknown.
+    /// A notification carries at most MTU − 3 bytes.
+    /// </summary>
+    int Mtu { get; }
     Task<byte[]> ReadValueAsync(CancellationToken cancellationToken);
     Task WriteValueAsync(ReadOnlyMemory<byte> value, GattWriteType writeType, CancellationToken cancellationToken);
     Task<IGattNotificationSubscription> StartNotificationsAsync(GattNotificationHandler handler, GattNotifyMode mode, CancellationToken cancellationToken);

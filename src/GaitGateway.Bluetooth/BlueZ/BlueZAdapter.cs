@@ -41,6 +41,13 @@ public sealed class BlueZAdapter : IBleAdapter
         cache.InterfaceAdded += OnInterfaceAdded;
         cache.InterfacesRemoved += OnInterfacesRemoved;
         cache.PropertiesChanged += OnPropertiesChanged;
+        // Quirk: devices BlueZ already knows (paired, or cached for ~30 s after another process's scan) are in the
+        // snapshot, not announced by InterfacesAdded; without a device object their RSSI updates were dropped and a
+        // scan listed none of them (issue 13).
+        foreach (var path in cache.FindPaths(BlueZNames.Device1, AdapterPath is { } ap ? ap + "/" : null))
+        {
+            if (cache.GetString(path, BlueZNames.Device1, BlueZNames.Props.Address) is { } address) GetDevice(address);
+        }
     }
 
     internal DBusConnection Connection { get; }
@@ -87,7 +94,7 @@ public sealed class BlueZAdapter : IBleAdapter
 
     public async Task<IReadOnlyList<IBleDevice>> ScanAsync(IReadOnlyCollection<string> serviceUuids, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var started = DateTime.UtcNow;
+        var started = DateTimeOffset.UtcNow;
         var session = await AcquireDiscoveryAsync(serviceUuids, cancellationToken);
         try
         {
@@ -107,9 +114,8 @@ public sealed class BlueZAdapter : IBleAdapter
             if (address is null) continue;
             var device = GetDevice(address);
             // Quirk: BlueZ keeps devices from earlier discoveries (for about 30 s, paired ones forever), so "in the tree"
-            // does not mean "in range". Report devices seen during this scan, plus connected ones: a connected
-            // peripheral stops advertising, yet it is certainly there.
-            if (device.LastSeenUtc < started && !device.IsConnected) continue;
+            // does not mean "in range": every known device is listed, and LastSeenUtc (an RSSI update during this
+            // scan) or IsConnected (a connected peripheral stops advertising) tell whether it is here now.
             if (serviceUuids.Count > 0 && !device.ServiceUuids.Any(u => serviceUuids.Contains(u, StringComparer.OrdinalIgnoreCase))) continue;
             result.Add(device);
         }
@@ -152,7 +158,8 @@ public sealed class BlueZAdapter : IBleAdapter
     /// </summary>
     private async Task<IAsyncDisposable> AcquireDiscoveryAsync(IReadOnlyCollection<string> uuids, CancellationToken cancellationToken)
     {
-        var adapter = AdapterPath ?? throw new BleException(BleErrorKind.NotReady, "no Bluetooth adapter");
+        var adapter = AdapterPath ?? throw new BleException(BleErrorKind.NotReady,
+            _options.AdapterName is { } name ? $"no Bluetooth adapter {name} (BlueZ has: {string.Join(", ", Cache.FindPaths(BlueZNames.Adapter1).Select(p => p[(p.LastIndexOf('/') + 1)..]))})" : "no Bluetooth adapter");
         await _discoveryGate.WaitAsync(cancellationToken);
         try
         {
@@ -216,8 +223,14 @@ public sealed class BlueZAdapter : IBleAdapter
         }
     }
 
+    /// <summary>Whether an event on <paramref name="adapterPath"/> concerns the adapter in use.</summary>
+    private bool IsOurs(string adapterPath)
+        => _options.AdapterName is not { } name || adapterPath == "/org/bluez/" + name;
+
     private BlueZDevice? DeviceAt(string path)
     {
+        // With several adapters a clip has a device object under each that sees it; only ours counts here.
+        if (_options.AdapterName is { } name && !path.StartsWith("/org/bluez/" + name + "/", StringComparison.Ordinal)) return null;
         var i = path.IndexOf("/dev_", StringComparison.Ordinal);
         if (i < 0) return null;
         var end = path.IndexOf('/', i + 5);
@@ -238,12 +251,15 @@ public sealed class BlueZAdapter : IBleAdapter
             var address = Cache.GetString(path, BlueZNames.Device1, BlueZNames.Props.Address);
             if (address is not null) GetDevice(address).OnAppeared();
         }
+
+        if (iface == BlueZNames.Battery1) DeviceAt(path)?.OnBatteryChanged();
     }
 
     private void OnInterfacesRemoved(string path, IReadOnlyList<string> ifaces)
     {
         if (ifaces.Contains(BlueZNames.Adapter1))
         {
+            if (!IsOurs(path)) return;
             foreach (var d in _devices.Values) d.OnLinkDown(BleDisconnectReason.AdapterGone);
             AvailabilityChanged?.Invoke(this, EventArgs.Empty);
             return;
@@ -256,6 +272,7 @@ public sealed class BlueZAdapter : IBleAdapter
     {
         if (iface == BlueZNames.Adapter1 && changed.Contains(BlueZNames.Props.Powered))
         {
+            if (!IsOurs(path)) return;
             // Quirk: on power-off BlueZ reports Powered=false before (sometimes without) Connected=false on each device.
             if (!Cache.GetBool(path, BlueZNames.Adapter1, BlueZNames.Props.Powered))
             {
@@ -263,6 +280,12 @@ public sealed class BlueZAdapter : IBleAdapter
             }
 
             AvailabilityChanged?.Invoke(this, EventArgs.Empty);
+            return;
+        }
+
+        if (iface == BlueZNames.Battery1 && changed.Contains(BlueZNames.Props.Percentage))
+        {
+            DeviceAt(path)?.OnBatteryChanged();
             return;
         }
 

@@ -13,6 +13,7 @@ public sealed class BlueZDevice : IBleDevice
     // although BlueZ reports one loss several ways (Connected=false, InterfacesRemoved, Powered=false).
     private int _linkUp;
     private long _lastSeenTicks;
+    private long _batteryTicks;
 
     internal BlueZDevice(BlueZAdapter adapter, string address)
     {
@@ -24,7 +25,11 @@ public sealed class BlueZDevice : IBleDevice
     internal string Path => _adapter.DevicePath(Address);
     internal BlueZAdapter Adapter => _adapter;
     internal bool Exists => _adapter.Cache.Has(Path, BlueZNames.Device1);
-    internal DateTime LastSeenUtc => new(Interlocked.Read(ref _lastSeenTicks), DateTimeKind.Utc);
+    public DateTimeOffset? LastSeenUtc => Interlocked.Read(ref _lastSeenTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    public int? StackBatteryPercent => _adapter.Cache.GetByte(Path, BlueZNames.Battery1, BlueZNames.Props.Percentage);
+    public DateTimeOffset? StackBatteryUpdatedUtc => Interlocked.Read(ref _batteryTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
+    internal void OnBatteryChanged() => Interlocked.Exchange(ref _batteryTicks, DateTime.UtcNow.Ticks);
+    public bool IsPaired => _adapter.Cache.GetBool(Path, BlueZNames.Device1, BlueZNames.Props.Paired);
 
     public string? Name => _adapter.Cache.GetString(Path, BlueZNames.Device1, BlueZNames.Props.Name)
                            ?? _adapter.Cache.GetString(Path, BlueZNames.Device1, BlueZNames.Props.Alias);

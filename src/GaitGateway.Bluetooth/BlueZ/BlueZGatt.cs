@@ -79,6 +79,8 @@ internal sealed class BlueZGattCharacteristic(BlueZDevice device, string path, s
         }
     }
 
+    public int Mtu => device.Adapter.Cache.GetUInt16(path, BlueZNames.GattCharacteristic1, BlueZNames.Props.Mtu) ?? 0;
+
     public Task<byte[]> ReadValueAsync(CancellationToken cancellationToken)
         => DBusCalls.CallAsync(Connection,
             DBusCalls.MethodWithEmptyOptions(Connection, path, BlueZNames.GattCharacteristic1, BlueZNames.Members.ReadValue),

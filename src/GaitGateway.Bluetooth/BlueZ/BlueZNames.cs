@@ -9,6 +9,9 @@ public static class BlueZNames
     public const string Service = "org.bluez";
     public const string Adapter1 = "org.bluez.Adapter1";
     public const string Device1 = "org.bluez.Device1";
+    /// <summary>BlueZ ≥ 5.48's battery plugin: takes the Battery service (0x180F) away from the GATT API and
+    /// publishes its level here, on the device, while connected (doc/org.bluez.Battery.rst).</summary>
+    public const string Battery1 = "org.bluez.Battery1";
     public const string GattService1 = "org.bluez.GattService1";
     public const string GattCharacteristic1 = "org.bluez.GattCharacteristic1";
 
@@ -53,6 +56,8 @@ public static class BlueZNames
         public const string Uuids = "UUIDs";
         public const string Uuid = "UUID";
         public const string Connected = "Connected";
+        public const string Paired = "Paired";
+        public const string Percentage = "Percentage";
         public const string ServicesResolved = "ServicesResolved";
         public const string Adapter = "Adapter";
         public const string Powered = "Powered";

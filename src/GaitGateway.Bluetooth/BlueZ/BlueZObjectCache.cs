@@ -79,6 +79,9 @@ internal sealed class BlueZObjectCache : IDisposable
     public short? GetInt16(string path, string @interface, string name)
         => TryGetProperty(path, @interface, name, out var v) && v.Type == VariantValueType.Int16 ? v.GetInt16() : null;
 
+    public byte? GetByte(string path, string @interface, string name)
+        => TryGetProperty(path, @interface, name, out var v) && v.Type == VariantValueType.Byte ? v.GetByte() : null;
+
     public ushort? GetUInt16(string path, string @interface, string name)
         => TryGetProperty(path, @interface, name, out var v) && v.Type == VariantValueType.UInt16 ? v.GetUInt16() : null;
 

@@ -6,7 +6,7 @@ namespace GaitGateway.Bluetooth.Links;
 public readonly record struct SensorCountersSnapshot(
     long Packets, long SequenceGaps, long LostPackets, long OutOfOrder, long StreamRestarts, long Malformed,
     ImuPacketError LastMalformedError, long Connects, long Reconnects, long LinkLosses, long WatchdogTimeouts,
-    long ChannelFullWaits, long ChannelFullDrops);
+    long ChannelFullWaits, long ChannelFullDrops, long ConnectAttempts, long ConnectFailures);
 
 /// <summary>Per-sensor diagnostics, updated lock-free from the notification path.</summary>
 public sealed class SensorCounters
@@ -28,13 +28,17 @@ public sealed class SensorCounters
     internal long WatchdogTimeouts;
     internal long ChannelFullWaits;
     internal long ChannelFullDrops;
+    /// <summary>Attempts to find, connect and start a sensor (each pass of the reconnect loop).</summary>
+    internal long ConnectAttempts;
+    /// <summary>Attempts that ended before the sensor streamed (not found, connect or GATT error, rejected setup).</summary>
+    internal long ConnectFailures;
 
     public SensorCountersSnapshot Snapshot() => new(
         Interlocked.Read(ref Packets), Interlocked.Read(ref SequenceGaps), Interlocked.Read(ref LostPackets),
         Interlocked.Read(ref OutOfOrder), Interlocked.Read(ref StreamRestarts), Interlocked.Read(ref Malformed),
         (ImuPacketError)Volatile.Read(ref LastMalformedError), Interlocked.Read(ref Connects), Interlocked.Read(ref Reconnects),
         Interlocked.Read(ref LinkLosses), Interlocked.Read(ref WatchdogTimeouts), Interlocked.Read(ref ChannelFullWaits),
-        Interlocked.Read(ref ChannelFullDrops));
+        Interlocked.Read(ref ChannelFullDrops), Interlocked.Read(ref ConnectAttempts), Interlocked.Read(ref ConnectFailures));
 }
 
 /// <summary>

@@ -14,6 +14,11 @@ public sealed record SensorHubOptions
     public int ChannelCapacity { get; init; } = 4096;
     /// <summary>Clock of Notification.HostTimeUs; null: system.</summary>
     public TimeProvider? TimeProvider { get; init; }
+    /// <summary>
+    /// The session clock to stamp with, when the caller started it already (its <see cref="SessionClock.StartUtc"/>
+    /// is the recording's startUtc); null: a new one, started when the hub is built.
+    /// </summary>
+    public SessionClock? Clock { get; init; }
 }
 
 /// <summary>
@@ -33,6 +38,12 @@ public sealed class SensorHub : IAsyncDisposable
     private CancellationTokenSource? _cts;
 
     public SensorHub(IBleAdapter adapter, IEnumerable<SensorLinkOptions> sensors, SensorHubOptions? options = null)
+        : this(sensors.Select(s => (adapter, s)), options)
+    {
+    }
+
+    /// <summary>Links spread over several adapters (a controller holds ~7–20 connections), one adapter per sensor.</summary>
+    public SensorHub(IEnumerable<(IBleAdapter Adapter, SensorLinkOptions Options)> sensors, SensorHubOptions? options = null)
     {
         options ??= new SensorHubOptions();
         _channel = Channel.CreateBounded<Notification>(new BoundedChannelOptions(options.ChannelCapacity)
@@ -41,8 +52,8 @@ public sealed class SensorHub : IAsyncDisposable
             SingleReader = true,
             SingleWriter = false,
         });
-        Clock = new SessionClock(options.TimeProvider);
-        Links = sensors.Select(s => new SensorLink(adapter, s, _channel.Writer, Clock)).ToList();
+        Clock = options.Clock ?? new SessionClock(options.TimeProvider);
+        Links = sensors.Select(s => new SensorLink(s.Adapter, s.Options, _channel.Writer, Clock)).ToList();
     }
 
     /// <summary>Every notification of every sensor, in arrival order per sensor.</summary>

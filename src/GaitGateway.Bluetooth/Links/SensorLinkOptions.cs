@@ -20,8 +20,12 @@ public sealed record SensorLinkOptions(string Address, int SensorIndex, SensorKi
 {
     /// <summary>Socket (AcquireNotify) where available, or force the PropertiesChanged path. Default socket.</summary>
     public GattNotifyMode NotifyMode { get; init; } = GattNotifyMode.PreferSocket;
-    /// <summary>Configuration written before Start; null keeps the clip's own. Default null.</summary>
-    public ShoeClipConfig? Configuration { get; init; }
+    /// <summary>
+    /// What this runner asks of the clip (rate, ranges, foot); only what differs from the clip's own configuration
+    /// is written, and a rejected write falls back (<see cref="ShoeClipNegotiation.Candidates"/>). Null keeps the
+    /// clip's rate and ranges; the samples per packet always follow the ATT MTU. Default null.
+    /// </summary>
+    public ShoeClipRequest? Request { get; init; }
     /// <summary>How long one discovery for the address runs before the attempt counts as failed. Default 10 s.</summary>
     public TimeSpan DiscoveryTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Connect plus service resolution. Default 10 s.</summary>

@@ -3,7 +3,7 @@ namespace GaitGateway.Coaching.Cues;
 /// <summary>What a cue is about. Each kind is debounced separately.</summary>
 public enum CueKind : byte
 {
-    /// <summary>The foot lands far ahead of the body (overstride index well above typical).</summary>
+    /// <summary>The foot lands far ahead of the body: a flagged overstriding stretch (Dsp OverstrideAssessor).</summary>
     Overstride = 1,
     /// <summary>Calf (plantarflexor/Achilles) load per minute well above the runner's usual.</summary>
     CalfLoad = 2,
@@ -31,4 +31,6 @@ public static class CueKinds
 /// "overstride_index", "calf_load_per_min", "contact_time_asymmetry_pct", "step_length_asymmetry_pct".</param>
 /// <param name="Value">The measurement's value over the engine's recent window.</param>
 /// <param name="Baseline">The runner's usual value it was compared with; NaN when the cue uses a fixed threshold only.</param>
-public readonly record struct Cue(double TimeS, CueKind Kind, string Message, string Measurement, double Value, double Baseline);
+/// <param name="Detail">The same judgement in a coach's words (the index and its parts, what it was compared with);
+/// null when the message says it all.</param>
+public readonly record struct Cue(double TimeS, CueKind Kind, string Message, string Measurement, double Value, double Baseline, string? Detail = null);

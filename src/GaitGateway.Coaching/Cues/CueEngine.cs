@@ -9,8 +9,10 @@ namespace GaitGateway.Coaching.Cues;
 /// <param name="BaselineReady">True once every baseline is known (given, or measured in the first running minute).</param>
 /// <param name="CalfLoadPerMin">Calf load per minute of running over the last <see cref="CueSettings.CalfWindowS"/>.</param>
 /// <param name="CalfLoadBaselinePerMin">The runner's usual calf load per minute.</param>
-/// <param name="OverstrideIndex">Mean overstride index of the last running strides.</param>
-/// <param name="OverstrideBaselineIndex">The runner's usual overstride index.</param>
+/// <param name="OverstrideIndex">Mean overstriding index of the last running strides (Dsp OverstrideAssessor: 0 = as usual,
+/// a stretch opens at 2).</param>
+/// <param name="OverstrideBaselineIndex">The index of her usual running: 0 by construction once she has a baseline (the
+/// index measures the departure from it); NaN before.</param>
 /// <param name="ContactAsymmetryPct">|L − R| / mean of recent contact times, %.</param>
 /// <param name="StepAsymmetryPct">|L − R| / mean of recent step lengths, %.</param>
 /// <param name="LeftContactSharePct">Left contact time / (left + right) × 100 (50 = balanced; Garmin's "GCT balance").</param>
@@ -46,12 +48,12 @@ public readonly record struct CueDiagnostics(
 /// <para>Only running strides count (<see cref="Gait.Run"/>); walking breaks neither trigger nor dilute anything.</para>
 /// <para>Baselines: whatever <see cref="CueBaseline"/> gives (e.g. from earlier sessions), otherwise measured over
 /// <see cref="CueSettings.BaselineRunningS"/> of running after skipping <see cref="CueSettings.BaselineSkipS"/>.</para>
-/// <para>Overstriding: of the last <see cref="CueSettings.OverstrideWindowStrides"/> running strides at least
-/// <see cref="CueSettings.OverstrideFlaggedFraction"/> flagged by the Dsp, and their mean overstride index
-/// <see cref="CueSettings.OverstrideRiseFraction"/> above the runner's baseline index (unless the baseline itself was
-/// mostly flagged). Pushing the pace lengthens the stride and moves the landing ahead of the body — the week-6 complaint in
-/// REFERENCES.md — and the remedy asked for is +5 % cadence (Heiderscheit 2011, MSSE 43:296: +5–10 % step rate lowers
-/// braking; Lieberman 2015: each +5 strides/min lands the foot 5.9 % closer to the hip).</para>
+/// <para>Overstriding: the Dsp judges it over both feet and several strides (OverstrideAssessor: landing angle, cadence
+/// for the speed, braking share and contact time against her speed-matched baseline and population references; the
+/// construct is in the README). The engine speaks while the latest running stride lies inside a flagged stretch, with
+/// the mean of the last <see cref="CueSettings.OverstrideWindowStrides"/> strides' cues as the explanation, and asks
+/// for a cadence taken from her own speed–cadence baseline (+5…10 %: Heiderscheit 2011, MSSE 43:296; Lieberman 2015:
+/// each +5 strides/min lands the foot 5.9 % closer to the hip).</para>
 /// <para>Calf load per minute = Σ per-stride calf load / Σ stride time × feet × 60 over the window: independent of
 /// walking gaps and of whether one or two clips report.</para>
 /// <para>Asymmetry: contact time per foot, and step length per landing foot (speed × step time, the step ending with
@@ -68,10 +70,14 @@ public sealed class CueEngine
     private readonly (double T, double Load, double StrideS)[] _calf = new (double, double, double)[MaxWindow];
     private int _calfStart, _calfCount;
 
-    private readonly double[] _osIndex;
-    private readonly bool[] _osFlag;
+    private readonly OverstrideCues[] _osCues;
     private readonly double[] _osCadence;
+    private readonly double[] _osIc;
+    private readonly OverstrideCues[] _osScratch;
+    private readonly double[] _osCadenceScratch;
+    private double _osStretchStartS = double.NaN;
     private int _osNext, _osCount;
+    private bool _osFlagNow;
 
     private readonly Window[] _contact = new Window[2];
     private readonly Window[] _step = new Window[2];
@@ -84,24 +90,24 @@ public sealed class CueEngine
 
     // baseline accumulation
     private double _runningS;
-    private double _baseLoad, _baseStrideS, _baseIndexSum;
-    private int _baseIndexCount;
+    private double _baseLoad, _baseStrideS;
     private double _calfBaseline, _indexBaseline, _contactAsymBaseline, _stepAsymBaseline;
     private bool _measuredBaselineDone;
 
     private double _calfNow = double.NaN, _indexNow = double.NaN, _contactAsymNow = double.NaN, _stepAsymNow = double.NaN, _leftShare = double.NaN;
     private long _raised, _suppressed;
     private bool _osHolds, _calfHolds, _asymHolds;
-    private int _baseFlagged;
 
     public CueEngine(CueSettings? settings = null, CueBaseline? baseline = null)
     {
         _settings = settings ?? new CueSettings();
         _settings.Validate();
         _given = baseline ?? new CueBaseline();
-        _osIndex = new double[_settings.OverstrideWindowStrides];
-        _osFlag = new bool[_settings.OverstrideWindowStrides];
+        _osCues = new OverstrideCues[_settings.OverstrideWindowStrides];
         _osCadence = new double[_settings.OverstrideWindowStrides];
+        _osIc = new double[_settings.OverstrideWindowStrides];
+        _osScratch = new OverstrideCues[_settings.OverstrideWindowStrides];
+        _osCadenceScratch = new double[_settings.OverstrideWindowStrides];
         _asymSpeed = new double[2 * _settings.AsymmetryWindowStrides];
         for (var f = 0; f < 2; f++)
         {
@@ -139,14 +145,15 @@ public sealed class CueEngine
     {
         _calfStart = _calfCount = 0;
         _osNext = _osCount = 0;
+        _osFlagNow = false;
+        _osStretchStartS = double.NaN;
         _asymSpeedNext = _asymSpeedCount = 0;
         foreach (var w in _contact) w.Clear();
         foreach (var w in _step) w.Clear();
         foreach (var r in _ics) r.Clear();
         _footSeen[0] = _footSeen[1] = false;
         Array.Fill(_lastCueS, double.NegativeInfinity);
-        _runningS = _baseLoad = _baseStrideS = _baseIndexSum = 0;
-        _baseIndexCount = 0;
+        _runningS = _baseLoad = _baseStrideS = 0;
         _measuredBaselineDone = false;
         _calfBaseline = _given.CalfLoadPerMin ?? double.NaN;
         _indexBaseline = _given.OverstrideIndex ?? double.NaN;
@@ -155,7 +162,6 @@ public sealed class CueEngine
         _calfNow = _indexNow = _contactAsymNow = _stepAsymNow = _leftShare = double.NaN;
         _raised = _suppressed = 0;
         _osHolds = _calfHolds = _asymHolds = false;
-        _baseFlagged = 0;
     }
 
     /// <summary>Adds one stride (either foot, in the order the session emits them); returns the number of cues raised.</summary>
@@ -218,13 +224,18 @@ public sealed class CueEngine
 
     private void AddOverstride(in StrideMetrics s)
     {
-        if (!double.IsFinite(s.OverstrideIndex)) return;
-        _osIndex[_osNext] = s.OverstrideIndex;
-        _osFlag[_osNext] = s.Overstride;
+        // The Dsp judged the stride over both feet and several strides; the engine only speaks about it.
+        _osFlagNow = s.Overstride;
+        var c = s.OverstrideCues;
+        if (c.Reference == OverstrideReference.None || !double.IsFinite(c.Index)) return;
+        _osCues[_osNext] = c;
         _osCadence[_osNext] = s.CadenceSpm;
-        _osNext = (_osNext + 1) % _osIndex.Length;
-        if (_osCount < _osIndex.Length) _osCount++;
-        _indexNow = _osCount >= Math.Max(2, _osIndex.Length * 2 / 3) ? Mean(_osIndex, _osCount) : double.NaN;
+        _osIc[_osNext] = s.IcTimeS;
+        _osStretchStartS = s.Overstride ? c.StretchStartS : double.NaN;
+        _osNext = (_osNext + 1) % _osCues.Length;
+        if (_osCount < _osCues.Length) _osCount++;
+        _indexNow = double.IsFinite(c.WindowIndex) ? c.WindowIndex : double.NaN;
+        if (c.Reference == OverstrideReference.Personal) _indexBaseline = 0;
     }
 
     private void AddAsymmetry(in StrideMetrics s, int f)
@@ -263,18 +274,11 @@ public sealed class CueEngine
     {
         if (_measuredBaselineDone || _runningS <= _settings.BaselineSkipS) return;
         if (double.IsFinite(s.CalfLoad)) { _baseLoad += s.CalfLoad; _baseStrideS += s.StrideTimeS; }
-        if (double.IsFinite(s.OverstrideIndex))
-        {
-            _baseIndexSum += s.OverstrideIndex;
-            _baseIndexCount++;
-            if (s.Overstride) _baseFlagged++;
-        }
         if (_runningS < _settings.BaselineSkipS + _settings.BaselineRunningS) return;
 
         _measuredBaselineDone = true;
         var feet = (_footSeen[0] ? 1 : 0) + (_footSeen[1] ? 1 : 0);
         if (double.IsNaN(_calfBaseline) && _baseStrideS > 0) _calfBaseline = _baseLoad / _baseStrideS * feet * 60;
-        if (double.IsNaN(_indexBaseline) && _baseIndexCount > 0) _indexBaseline = _baseIndexSum / _baseIndexCount;
         // A one-clip session has no asymmetry: 0 lets the (absent) measure stay silent without blocking readiness.
         if (double.IsNaN(_contactAsymBaseline)) _contactAsymBaseline = feet < 2 ? 0 : _contactAsymNow;
         if (double.IsNaN(_stepAsymBaseline)) _stepAsymBaseline = feet < 2 ? 0 : _stepAsymNow;
@@ -285,22 +289,29 @@ public sealed class CueEngine
     private int CheckOverstride(double now)
     {
         _osHolds = false;
-        if (!double.IsFinite(_indexNow)) return 0;
-        var flagged = 0;
-        for (var i = 0; i < _osCount; i++) if (_osFlag[i]) flagged++;
-        if (flagged < _settings.OverstrideFlaggedFraction * _osCount) return 0;
-        // Relative to the runner's usual landing, so the rule does not hang on the Dsp index's scale. A baseline that
-        // was itself mostly flagged (or a given one without flags to tell) does not silence a habitual overstrider.
-        var habitual = _baseIndexCount > 0 && _baseFlagged >= 0.5 * _baseIndexCount;
-        if (double.IsFinite(_indexBaseline) && !habitual && _indexNow < _indexBaseline * (1 + _settings.OverstrideRiseFraction)) return 0;
+        if (!_osFlagNow || _osCount == 0) return 0;
         _osHolds = true;
+        // Only build the words when the cue will be spoken (debounced otherwise): no allocation per stride.
+        if (now - _lastCueS[(int)CueKind.Overstride] < _settings.MinIntervalS)
+        {
+            _suppressed++;
+            return 0;
+        }
 
-        var cadence = Mean(_osCadence, _osCount);
-        var message = string.Create(CultureInfo.InvariantCulture,
-            $"Shorten your stride and lift your cadence about {_settings.CadenceIncreasePct:0} %");
-        if (double.IsFinite(cadence))
-            message += string.Create(CultureInfo.InvariantCulture, $" (to about {cadence * (1 + _settings.CadenceIncreasePct / 100):0} steps/min)");
-        return Raise(new Cue(now, CueKind.Overstride, message, "overstride_index", _indexNow, _indexBaseline));
+        // Explain with the strides of this stretch only (those before it would dilute what changed).
+        var n = 0;
+        for (var i = 0; i < _osCount; i++)
+        {
+            if (double.IsFinite(_osStretchStartS) && _osIc[i] < _osStretchStartS - 1e-6) continue;
+            _osScratch[n] = _osCues[i];
+            _osCadenceScratch[n++] = _osCadence[i];
+        }
+
+        var mean = OverstrideExplanation.Mean(_osScratch, n);
+        var cadence = Mean(_osCadenceScratch, n);
+        var (target, pct) = OverstrideExplanation.TargetCadence(cadence, mean.ExpectedCadenceSpm, _settings.CadenceIncreasePct, _settings.MaxCadenceIncreasePct);
+        var message = OverstrideExplanation.CueMessage(target, pct, mean.Reference) + " — " + OverstrideExplanation.RunnerWords(mean);
+        return Raise(new Cue(now, CueKind.Overstride, message, "overstride_index", _indexNow, _indexBaseline, OverstrideExplanation.CoachWords(mean, _indexNow)));
     }
 
     private int CheckCalf(double now)

@@ -20,22 +20,19 @@ public sealed record CueSettings
 
     // ---- overstriding -----------------------------------------------------------------------------------------
 
-    /// <summary>Running strides (both feet pooled) averaged for the overstride decision. Default 12 (~4–5 s).</summary>
+    /// <summary>Running strides (both feet pooled) whose overstriding cues are averaged for the cue's explanation.
+    /// Default 12 (~4–5 s). The decision itself is the Dsp's (OverstrideAssessor: a flagged stretch of several strides);
+    /// the engine speaks when the latest running stride lies inside one.</summary>
     public int OverstrideWindowStrides { get; init; } = 12;
-
-    /// <summary>Fraction of the window's strides the Dsp must have flagged as overstriding, 0..1. Default 0.75: the Dsp
-    /// owns the definition of an overstride (its index and flag threshold); the cue asks that most recent strides agree.</summary>
-    public double OverstrideFlaggedFraction { get; init; } = 0.75;
-
-    /// <summary>The window's mean overstride index must also exceed the runner's baseline index by this fraction.
-    /// Default 0.20 (+20 %). Relative, so the cue does not depend on the Dsp index's scale: normal running scores
-    /// ~0.9–1.0 whatever the pace and the simulator's overstriding segments +35–65 % above that. Not applied to a
-    /// runner whose baseline was already mostly flagged: a habitual overstrider still hears the cue.</summary>
-    public double OverstrideRiseFraction { get; init; } = 0.20;
 
     /// <summary>Cadence increase the cue asks for, %. Default 5 %: +5–10 % step rate lowers braking impulse and joint
     /// energy absorption (Heiderscheit 2011, MSSE 43:296) and +5 % cadence lowers peak Achilles stress (Lyght 2016).</summary>
     public double CadenceIncreasePct { get; init; } = 5;
+
+    /// <summary>Largest cadence increase the cue asks for, %, when her own speed–cadence baseline says her usual cadence at
+    /// this speed is further up. Default 10 %: the largest step-rate change Heiderscheit 2011 tested (+10 %), which
+    /// reduced hip as well as knee loading.</summary>
+    public double MaxCadenceIncreasePct { get; init; } = 10;
 
     // ---- calf load ----------------------------------------------------------------------------------------------
 
@@ -80,9 +77,8 @@ public sealed record CueSettings
         Check(BaselineSkipS is >= 0 and <= 600, nameof(BaselineSkipS), BaselineSkipS, "0..600 s");
         Check(BaselineRunningS is >= 5 and <= 1800, nameof(BaselineRunningS), BaselineRunningS, "5..1800 s");
         Check(OverstrideWindowStrides is >= 2 and <= 256, nameof(OverstrideWindowStrides), OverstrideWindowStrides, "2..256");
-        Check(OverstrideRiseFraction >= 0, nameof(OverstrideRiseFraction), OverstrideRiseFraction, ">= 0");
-        Check(OverstrideFlaggedFraction is >= 0 and <= 1, nameof(OverstrideFlaggedFraction), OverstrideFlaggedFraction, "0..1");
         Check(CadenceIncreasePct is > 0 and <= 20, nameof(CadenceIncreasePct), CadenceIncreasePct, "0..20 %");
+        Check(MaxCadenceIncreasePct >= CadenceIncreasePct && MaxCadenceIncreasePct <= 20, nameof(MaxCadenceIncreasePct), MaxCadenceIncreasePct, "CadenceIncreasePct..20 %");
         Check(CalfWindowS is >= 5 and <= 300, nameof(CalfWindowS), CalfWindowS, "5..300 s");
         Check(CalfExcessPct > 0, nameof(CalfExcessPct), CalfExcessPct, "> 0 %");
         Check(AsymmetryWindowStrides is >= 2 and <= 256, nameof(AsymmetryWindowStrides), AsymmetryWindowStrides, "2..256");

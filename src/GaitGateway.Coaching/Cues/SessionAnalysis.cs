@@ -19,24 +19,46 @@ public sealed record SessionAnalysis(IReadOnlyList<Cue> Cues, IReadOnlyList<CueS
     public static SessionAnalysis Run(IEnumerable<StrideMetrics> strides, CueSettings? settings = null, CueBaseline? baseline = null)
     {
         ArgumentNullException.ThrowIfNull(strides);
-        var engine = new CueEngine(settings, baseline);
-        var cues = new List<Cue>();
-        engine.CueRaised += (_, c) => cues.Add(c);
-        var stretches = new List<CueStretch>();
-        CueStretch? os = null, calf = null;
-        foreach (var s in strides.Where(s => double.IsFinite(s.IcTimeS)).OrderBy(s => s.IcTimeS))
+        var builder = new Builder(settings, baseline);
+        foreach (var s in strides.Where(s => double.IsFinite(s.IcTimeS)).OrderBy(s => s.IcTimeS)) builder.Add(s);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// The same analysis stride by stride, for a replay that keeps no strides (memory flat however long the
+    /// recording): feed strides in contact-time order (<see cref="Run"/> sorts them; a streaming caller merges the feet).
+    /// </summary>
+    public sealed class Builder
+    {
+        private readonly CueEngine _engine;
+        private readonly List<Cue> _cues = [];
+        private readonly List<CueStretch> _stretches = [];
+        private CueStretch? _os, _calf;
+
+        public Builder(CueSettings? settings = null, CueBaseline? baseline = null)
         {
-            engine.Update(s);
-            if (s.Gait != Gait.Run) continue;
-            var d = engine.Diagnostics;
-            var t = double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS;
-            Track(ref os, CueKind.Overstride, d.OverstrideHolds, t, d.OverstrideIndex, stretches);
-            Track(ref calf, CueKind.CalfLoad, d.CalfLoadHolds, t, d.CalfLoadPerMin, stretches);
+            _engine = new CueEngine(settings, baseline);
+            _engine.CueRaised += (_, c) => _cues.Add(c);
         }
 
-        if (os is { } o) stretches.Add(o);
-        if (calf is { } c) stretches.Add(c);
-        return new SessionAnalysis(cues, stretches.OrderBy(x => x.StartS).ToArray(), engine.Diagnostics);
+        public void Add(in StrideMetrics s)
+        {
+            if (!double.IsFinite(s.IcTimeS)) return;
+            _engine.Update(s);
+            if (s.Gait != Gait.Run) return;
+            var d = _engine.Diagnostics;
+            var t = double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS;
+            Track(ref _os, CueKind.Overstride, d.OverstrideHolds, t, d.OverstrideIndex, _stretches);
+            Track(ref _calf, CueKind.CalfLoad, d.CalfLoadHolds, t, d.CalfLoadPerMin, _stretches);
+        }
+
+        public SessionAnalysis Build()
+        {
+            var stretches = new List<CueStretch>(_stretches);
+            if (_os is { } o) stretches.Add(o);
+            if (_calf is { } c) stretches.Add(c);
+            return new SessionAnalysis(_cues.ToArray(), stretches.OrderBy(x => x.StartS).ToArray(), _engine.Diagnostics);
+        }
     }
 
     private static void Track(ref CueStretch? open, CueKind kind, bool holds, double t, double value, List<CueStretch> done)

@@ -19,6 +19,14 @@ public sealed record RecordingSensor
     public int SampleRateHz { get; init; }
     public int AccRangeG { get; init; }
     public int GyroRangeDps { get; init; }
+    /// <summary>Device Information manufacturer name, when read.</summary>
+    public string? Manufacturer { get; init; }
+    /// <summary>Battery level when the header was written, %, when known.</summary>
+    public int? BatteryPct { get; init; }
+    /// <summary>Negotiated ATT MTU of the link, when known.</summary>
+    public int? AttMtu { get; init; }
+    /// <summary>Samples per IMU notification as configured, when known.</summary>
+    public int? SamplesPerPacket { get; init; }
 }
 
 /// <summary>The JSON header that opens every recording (recording-format.md).</summary>

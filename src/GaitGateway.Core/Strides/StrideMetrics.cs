@@ -72,9 +72,13 @@ public readonly record struct StrideMetrics
     public double FootClearanceM { get; init; }
     /// <summary>Peak horizontal speed of the foot in swing, m/s.</summary>
     public double PeakSwingSpeedMps { get; init; }
-    /// <summary>Foot-only overstriding proxy: braking share of the contact over 0.5 (dimensionless, ~1 = typical); see Dsp OverstrideDetector.</summary>
+    /// <summary>Braking cue of overstriding: braking share of the contact over 0.5 (dimensionless, ~1 = typical); see Dsp
+    /// OverstrideDetector. One of the four cues of <see cref="OverstrideCues"/>, not the flag.</summary>
     public double OverstrideIndex { get; init; }
+    /// <summary>The stride lies inside a flagged overstriding stretch (Dsp OverstrideAssessor: several strides, never one alone).</summary>
     public bool Overstride { get; init; }
+    /// <summary>The overstriding judgement of this stride and its explanation's numbers (live path only; not stored).</summary>
+    public OverstrideCues OverstrideCues { get; init; }
     /// <summary>Per-step calf (plantarflexor/Achilles) load index, body-weight-seconds-like units (see CalfLoadModel).</summary>
     public double CalfLoad { get; init; }
     public Gait Gait { get; init; }

@@ -44,9 +44,9 @@ public sealed record BoutDto(string Gait, double StartTimeS, double EndTimeS, do
 
 public sealed record StretchDto(string Kind, double StartS, double EndS, double? PeakValue);
 
-public sealed record CueDto(double TimeS, string Kind, string Message, string Measurement, double? Value, double? Baseline)
+public sealed record CueDto(double TimeS, string Kind, string Message, string Measurement, double? Value, double? Baseline, string? Detail)
 {
-    public static CueDto From(Cue c) => new(c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement, N(c.Value), N(c.Baseline));
+    public static CueDto From(Cue c) => new(c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement, N(c.Value), N(c.Baseline), c.Detail);
 
     private static double? N(double v) => double.IsFinite(v) ? v : null;
 }

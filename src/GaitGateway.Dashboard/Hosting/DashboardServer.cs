@@ -325,7 +325,7 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/sessions/{id:long}/bouts", (long id) => WithSession(id, (store, _) =>
             Results.Json(store.GetBouts(id).Select(b => BoutDto.From(b)).ToArray(), Json)));
         app.MapGet("/sessions/{id:long}/analysis", (long id) => WithSession(id, (store, _) =>
-            Results.Json(AnalysisDto.From(SessionAnalysis.Run(store.GetStrides(id), _board.Settings.Cues)), Json)));
+            Results.Json(AnalysisDto.From(SessionAnalysis.Run(Dsp.Overstride.OverstrideAssessor.Reassess(store.GetStrides(id)), _board.Settings.Cues)), Json)));
         app.MapGet("/sessions/{id:long}/export.tcx", (long id) => WithSession(id, (store, s) =>
         {
             var xml = TcxExport.ToXml(s.StartedUtc, store.GetStrides(id), store.GetBouts(id), s.Plan is null ? s.Name : $"{s.Name} ({s.Plan})");
@@ -367,7 +367,7 @@ public sealed class DashboardServer : IAsyncDisposable
             foreach (var a in store.GetAlerts(id))
             {
                 cues.Add(new CueView(tile.Runner, id, a.TimeS, a.Kind, a.Message, a.Measurement ?? "",
-                    double.IsFinite(a.Value) ? a.Value : null, null, session.StartedUtc.AddSeconds(a.TimeS)));
+                    double.IsFinite(a.Value) ? a.Value : null, null, session.StartedUtc.AddSeconds(a.TimeS), a.Detail));
             }
         }
 

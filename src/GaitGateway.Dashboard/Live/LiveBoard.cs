@@ -67,7 +67,9 @@ public sealed class LiveBoard
     /// <param name="batteryPct">0..100; NaN = unknown.</param>
     /// <param name="linkState">"connected", "reconnecting", "lost", …</param>
     /// <param name="packetLossPct">Packets lost / expected, %; NaN = unknown.</param>
-    public void UpdateSensor(string runnerId, Foot foot, double batteryPct, string linkState, double packetLossPct)
+    /// <param name="detail">Why the sensor is not streaming or what it negotiated, in words; null when nothing to say.</param>
+    /// <param name="batteryAgeS">How old <paramref name="batteryPct"/> is, s; NaN = unknown.</param>
+    public void UpdateSensor(string runnerId, Foot foot, double batteryPct, string linkState, double packetLossPct, string? detail = null, double batteryAgeS = double.NaN)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runnerId);
         lock (_gate)
@@ -75,11 +77,33 @@ public sealed class LiveBoard
             if (!_runners.TryGetValue(runnerId, out var state))
                 _runners[runnerId] = state = new RunnerState(runnerId, new LiveRunnerOptions(), _settings, new CueEngine(_settings.Cues));
             var old = state.Sensors[(int)foot & 1];
-            state.Sensors[(int)foot & 1] = new SensorSlot(old?.Id, batteryPct, linkState ?? "unknown", packetLossPct);
+            state.Sensors[(int)foot & 1] = new SensorSlot(old?.Id, batteryPct, linkState ?? "unknown", packetLossPct, detail, batteryAgeS);
             state.Version++;
         }
 
         Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>
+    /// A cue about the equipment rather than the gait (e.g. "battery_low"): shown on the tile and raised like a gait
+    /// cue (<see cref="CueRaised"/>, browser streams), so the coach hears of it the same way.
+    /// </summary>
+    /// <param name="timeS">Session time, s.</param>
+    public void RaiseDeviceCue(string runnerId, double timeS, string kind, string message, string measurement, double value)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runnerId);
+        CueView cue;
+        lock (_gate)
+        {
+            if (!_runners.TryGetValue(runnerId, out var state)) return;
+            cue = new CueView(runnerId, state.Options.SessionId, timeS, kind, message, measurement, N(value), null, DateTimeOffset.UtcNow);
+            state.AddCue(cue);
+            state.Version++;
+        }
+
+        Interlocked.Increment(ref _version);
+        foreach (var sub in _subscribers.Values) sub.Writer.TryWrite(cue);
+        CueRaised?.Invoke(this, cue);
     }
 
     /// <summary>Marks the runner's session finished (the tile stays, showing "ended").</summary>
@@ -177,7 +201,7 @@ public sealed class LiveBoard
         public void OnBout(in BoutSummary bout) => board.OnBout(state, bout);
     }
 
-    private sealed record SensorSlot(string? Id, double BatteryPct, string LinkState, double PacketLossPct);
+    private sealed record SensorSlot(string? Id, double BatteryPct, string LinkState, double PacketLossPct, string? Detail = null, double BatteryAgeS = double.NaN);
 
     /// <summary>One runner; every member is touched under the board's lock only.</summary>
     private sealed class RunnerState
@@ -200,7 +224,7 @@ public sealed class LiveBoard
             Engine.CueRaised += (_, c) =>
             {
                 var view = new CueView(Runner, Options.SessionId, c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement,
-                    N(c.Value), N(c.Baseline), DateTimeOffset.UtcNow);
+                    N(c.Value), N(c.Baseline), DateTimeOffset.UtcNow, c.Detail);
                 _newCues.Add(view);
                 _cues.Enqueue(view);
                 while (_cues.Count > _settings.CueHistory) _cues.Dequeue();
@@ -226,6 +250,12 @@ public sealed class LiveBoard
             var f = (int)s.Foot & 1;
             _footSeen[f] = true;
             if (double.IsFinite(s.StrideLengthM)) _distanceByFoot[f] += s.StrideLengthM;
+        }
+
+        public void AddCue(CueView view)
+        {
+            _cues.Enqueue(view);
+            while (_cues.Count > _settings.CueHistory) _cues.Dequeue();
         }
 
         public List<CueView> TakeNewCues()
@@ -277,7 +307,7 @@ public sealed class LiveBoard
                 N(Avg(recent, s => s.FlightTimeS)),
                 pattern,
                 N(Avg(recent, s => s.StrikeAngleDeg)),
-                N(Avg(running, s => s.OverstrideIndex)),
+                N(Avg(running, s => s.OverstrideCues.Index)),
                 N(d.OverstrideBaselineIndex),
                 running.Length > 0 ? running.Count(s => s.Overstride) / (double)running.Length : null,
                 N(d.CalfLoadPerMin),
@@ -297,7 +327,7 @@ public sealed class LiveBoard
             var s = Sensors[(int)foot];
             return s is null
                 ? new SensorTile(foot.ToWord(), null, null, "unknown", null)
-                : new SensorTile(foot.ToWord(), s.Id, N(s.BatteryPct), s.LinkState, N(s.PacketLossPct));
+                : new SensorTile(foot.ToWord(), s.Id, N(s.BatteryPct), s.LinkState, N(s.PacketLossPct), s.Detail, N(s.BatteryAgeS));
         }
 
         private static double Avg(StrideMetrics[] strides, Func<StrideMetrics, double> f)
@@ -333,6 +363,6 @@ public static class CueAlerts
     public static AlertRecord ToAlert(this CueView cue)
     {
         ArgumentNullException.ThrowIfNull(cue);
-        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN);
+        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN, cue.Detail);
     }
 }

@@ -6,7 +6,9 @@ namespace GaitGateway.Dashboard.Live;
 /// <param name="BatteryPct">0..100.</param>
 /// <param name="LinkState">"connected", "reconnecting", "lost", "unknown", …</param>
 /// <param name="PacketLossPct">Packets lost / expected since the session started, %.</param>
-public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, string LinkState, double? PacketLossPct);
+/// <param name="Detail">Why it is not streaming, or what was negotiated ("rejected 400 Hz, now 416 Hz"); null when nothing to say.</param>
+/// <param name="BatteryAgeS">How old the battery level is, s; null when unknown.</param>
+public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, string LinkState, double? PacketLossPct, string? Detail = null, double? BatteryAgeS = null);
 
 /// <summary>A cue as the dashboard shows and streams it.</summary>
 /// <param name="Runner">Runner id.</param>
@@ -18,8 +20,9 @@ public sealed record SensorTile(string Foot, string? Id, double? BatteryPct, str
 /// <param name="Value">Its value.</param>
 /// <param name="Baseline">The runner's usual value; null when none.</param>
 /// <param name="RaisedUtc">Wall-clock time the board received it.</param>
+/// <param name="Detail">The judgement in a coach's words (overstriding: the index, its parts, the reference); null when none.</param>
 public sealed record CueView(string Runner, long? SessionId, double TimeS, string Kind, string Message, string Measurement,
-    double? Value, double? Baseline, DateTimeOffset RaisedUtc);
+    double? Value, double? Baseline, DateTimeOffset RaisedUtc, string? Detail = null);
 
 /// <summary>One runner's live tile: averages of the last <see cref="LiveBoardSettings.TileWindowS"/> of strides.
 /// Units are in the names; null where not available.</summary>

@@ -111,9 +111,9 @@ function renderTiles() {
   const root = $('tiles');
   if (!state.tiles.length) { root.innerHTML = '<p class="muted">No runner yet. Start a session on the gateway.</p>'; return; }
   root.innerHTML = state.tiles.map(t => {
-    const osIdx = t.overstrideIndex, osBase = t.overstrideBaselineIndex ?? 1;
-    const osRise = osIdx == null ? null : osIdx / osBase;
-    const osCls = osRise == null ? '' : osRise >= 1.2 ? 'bad' : osRise >= 1.1 ? 'warn' : '';
+    // Overstriding index (issue 12): 0 = her usual running, a stretch is flagged at 2; the gauge spans 0..4.
+    const osIdx = t.overstrideIndex;
+    const osCls = osIdx == null ? '' : (t.overstrideFraction ?? 0) > 0 || osIdx >= 2 ? 'bad' : osIdx >= 1.5 ? 'warn' : '';
     const calf = t.calfLoadPctOfUsual;
     const calfCls = calf == null ? '' : calf > 130 ? 'bad' : calf > 110 ? 'warn' : '';
     const share = t.leftContactSharePct;
@@ -123,7 +123,7 @@ function renderTiles() {
       <span class="link-${esc(s.linkState)}">${esc(s.linkState)}</span> · loss ${s.packetLossPct == null ? '–' : num(s.packetLossPct, 1) + ' %'}</span>`).join('');
     const [cue, ...others] = liveCues(t);
     const banner = cue ? `<div class="cue-banner ${esc(cue.kind)}" data-testid="tile-cue" data-kind="${esc(cue.kind)}">${esc(cue.message)}
-      <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small></div>` : '';
+      <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small>${cueDetail(cue, 'tile-cue-detail')}</div>` : '';
     const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${t.sessionId}</a>`;
     return `<article class="tile" data-testid="tile" data-runner="${esc(t.runner)}">
       <h2><span class="runner">${esc(t.runner)}</span> <span class="gait ${esc(t.gait)}" data-testid="gait">${esc(t.gait)}</span>
@@ -136,8 +136,8 @@ function renderTiles() {
         <div class="metric"><div class="l">Strike</div><span class="v" data-testid="strike" style="font-size:1.15rem">${esc(t.strikePattern || '–')}</span><span class="u">${num(t.strikeAngleDeg, 1)}°</span></div>
         <div class="metric"><div class="l">Speed</div><span class="v">${num(t.speedMps, 2)}</span><span class="u">m/s</span></div>
       </div>
-      ${gauge('Overstride (landing ahead)', osIdx == null ? '–' : `index ${num(osIdx, 2)}${t.overstrideBaselineIndex == null ? '' : ' · usual ' + num(osBase, 2)} · ${num((t.overstrideFraction ?? 0) * 100)} % flagged`,
-        osIdx == null ? 0 : osIdx / (osBase * 1.6), osCls, 1.2 / 1.6, 'overstride-gauge')}
+      ${gauge('Overstride (landing ahead)', osIdx == null ? '–' : `index ${num(osIdx, 1)} (flag at 2) · ${num((t.overstrideFraction ?? 0) * 100)} % flagged`,
+        osIdx == null ? 0 : osIdx / 4, osCls, 2 / 4, 'overstride-gauge')}
       ${gauge('Calf load vs usual', calf == null ? (t.baselineReady ? '–' : 'measuring usual…') : `${num(calf)} % · ${num(t.calfLoadPerMin)} /min`,
         calf == null ? 0 : calf / 200, calfCls, 130 / 200, 'calf-gauge')}
       ${balance}
@@ -168,7 +168,12 @@ function addCue(c, quiet) {
 
 function renderCues() {
   $('cue-log').innerHTML = state.cues.map(x => `<li data-testid="cue" data-kind="${esc(x.kind)}"><span class="t">${esc(x.runner)} ${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('');
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'cue-detail')}</li>`).join('');
+}
+
+// A cue's explanation in a coach's words (issue 12), under the runner's words.
+function cueDetail(c, testId) {
+  return c.detail ? `<div class="muted small cue-detail" data-testid="${testId}">coach: ${esc(c.detail)}</div>` : '';
 }
 
 // ------------------------------------------------------------------ sessions
@@ -256,7 +261,7 @@ async function showSession(id) {
   const c = chart('strideChart', {
     type: 'scatter',
     data: { datasets: [
-      { label: 'overstride index (per stride)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y', order: 1,
+      { label: 'braking cue of overstriding (per stride; red = inside a flagged stretch)', data: sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex })), yAxisID: 'y', order: 1,
         pointRadius: sorted.map(p => p.overstride ? 3 : 2), pointBackgroundColor: sorted.map(p => p.overstride ? '#dc2626' : '#94a3b8'), borderColor: '#94a3b8' },
       { type: 'line', label: 'overstride index (10-s average)', data: smooth(sorted.map(p => ({ x: p.icTimeS, y: p.overstrideIndex }))), yAxisID: 'y', order: 0,
         borderColor: '#475569', borderWidth: 2, pointRadius: 0 },
@@ -294,7 +299,7 @@ async function showSession(id) {
       scales: { y: { title: { display: true, text: 'calf load / min' } }, y2: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: '% overstriding' } } } },
   });
   $('session-cues').innerHTML = analysis.cues.length ? analysis.cues.map(x => `<li data-testid="session-cue" data-kind="${esc(x.kind)}"><span class="t">${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span></li>`).join('') : '<li class="muted none">No cues on this session.</li>';
+    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'session-cue-detail')}</li>`).join('') : '<li class="muted none">No cues on this session.</li>';
 }
 
 // One lap per walk/run bout, as Garmin Connect lists laps.

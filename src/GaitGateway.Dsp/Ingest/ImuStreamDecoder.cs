@@ -91,11 +91,12 @@ public sealed class ImuStreamDecoder
         _expectedNextS = t0SensorS + (h.SampleCount / rate);
 
         var n = Math.Min(h.SampleCount, destination.Length);
+        var scale = CountScale.For(h.AccRange, h.GyroRange);
         for (var i = 0; i < n; i++)
         {
             var raw = ImuPacket.ReadSample(payload, i);
             var flags = i == 0 && gap ? ImuSampleFlags.GapBefore : ImuSampleFlags.None;
-            destination[i] = ImuScale.ToSample(raw, t0SensorS + (i / rate) + _dspOffsetS, h.AccRange, h.GyroRange, flags);
+            destination[i] = ImuScale.ToSample(raw, t0SensorS + (i / rate) + _dspOffsetS, scale, flags);
         }
 
         _samples += n;

@@ -1,6 +1,9 @@
 namespace GaitGateway.Dsp.Parameters;
 
-/// <summary>Settings of <see cref="OverstrideDetector"/>.</summary>
+/// <summary>Settings of <see cref="OverstrideDetector"/>: the per-stride braking cue. Since issue 12 its flag is only the
+/// foot pipeline's own opinion: <c>GaitSession</c> replaces it with <see cref="Overstride.OverstrideAssessor"/>'s judgement
+/// (four cues against her baseline and population references, over stretches of several strides); the index
+/// (braking share / <see cref="ReferenceBrakingShare"/>) is that judgement's braking cue.</summary>
 /// <param name="ReferenceBrakingShare">Share of the contact spent before mid-stance that scores index 1.0. Default 0.5:
 /// in steady running braking and propulsion impulses balance and the body passes over the foot near mid-contact.</param>
 /// <param name="FlagIndex">Index above which a stride is flagged. Default 1.1 (braking share &gt; 55 %): the foot landed

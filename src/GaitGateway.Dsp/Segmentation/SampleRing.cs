@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GaitGateway.Dsp.Segmentation;
 
@@ -49,10 +50,18 @@ public sealed class SampleRing
     }
 
     public bool Holds(long n) => n >= Oldest && n < Next;
+
+    // The accessors run several times per sample per pass, inside large loops whose inlining budget the JIT had spent
+    // (TimeS stayed a call, ~1 % of a replay): inlined by request.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double TimeS(long n) => _timeS[(int)(n & _mask)];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector3 AccMps2(long n) => _accMps2[(int)(n & _mask)];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector3 GyroRps(long n) => _gyroRps[(int)(n & _mask)];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float EnergyRps(long n) => _energyRps[(int)(n & _mask)];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte Flags(long n) => _flags[(int)(n & _mask)];
 
     /// <summary>Sample rate around sample <paramref name="n"/> from the last 16 intervals, Hz (400 with no history):

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GaitGateway.Core.Samples;
 
 namespace GaitGateway.Dsp.Segmentation;
@@ -16,6 +17,9 @@ namespace GaitGateway.Dsp.Segmentation;
 /// <param name="AccEnergyWeightRpsPerMps2">Weight of |‖a‖ − g| in the motion energy, (rad/s) per (m/s²). Default 0.2:
 /// a swing's 3–4 g of centripetal and tangential acceleration then counts like ~400 °/s, noise at rest (~0.1 m/s²)
 /// like ~1 °/s.</param>
+/// <param name="SwingAccCapG">Largest departure of the specific force from 1 g counted in the swing level the threshold
+/// follows, g. Default 4 g: a swing's centripetal and tangential acceleration stays within 3–4 g, while the impact that
+/// ends it reaches 16–70 g (REFERENCES.md, Bailey &amp; Harle 2014) and must not raise the threshold.</param>
 /// <param name="StopDetectS">A stance longer than this with no swing after it means the runner stopped; its stride is
 /// closed at once, s. Default 1.5 s: walking stances, even in a turn, last ≤ 1.2 s.</param>
 public sealed record SegmentationSettings(
@@ -24,7 +28,8 @@ public sealed record SegmentationSettings(
     double SwingThresholdFraction = 0.3,
     double MinSwingDurationS = 0.12,
     double AccEnergyWeightRpsPerMps2 = 0.2,
-    double StopDetectS = 1.5);
+    double StopDetectS = 1.5,
+    double SwingAccCapG = 4);
 
 /// <summary>
 /// Stance / zero-velocity detection that adapts from slow walking to fast running: finds each stance's mid-stance (MS),
@@ -50,6 +55,7 @@ public sealed class StanceSegmenter
     private readonly SampleRing _ring;
 
     private float _energy;
+    private float _swingEnergy;
     private long _candidateStart = -1;
     private bool _inSwing;
     private bool _stanceDone;
@@ -68,14 +74,25 @@ public sealed class StanceSegmenter
     }
 
     /// <summary>Current swing threshold on the motion energy, rad/s.</summary>
-    public float SwingThresholdRps => MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _peakEma);
+    public float SwingThresholdRps
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)] // per sample; the JIT had left it a call
+        get => MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _peakEma);
+    }
 
     /// <summary>Motion energy of the next sample (smoothed), rad/s; store it in the ring with the sample.</summary>
     public float NextEnergy(Vector3 gyroRps, Vector3 accMps2, double dtS)
     {
-        var rate = gyroRps.Length() + ((float)_s.AccEnergyWeightRpsPerMps2 * MathF.Abs(accMps2.Length() - (float)Gravity.StandardMps2));
+        var gyro = gyroRps.Length();
+        var accDeparture = MathF.Abs(accMps2.Length() - (float)Gravity.StandardMps2);
+        var rate = gyro + ((float)_s.AccEnergyWeightRpsPerMps2 * accDeparture);
         var alpha = dtS <= 0 ? 1f : (float)(dtS / ((_s.EnergyWindowS / 2) + dtS));
         _energy += alpha * (rate - _energy);
+        // The swing level the threshold follows leaves out the impact that ends the swing: a hard heel strike (16 g and
+        // more) on top of a fast landing roll would otherwise count as the swing's peak, lift the threshold above the
+        // next swings and merge strides. A swing's own acceleration stays within a few g.
+        var swingRate = gyro + ((float)_s.AccEnergyWeightRpsPerMps2 * MathF.Min(accDeparture, (float)(_s.SwingAccCapG * Gravity.StandardMps2)));
+        _swingEnergy += alpha * (swingRate - _swingEnergy);
         return _energy;
     }
 
@@ -89,7 +106,7 @@ public sealed class StanceSegmenter
         var e = _ring.EnergyRps(n);
         if (_inSwing)
         {
-            _swingPeak = MathF.Max(_swingPeak, e);
+            _swingPeak = MathF.Max(_swingPeak, MathF.Min(e, _swingEnergy));
             if (e < low)
             {
                 _inSwing = false;
@@ -136,7 +153,7 @@ public sealed class StanceSegmenter
         // Confirmed swing (its stance was closed when the motion began).
         _candidateStart = -1;
         _inSwing = true;
-        _swingPeak = e;
+        _swingPeak = MathF.Min(e, _swingEnergy);
         _lastSwingStartS = startS;
         return false;
     }

@@ -20,6 +20,11 @@ public interface IGaitSink
 public sealed record GaitSessionSettings(double FlightWaitS = 1.0)
 {
     public FootPipelineSettings Pipeline { get; init; } = new();
+    /// <summary>Overstriding judged over both feet (<see cref="Overstride.OverstrideAssessor"/>).</summary>
+    public Overstride.OverstrideAssessorSettings Overstride { get; init; } = new();
+    /// <summary>The runner's speed-matched baseline from her stored sessions; null = learn from this session only.
+    /// The session keeps adding its steady running to it.</summary>
+    public Overstride.OverstrideBaseline? OverstrideHistory { get; init; }
     public BoutSettings Bouts { get; init; } = new();
     public SensorClockSettings Clock { get; init; } = new();
 }
@@ -37,6 +42,7 @@ public sealed class GaitSession
     private readonly FootChannel?[] _bySensor;
     private readonly FootChannel?[] _byFoot = new FootChannel?[2];
     private readonly BoutTracker _bouts;
+    private readonly Overstride.OverstrideAssessor _overstride;
     private readonly ImuSample[] _scratch = new ImuSample[ImuPacket.MaxSamples];
     private double _dataTimeS = double.NegativeInfinity;
     private bool _completing;
@@ -47,6 +53,7 @@ public sealed class GaitSession
         _settings = settings ?? new GaitSessionSettings();
         _sink = sink;
         _bouts = new BoutTracker(_settings.Bouts);
+        _overstride = new Overstride.OverstrideAssessor(_settings.Overstride, _settings.OverstrideHistory, _settings.Pipeline.Overstride.ReferenceBrakingShare);
         _bySensor = new FootChannel?[sensors.Count == 0 ? 0 : sensors.Max(s => s.Index) + 1];
         foreach (var s in sensors)
         {
@@ -87,6 +94,9 @@ public sealed class GaitSession
         sensorIndex < _bySensor.Length && _bySensor[sensorIndex] is { } ch ? ch.Decoder.Stats : null;
 
     public FootPipeline? PipelineFor(Foot foot) => _byFoot[(int)foot]?.Pipeline;
+
+    /// <summary>The overstriding judgement over both feet (its baseline and diagnostics).</summary>
+    public Overstride.OverstrideAssessor Overstride => _overstride;
 
     public void OnNotification(in Notification n)
     {
@@ -231,6 +241,8 @@ public sealed class GaitSession
         var lastOther = other?.LastIcBefore(ch.Pending[0].IcTimeS - 0.02) ?? double.NaN;
         var step = ch.Pending[0].IcTimeS - lastOther;
         var s = ch.Pending[0] with { FlightTimeS = flightS, StepTimeS = step > 0 && step < ch.Pending[0].StrideTimeS ? step : double.NaN };
+        // Overstriding is judged over both feet and several strides, so the per-foot flag is replaced here.
+        s = _overstride.Assess(s);
         Array.Copy(ch.Pending, 1, ch.Pending, 0, ch.PendingCount - 1);
         ch.PendingCount--;
         StridesEmitted++;

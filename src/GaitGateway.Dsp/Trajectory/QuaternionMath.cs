@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GaitGateway.Dsp.Trajectory;
 
@@ -6,6 +7,8 @@ namespace GaitGateway.Dsp.Trajectory;
 public static class QuaternionMath
 {
     /// <summary>Body-frame increment for angular rate <paramref name="gyroRps"/> held over <paramref name="dtS"/>.</summary>
+    /// <remarks>Inlined by request: it runs per sample inside the integration loop.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Quaternion Increment(Vector3 gyroRps, float dtS)
     {
         // Half-angle per sample is small (≤ 0.03 rad at 4000 °/s and 1 kHz, ≤ 0.18 rad at 100 Hz): the series

@@ -36,7 +36,15 @@ public sealed record CsvImportOptions
 /// </summary>
 public sealed class CsvImuReader : IDisposable
 {
-    private readonly TextReader _text;
+    /// <summary>Longest line read, characters: a data row is ~100, a wide header a few thousand. A file with a longer
+    /// line (or none: a device, a binary file) is refused at that line instead of being read into memory whole.</summary>
+    public const int MaxLineChars = 64 * 1024;
+
+    /// <summary>Largest |time| accepted, s (2^32 s ≈ 136 years): Unix-epoch seconds fit; what is beyond cannot be a
+    /// sample time, and would overflow the store's int64-ns times.</summary>
+    public const double MaxAbsTimeS = 4_294_967_296.0;
+
+    private readonly BoundedLineReader _text;
     private readonly CsvImportOptions _options;
     private readonly AxisMap _axes;
     private readonly List<Channel> _channels;
@@ -92,7 +100,7 @@ public sealed class CsvImuReader : IDisposable
     private CsvImuReader(string path, TextReader text, CsvImportOptions options)
     {
         Path = path;
-        _text = text;
+        _text = new BoundedLineReader(text, MaxLineChars);
         _options = options;
         _axes = options.Axes ?? AxisMap.Identity;
         var header = NextLine() ?? throw Error(1, null, "file is empty (no header line)");
@@ -180,7 +188,7 @@ public sealed class CsvImuReader : IDisposable
     /// <summary>Which layout a file has, from its first line. Throws <see cref="CsvFormatException"/> if none fits.</summary>
     public static CsvLayout DetectLayout(string path)
     {
-        using var text = OpenText(path);
+        using var text = new BoundedLineReader(OpenText(path), MaxLineChars);
         string? first;
         try
         {
@@ -189,6 +197,10 @@ public sealed class CsvImuReader : IDisposable
         catch (IOException e)
         {
             throw new CsvFormatException(path, 1, null, $"cannot read: {e.Message}", e);
+        }
+        catch (LineTooLongException e)
+        {
+            throw new CsvFormatException(path, 1, null, $"{e.Message}: not a CSV file", e);
         }
 
         if (first is null) throw new CsvFormatException(path, 1, null, "file is empty (no header line)");
@@ -232,6 +244,8 @@ public sealed class CsvImuReader : IDisposable
                 throw Error(_lineNumber, null, $"expected at least {_minCells} cells, found {count}");
             RowCount++;
             var time = Number(span, _time) * _time.Factor;
+            if (!(Math.Abs(time) <= MaxAbsTimeS))
+                throw Error(_lineNumber, _time.Name, string.Create(CultureInfo.InvariantCulture, $"time {time:G6} s is beyond ±{MaxAbsTimeS:0} s"));
             if (time == _lastTime)
             {
                 DuplicateCount++;
@@ -286,6 +300,10 @@ public sealed class CsvImuReader : IDisposable
         catch (IOException e)
         {
             throw new CsvFormatException(Path, _lineNumber + 1, null, $"cannot read: {e.Message}", e);
+        }
+        catch (LineTooLongException e)
+        {
+            throw new CsvFormatException(Path, _lineNumber + 1, null, $"{e.Message}: not a CSV file, or a broken one", e);
         }
     }
 

@@ -17,8 +17,39 @@ public enum PlanGait : byte
 /// <param name="SpeedMps">Centre-of-mass speed, m/s (walk 0.5..2.2, run 1.8..7; ignored when standing).</param>
 /// <param name="StrikePattern">Running strike pattern; null = the runner's own (<see cref="SimulationSettings.StrikePattern"/>).
 /// Walking always lands on the heel.</param>
-/// <param name="Overstride">Landing far ahead of the body with a steeper heel strike, longer strides at lower cadence.</param>
-public sealed record PlanSegment(PlanGait Gait, double DurationS, double SpeedMps, StrikePattern? StrikePattern = null, bool Overstride = false);
+/// <param name="Overstride">The truth label: the runner overstrides in this segment. Without a <paramref name="Style"/> it
+/// also selects the simulator's original overstriding model (landing far ahead with a steeper heel strike, longer
+/// strides at lower cadence, mid-stance moved later).</param>
+/// <param name="Style">How this runner produces the segment's speed, relative to the simulator's population-typical
+/// runner (<see cref="GaitRelations"/>); null = the population-typical runner (or the original overstriding model).</param>
+public sealed record PlanSegment(PlanGait Gait, double DurationS, double SpeedMps, StrikePattern? StrikePattern = null, bool Overstride = false, RunStyle? Style = null);
+
+/// <summary>
+/// How a runner runs a segment, relative to <see cref="GaitRelations"/>' population-typical runner at the same speed.
+/// Written from the literature's descriptions of overstriding and of its look-alikes (see <see cref="OverstrideScenarios"/>),
+/// not from what any detector measures.
+/// </summary>
+/// <param name="CadenceFactor">Cadence × this (stride time ÷ this; at a given speed the stride lengthens by 1 / factor).</param>
+/// <param name="StrikeAngleDeg">Strike angle, degrees (toes up +); null = the pattern's typical angle at this speed.</param>
+/// <param name="StrikeAngleOffsetDeg">Added to the strike angle, degrees.</param>
+/// <param name="LandingDistanceM">Centre of mass → first contact at contact, m; null = the pattern's typical distance.</param>
+/// <param name="FootFlatFollowsLanding">True: the foot is flat and still (mid-stance) when the body has travelled the
+/// landing distance, so a longer landing distance moves mid-stance later. False: mid-stance keeps the timing of the
+/// runner's normal landing at this speed — an overstride that shows in the landing angle, stride and cadence but not in
+/// when the foot is flat (the case the original detector could not see).</param>
+/// <param name="ContactTimeFactor">Contact time × this.</param>
+/// <param name="ContactSlideFraction">Forward speed of the contact point at contact as a fraction of the running speed
+/// (the heel still moving forward when it lands ahead of the body); null = the simulator's usual 0.1 m/s.</param>
+/// <param name="ImpactFactor">Impact transient × this.</param>
+public sealed record RunStyle(
+    double CadenceFactor = 1,
+    double? StrikeAngleDeg = null,
+    double StrikeAngleOffsetDeg = 0,
+    double? LandingDistanceM = null,
+    bool FootFlatFollowsLanding = true,
+    double ContactTimeFactor = 1,
+    double? ContactSlideFraction = null,
+    double ImpactFactor = 1);
 
 /// <summary>A named sequence of segments; the simulator adds a lead-in and lead-out of standing still.</summary>
 public sealed record SessionPlan(string Name, IReadOnlyList<PlanSegment> Segments)
@@ -41,6 +72,10 @@ public sealed record SessionPlan(string Name, IReadOnlyList<PlanSegment> Segment
                 throw new ArgumentException($"plan '{Name}': running speed {s.SpeedMps} m/s outside 1.8..7", nameof(Segments));
             if (s.StrikePattern == Core.Strides.StrikePattern.Unknown)
                 throw new ArgumentException($"plan '{Name}': strike pattern must be rearfoot, midfoot, forefoot or null", nameof(Segments));
+            if (s.Style is { } st && (st.CadenceFactor is < 0.7 or > 1.3 || st.ContactTimeFactor is < 0.7 or > 1.4
+                || st.LandingDistanceM is < 0.05 or > 0.6 || st.ContactSlideFraction is < 0 or > 0.3 || st.ImpactFactor is < 0 or > 3
+                || st.StrikeAngleDeg is < -20 or > 35 || Math.Abs(st.StrikeAngleOffsetDeg) > 20))
+                throw new ArgumentException($"plan '{Name}': run style {st} outside the modelled range", nameof(Segments));
         }
     }
 }
@@ -59,17 +94,21 @@ public static class SessionPlans
         ("standing", "standing still for PlanDurationS (600 s): drift and bias tests", Standing),
     ];
 
-    public static IReadOnlyList<string> Names { get; } = All.Select(p => p.Name).ToArray();
+    /// <summary>The named plans, then the overstriding scenario matrix (<see cref="OverstrideScenarios"/>).</summary>
+    private static readonly (string Name, string Description, Func<SimulationSettings, SessionPlan> Build)[] Every =
+        [.. All, .. OverstrideScenarios.All.Select(x => (x.Name, (x.Overstriding ? "overstriding scenario: " : "look-alike scenario: ") + x.Description, x.Build))];
+
+    public static IReadOnlyList<string> Names { get; } = Every.Select(p => p.Name).ToArray();
 
     /// <summary>One line per plan: "name: description".</summary>
-    public static IReadOnlyList<string> Descriptions { get; } = All.Select(p => $"{p.Name}: {p.Description}").ToArray();
+    public static IReadOnlyList<string> Descriptions { get; } = Every.Select(p => $"{p.Name}: {p.Description}").ToArray();
 
     /// <summary>Builds the named plan with the runner's speeds from <paramref name="settings"/>.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     public static SessionPlan Get(string name, SimulationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        foreach (var p in All)
+        foreach (var p in Every)
         {
             if (string.Equals(p.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase)) return p.Build(settings);
         }

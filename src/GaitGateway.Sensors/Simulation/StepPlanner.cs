@@ -26,6 +26,9 @@ internal sealed record StepPlan
     public required double NominalStrideTimeS { get; init; }
     public required double ContactTimeS { get; init; }
     public required double LandingDistanceM { get; init; }
+    /// <summary>Distance the body travels from contact until the foot is flat and still under it, m: the landing
+    /// distance, unless the segment's <see cref="RunStyle.FootFlatFollowsLanding"/> keeps the normal timing.</summary>
+    public required double MidStanceDistanceM { get; init; }
     public required double ComXAtIcM { get; init; }
     /// <summary>Lateral position of the foot's centre line, m (+ = left of the line of travel).</summary>
     public required double LateralM { get; init; }
@@ -43,7 +46,7 @@ internal sealed record StepPlan
     public required double LateralWobbleM { get; init; }
 
     /// <summary>Mid-stance (COM passes over the contact point), s after IC, clamped inside the contact.</summary>
-    public double MidStanceAfterIcS => Math.Clamp(LandingDistanceM / ParamSpeedMps, 0.15 * ContactTimeS, 0.6 * ContactTimeS);
+    public double MidStanceAfterIcS => Math.Clamp(MidStanceDistanceM / ParamSpeedMps, 0.15 * ContactTimeS, 0.6 * ContactTimeS);
 
     /// <summary>Landing roll to foot flat, s after IC.</summary>
     public double FootFlatAfterIcS => Math.Max(0.025, 0.6 * MidStanceAfterIcS);
@@ -85,17 +88,19 @@ internal static class StepPlanner
     {
         var seg = timeline.SegmentAt(t) ?? throw new InvalidOperationException("moving period without a segment");
         var v = ParamSpeed(seg.Segment.Gait, timeline.SpeedMps(t), seg.Segment.SpeedMps);
-        return StrideTime(seg.Segment.Gait, v, seg.Segment.Overstride);
+        return StrideTime(seg.Segment, v);
     }
 
     private static double ParamSpeed(PlanGait gait, double comSpeedMps, double segmentSpeedMps) => gait == PlanGait.Walk
         ? Math.Clamp(comSpeedMps, Math.Min(0.8, segmentSpeedMps), 2.2)
         : Math.Clamp(comSpeedMps, Math.Min(2.0, segmentSpeedMps), 7);
 
-    private static double StrideTime(PlanGait gait, double v, bool overstride)
+    private static double StrideTime(PlanSegment seg, double v)
     {
-        var cadence = gait == PlanGait.Walk ? GaitRelations.WalkCadenceSpm(v) : GaitRelations.RunCadenceSpm(v);
-        if (overstride) cadence *= GaitRelations.OverstrideCadenceFactor;
+        if (seg.Gait == PlanGait.Walk) return 120.0 / GaitRelations.WalkCadenceSpm(v);
+        var cadence = GaitRelations.RunCadenceSpm(v);
+        if (seg.Style is { } style) cadence *= style.CadenceFactor;
+        else if (seg.Overstride) cadence *= GaitRelations.OverstrideCadenceFactor;
         return 120.0 / cadence;
     }
 
@@ -107,32 +112,43 @@ internal static class StepPlanner
         var pattern = span.StrikePattern;
         var v = ParamSpeed(gait, timeline.SpeedMps(t), seg.SpeedMps);
         var over = seg.Overstride && gait == PlanGait.Run;
-        var stride = StrideTime(gait, v, over);
+        // A style replaces the original overstriding model: the segment's label stays the truth, the style the motion.
+        var style = gait == PlanGait.Run ? seg.Style : null;
+        var legacyOver = over && style is null;
+        var stride = StrideTime(seg, v);
         var contact = gait == PlanGait.Walk
             ? GaitRelations.WalkDutyFactor(v) * stride
-            : GaitRelations.RunContactTimeS(v) * (over ? 1.05 : 1);
+            : GaitRelations.RunContactTimeS(v) * (legacyOver ? 1.05 : 1) * (style?.ContactTimeFactor ?? 1);
         if (foot == Foot.Right) contact *= 1 + (s.AsymmetryRightContactPct / 100);
         contact *= 1 + (s.ContactTimeVariabilityPct / 100 * rng.Gauss());
         // Keep a swing of at least 30 % of the stride whatever the variability and asymmetry settings.
         contact = Math.Min(contact, 0.7 * stride);
 
-        var strike = GaitRelations.StrikeAngleDeg(gait, pattern, v, over) + (s.StrikeAngleVariabilityDeg * rng.Gauss());
+        var nominalStrike = style is null
+            ? GaitRelations.StrikeAngleDeg(gait, pattern, v, legacyOver)
+            : (style.StrikeAngleDeg ?? GaitRelations.StrikeAngleDeg(gait, pattern, v, false)) + style.StrikeAngleOffsetDeg;
+        var strike = nominalStrike + (s.StrikeAngleVariabilityDeg * rng.Gauss());
         // Variability moves the angle, never the class the segment asks for (so truth classes equal the plan).
-        strike = GaitRelations.Classify(GaitRelations.StrikeAngleDeg(gait, pattern, v, over)) switch
+        strike = GaitRelations.Classify(nominalStrike) switch
         {
             StrikePattern.Rearfoot => Math.Max(strike, 9.5),
             StrikePattern.Forefoot => Math.Min(strike, -3.5),
             _ => Math.Clamp(strike, 0, 6.5),
         };
-        var landing = GaitRelations.LandingDistanceM(gait, pattern, v, over) * (1 + (0.05 * rng.Gauss()));
+        var landingNoise = 1 + (0.05 * rng.Gauss());
+        var normalLanding = GaitRelations.LandingDistanceM(gait, pattern, v, false) * landingNoise;
+        var landing = style is null
+            ? GaitRelations.LandingDistanceM(gait, pattern, v, legacyOver) * landingNoise
+            : (style.LandingDistanceM ?? GaitRelations.LandingDistanceM(gait, pattern, v, false)) * landingNoise;
+        var midStanceDistance = style is { FootFlatFollowsLanding: false } ? normalLanding : landing;
         var side = foot == Foot.Left ? 1 : -1;
         var lateral = side * ((gait == PlanGait.Walk ? 0.06 : 0.04) + (0.01 * rng.Gauss()));
         var yaw = side * (5 + (1.5 * rng.Gauss()));
         // Kept within the −(22..45)° band of toe-off sole pitch whatever the draw.
         var toeOff = Math.Clamp(GaitRelations.ToeOffAngleDeg(gait, v) + (1.5 * rng.Gauss()), -45, -22);
         var clearance = GaitRelations.ClearanceM(gait, v) * (1 + (0.05 * rng.Gauss()));
-        var icSpeed = over ? 0.15 * v : gait == PlanGait.Walk ? 0.05 : 0.1;
-        var impact = GaitRelations.ImpactPeakG(gait, pattern, v, over) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * rng.Gauss()));
+        var icSpeed = style?.ContactSlideFraction is { } slide ? slide * v : legacyOver ? 0.15 * v : gait == PlanGait.Walk ? 0.05 : 0.1;
+        var impact = GaitRelations.ImpactPeakG(gait, pattern, v, legacyOver) * (style?.ImpactFactor ?? 1) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * rng.Gauss()));
         var roll = 3 * rng.Gauss();
         var yawWobble = 2 * rng.Gauss();
         var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss()));
@@ -150,6 +166,7 @@ internal static class StepPlanner
             NominalStrideTimeS = stride,
             ContactTimeS = contact,
             LandingDistanceM = landing,
+            MidStanceDistanceM = midStanceDistance,
             ComXAtIcM = timeline.PositionM(t),
             LateralM = lateral,
             YawDeg = yaw,

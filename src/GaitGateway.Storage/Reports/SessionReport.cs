@@ -128,6 +128,17 @@ public static class SessionReport
         var calf = strides.Where(s => double.IsFinite(s.CalfLoad)).Sum(s => s.CalfLoad);
         b.Append(Inv, $"  calf load      {calf:F1} (sum)\n");
         b.Append(Inv, $"  alerts         {alerts.Count}\n");
+        if (alerts.Count > 0)
+        {
+            // Each alert explains itself: the runner's words, then the coach's (issue 12).
+            b.Append("\nAlerts\n");
+            foreach (var a in alerts)
+            {
+                b.Append(Inv, $"  {Duration(TimeSpan.FromSeconds(a.TimeS))}  {a.Kind}  {a.Message}\n");
+                if (a.Detail is { Length: > 0 } d) b.Append(Inv, $"        coach: {d}\n");
+            }
+        }
+
         return b.ToString();
     }
 

@@ -139,9 +139,15 @@ public sealed partial class SqliteStore : IDisposable
             throw new StoreException(
                 $"cannot open store '{Path}': schema version {version} is newer than this gaitgw understands ({StoreSchema.CurrentVersion}); upgrade gaitgw");
         }
-        for (var v = version; v < StoreSchema.CurrentVersion; v++)
+        // Each step under BEGIN IMMEDIATE, the version read again inside it: two connections opening a new store at
+        // once (`run` with InfluxDB opens it from the gateway and the forwarder concurrently) would otherwise both see
+        // version 0 and the second would fail on "table runners already exists".
+        while (true)
         {
-            using var tx = _db.BeginTransaction();
+            using var tx = _db.BeginTransaction(deferred: false);
+            int v;
+            using (var read = Command("PRAGMA user_version;", tx)) v = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (v >= StoreSchema.CurrentVersion) break;
             Execute(StoreSchema.Migrations[v], tx);
             Execute($"PRAGMA user_version = {v + 1};", tx);
             tx.Commit();
@@ -176,8 +182,8 @@ public sealed partial class SqliteStore : IDisposable
             var startNs = ToUnixNs(info.StartedUtc);
             using (var ins = Command(
                 """
-                INSERT INTO sessions(runner_id, name, source, started_utc_ns, recording_path, plan)
-                VALUES ((SELECT id FROM runners WHERE name = @runner), @name, @source, @start, @rec, @plan)
+                INSERT INTO sessions(runner_id, name, source, started_utc_ns, recording_path, plan, input_id)
+                VALUES ((SELECT id FROM runners WHERE name = @runner), @name, @source, @start, @rec, @plan, @input)
                 RETURNING id;
                 """, tx))
             {
@@ -187,23 +193,22 @@ public sealed partial class SqliteStore : IDisposable
                 ins.Parameters.AddWithValue("@start", startNs);
                 ins.Parameters.AddWithValue("@rec", (object?)info.RecordingPath ?? DBNull.Value);
                 ins.Parameters.AddWithValue("@plan", (object?)info.Plan ?? DBNull.Value);
+                ins.Parameters.AddWithValue("@input", (object?)info.InputId ?? DBNull.Value);
                 sessionId = (long)ins.ExecuteScalar()!;
             }
             foreach (var s in info.Sensors ?? [])
             {
                 using var sen = Command(
                     """
-                    INSERT INTO sensors(session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz)
-                    VALUES (@sid, @i, @id, @foot, @kind, @fw, @bat, @rate);
+                    INSERT INTO sensors(session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz,
+                                        manufacturer, model, acc_range_g, gyro_range_dps, att_mtu, samples_per_packet)
+                    VALUES (@sid, @i, @id, @foot, @kind, @fw, @bat, @rate, @man, @model, @acc, @gyro, @mtu, @spp);
                     """, tx);
                 sen.Parameters.AddWithValue("@sid", sessionId);
-                sen.Parameters.AddWithValue("@i", s.Index);
                 sen.Parameters.AddWithValue("@id", s.Id);
                 sen.Parameters.AddWithValue("@foot", s.Foot.ToWord());
                 sen.Parameters.AddWithValue("@kind", s.Kind);
-                sen.Parameters.AddWithValue("@fw", (object?)s.Firmware ?? DBNull.Value);
-                sen.Parameters.AddWithValue("@bat", Db(s.BatteryPct));
-                sen.Parameters.AddWithValue("@rate", Db(s.SampleRateHz));
+                AddSensorValues(sen, s);
                 sen.ExecuteNonQuery();
             }
             tx.Commit();
@@ -225,6 +230,19 @@ public sealed partial class SqliteStore : IDisposable
         }
     }
 
+    /// <summary>The session stored from the input with this identity (<see cref="SessionInfo.InputId"/>), or null.</summary>
+    public long? FindSessionByInput(string inputId)
+    {
+        ArgumentNullException.ThrowIfNull(inputId);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT id FROM sessions WHERE input_id = @input;");
+            cmd.Parameters.AddWithValue("@input", inputId);
+            return cmd.ExecuteScalar() is long id ? id : null;
+        }
+    }
+
     /// <summary>All sessions, oldest first, with stride totals.</summary>
     public IReadOnlyList<StoredSession> ListSessions() => QuerySessions(null);
 
@@ -238,7 +256,8 @@ public sealed partial class SqliteStore : IDisposable
             ThrowIfDisposed();
             var sensors = new Dictionary<long, List<SensorInfo>>();
             using (var cmd = Command(
-                "SELECT session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz FROM sensors" +
+                "SELECT session_id, sensor_index, sensor_id, foot, kind, firmware, battery_pct, sample_rate_hz, " +
+                "manufacturer, model, acc_range_g, gyro_range_dps, att_mtu, samples_per_packet FROM sensors" +
                 (onlyId is null ? "" : " WHERE session_id = @id") + " ORDER BY session_id, sensor_index;"))
             {
                 if (onlyId is { } only) cmd.Parameters.AddWithValue("@id", only);
@@ -249,7 +268,9 @@ public sealed partial class SqliteStore : IDisposable
                     if (!sensors.TryGetValue(sid, out var list)) sensors[sid] = list = [];
                     list.Add(new SensorInfo(
                         r.GetInt32(1), r.GetString(2), ParseFoot(r.GetString(3)), r.GetString(4),
-                        r.IsDBNull(5) ? null : r.GetString(5), Real(r, 6), Real(r, 7)));
+                        r.IsDBNull(5) ? null : r.GetString(5), Real(r, 6), Real(r, 7),
+                        r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9), Real(r, 10), Real(r, 11),
+                        r.IsDBNull(12) ? null : r.GetInt32(12), r.IsDBNull(13) ? null : r.GetInt32(13)));
                 }
             }
 
@@ -325,6 +346,43 @@ public sealed partial class SqliteStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces what is known about one of a session's sensors (Device Information, battery, negotiated rate and
+    /// ranges, MTU, samples per packet): a live sensor is known only once it connected, and may reconnect with other
+    /// settings. Its id, foot and kind stay as the session began.
+    /// </summary>
+    public void UpdateSensor(long sessionId, SensorInfo sensor)
+    {
+        ArgumentNullException.ThrowIfNull(sensor);
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command(
+                """
+                UPDATE sensors SET firmware = @fw, battery_pct = @bat, sample_rate_hz = @rate, manufacturer = @man, model = @model,
+                                   acc_range_g = @acc, gyro_range_dps = @gyro, att_mtu = @mtu, samples_per_packet = @spp
+                WHERE session_id = @sid AND sensor_index = @i;
+                """, null);
+            cmd.Parameters.AddWithValue("@sid", sessionId);
+            AddSensorValues(cmd, sensor);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private static void AddSensorValues(SqliteCommand cmd, SensorInfo s)
+    {
+        cmd.Parameters.AddWithValue("@i", s.Index);
+        cmd.Parameters.AddWithValue("@fw", (object?)s.Firmware ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@bat", Db(s.BatteryPct));
+        cmd.Parameters.AddWithValue("@rate", Db(s.SampleRateHz));
+        cmd.Parameters.AddWithValue("@man", (object?)s.Manufacturer ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@model", (object?)s.Model ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@acc", Db(s.AccRangeG));
+        cmd.Parameters.AddWithValue("@gyro", Db(s.GyroRangeDps));
+        cmd.Parameters.AddWithValue("@mtu", (object?)s.AttMtu ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@spp", (object?)s.SamplesPerPacket ?? DBNull.Value);
+    }
+
     public void AppendSensorStatus(long sessionId, SensorStatusRecord status)
     {
         ArgumentNullException.ThrowIfNull(status);
@@ -387,7 +445,10 @@ public sealed partial class SqliteStore : IDisposable
         p[0].Value = sessionId;
         p[1].Value = s.Foot.ToWord();
         p[2].Value = seq;
-        p[3].Value = checked(cursor.StartUtcNs + (long)Math.Round(s.IcTimeS * 1e9));
+        var offsetNs = Math.Round(s.IcTimeS * 1e9);
+        if (!(Math.Abs(offsetNs) < 9e18) || !(Math.Abs(cursor.StartUtcNs + offsetNs) < 9.2e18))
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"a stride at {s.IcTimeS:G6} s after the session start is outside what the store holds (1677-09-21 to 2262-04-11)"));
+        p[3].Value = cursor.StartUtcNs + (long)offsetNs;
         p[4].Value = s.IcTimeS;
         p[5].Value = Db(s.ToTimeS);
         p[6].Value = Db(s.NextIcTimeS);
@@ -460,13 +521,14 @@ public sealed partial class SqliteStore : IDisposable
     private void InsertAlert(long sessionId, AlertRecord a, SqliteTransaction? tx)
     {
         using var cmd = Command(
-            "INSERT INTO alerts(session_id, time_s, kind, message, measurement, value) VALUES (@sid, @t, @k, @m, @meas, @v);", tx);
+            "INSERT INTO alerts(session_id, time_s, kind, message, measurement, value, detail) VALUES (@sid, @t, @k, @m, @meas, @v, @d);", tx);
         cmd.Parameters.AddWithValue("@sid", sessionId);
         cmd.Parameters.AddWithValue("@t", a.TimeS);
         cmd.Parameters.AddWithValue("@k", a.Kind);
         cmd.Parameters.AddWithValue("@m", a.Message);
         cmd.Parameters.AddWithValue("@meas", (object?)a.Measurement ?? DBNull.Value);
         cmd.Parameters.AddWithValue("@v", Db(a.Value));
+        cmd.Parameters.AddWithValue("@d", (object?)a.Detail ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -474,8 +536,9 @@ public sealed partial class SqliteStore : IDisposable
     {
         using var cmd = Command(
             """
-            INSERT INTO sensor_status(session_id, sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state)
-            VALUES (@sid, @sen, @t, @bat, @rx, @lost, @link);
+            INSERT INTO sensor_status(session_id, sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state,
+                                      connect_attempts, connect_failures, last_error)
+            VALUES (@sid, @sen, @t, @bat, @rx, @lost, @link, @att, @fail, @err);
             """, tx);
         cmd.Parameters.AddWithValue("@sid", sessionId);
         cmd.Parameters.AddWithValue("@sen", s.SensorId);
@@ -484,6 +547,9 @@ public sealed partial class SqliteStore : IDisposable
         cmd.Parameters.AddWithValue("@rx", s.PacketsReceived);
         cmd.Parameters.AddWithValue("@lost", s.PacketsLost);
         cmd.Parameters.AddWithValue("@link", s.LinkState);
+        cmd.Parameters.AddWithValue("@att", (object?)s.ConnectAttempts ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@fail", (object?)s.ConnectFailures ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@err", (object?)s.LastError ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
@@ -560,12 +626,12 @@ public sealed partial class SqliteStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var cmd = Command("SELECT time_s, kind, message, measurement, value FROM alerts WHERE session_id = @sid ORDER BY time_s, id;");
+            using var cmd = Command("SELECT time_s, kind, message, measurement, value, detail FROM alerts WHERE session_id = @sid ORDER BY time_s, id;");
             cmd.Parameters.AddWithValue("@sid", sessionId);
             using var r = cmd.ExecuteReader();
             var list = new List<AlertRecord>();
             while (r.Read())
-                list.Add(new AlertRecord(r.GetDouble(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Real(r, 4)));
+                list.Add(new AlertRecord(r.GetDouble(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Real(r, 4), r.IsDBNull(5) ? null : r.GetString(5)));
             return list;
         }
     }
@@ -576,12 +642,16 @@ public sealed partial class SqliteStore : IDisposable
         {
             ThrowIfDisposed();
             using var cmd = Command(
-                "SELECT sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state FROM sensor_status WHERE session_id = @sid ORDER BY time_s, id;");
+                """
+                SELECT sensor_id, time_s, battery_pct, packets_received, packets_lost, link_state, connect_attempts, connect_failures, last_error
+                FROM sensor_status WHERE session_id = @sid ORDER BY time_s, id;
+                """);
             cmd.Parameters.AddWithValue("@sid", sessionId);
             using var r = cmd.ExecuteReader();
             var list = new List<SensorStatusRecord>();
             while (r.Read())
-                list.Add(new SensorStatusRecord(r.GetString(0), r.GetDouble(1), Real(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetString(5)));
+                list.Add(new SensorStatusRecord(r.GetString(0), r.GetDouble(1), Real(r, 2), r.GetInt64(3), r.GetInt64(4), r.GetString(5),
+                    r.IsDBNull(6) ? null : r.GetInt64(6), r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetString(8)));
             return list;
         }
     }
@@ -637,8 +707,19 @@ public sealed partial class SqliteStore : IDisposable
         return c;
     }
 
-    /// <summary>UTC nanoseconds since the Unix epoch (100 ns resolution: DateTimeOffset ticks).</summary>
-    public static long ToUnixNs(DateTimeOffset t) => checked((t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+    /// <summary>UTC nanoseconds since the Unix epoch (100 ns resolution: DateTimeOffset ticks).
+    /// Outside 1677-09-21 … 2262-04-11 (the int64 range) a <see cref="StoreException"/> says so.</summary>
+    public static long ToUnixNs(DateTimeOffset t)
+    {
+        try
+        {
+            return checked((t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
+        }
+        catch (OverflowException e)
+        {
+            throw new StoreException(string.Create(CultureInfo.InvariantCulture, $"time {t:O} is outside what the store holds (1677-09-21 to 2262-04-11)"), e);
+        }
+    }
 
     public static DateTimeOffset FromUnixNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
 

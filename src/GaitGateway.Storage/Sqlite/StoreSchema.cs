@@ -125,6 +125,38 @@ internal static class StoreSchema
             last_status_rowid   INTEGER NOT NULL DEFAULT 0
         );
         """,
+
+        // 3: the identity of what a replay read (a recording's content hash), so that replaying the same input again
+        // resumes its session instead of storing its strides twice. NULL for live sessions.
+        """
+        ALTER TABLE sessions ADD COLUMN input_id TEXT;
+        CREATE UNIQUE INDEX sessions_by_input ON sessions(input_id) WHERE input_id IS NOT NULL;
+        """,
+
+        // 4: an alert explains itself in a coach's words too (issue 12: the overstriding index, its parts and the
+        // baseline it was judged against); NULL for alerts that need no more than their message.
+        """
+        ALTER TABLE alerts ADD COLUMN detail TEXT;
+        """,
+
+        // 5: why a sensor is not streaming: connection attempts and failures since the session started, and the
+        // last failure in words ("C0:FF:EE:00:00:01 not found within 10 s"); NULL in rows written before.
+        """
+        ALTER TABLE sensor_status ADD COLUMN connect_attempts INTEGER;
+        ALTER TABLE sensor_status ADD COLUMN connect_failures INTEGER;
+        ALTER TABLE sensor_status ADD COLUMN last_error TEXT;
+        """,
+
+        // 6: what was read from and negotiated with each sensor at connection (updated when it reconnects): Device
+        // Information strings, ranges, ATT MTU and samples per packet; NULL when not known (replays, older rows).
+        """
+        ALTER TABLE sensors ADD COLUMN manufacturer TEXT;
+        ALTER TABLE sensors ADD COLUMN model TEXT;
+        ALTER TABLE sensors ADD COLUMN acc_range_g REAL;
+        ALTER TABLE sensors ADD COLUMN gyro_range_dps REAL;
+        ALTER TABLE sensors ADD COLUMN att_mtu INTEGER;
+        ALTER TABLE sensors ADD COLUMN samples_per_packet INTEGER;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

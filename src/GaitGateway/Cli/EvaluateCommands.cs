@@ -38,11 +38,13 @@ public static partial class GaitGatewayCli
             var file = p.GetValue(input) ?? throw new InputException("evaluate: give a recording with --truth, or --gaitmap DIR, or --loop CSV");
             var truthPath = p.GetValue(truth) ?? Sensors.Simulation.SimulationRecorder.TruthPath(file);
             if (!File.Exists(truthPath)) throw new InputException($"{truthPath}: no such truth file");
+            InputFiles.RequireRegularFile(file);
             var truthStrides = TruthEvaluation.ReadStrideCsv(truthPath);
             var rec = IsRecording(file);
             var result = await ReplayJob.RunAsync(new ReplayOptions { Recording = rec ? file : null, CsvFiles = rec ? [] : [file], StorePath = "" }, null, ct).ConfigureAwait(false);
             var floorMs = result.Header?.TransportDelayFloorMs ?? 0;
             Console.WriteLine(TruthEvaluation.Compare(truthStrides, result.Strides, floorMs / 1000).Format());
+            Console.WriteLine(OverstrideEvaluation.Compare(truthStrides, result.Strides).Format());
             if (floorMs != 0)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"(IC and TO less the recording's transport-delay floor of {floorMs:0.###} ms, which clock mapping cannot observe)"));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GaitGateway.Core.Recording;
+using GaitGateway.Live;
 using GaitGateway.Output;
 using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Csv;
@@ -58,7 +59,7 @@ public static partial class GaitGatewayCli
 
     private static Command ReplayCommand()
     {
-        var inputs = new Argument<string[]>("input") { Description = "A recording (.ggrec) or CSV file(s)", Arity = ArgumentArity.ZeroOrMore };
+        var inputs = new Argument<string[]>("input") { Description = "A recording (.ggwrec) or CSV file(s)", Arity = ArgumentArity.ZeroOrMore };
         var left = new Option<string?>("--left") { Description = "CSV of the left foot (time_s, acc_x.., gyr_x..)" };
         var right = new Option<string?>("--right") { Description = "CSV of the right foot" };
         var axes = new Option<string?>("--axes") { Description = "Map the file's axes onto the gateway frame, e.g. x=-y,y=x,z=z" };
@@ -78,9 +79,9 @@ public static partial class GaitGatewayCli
             var files = p.GetValue(inputs) ?? [];
             string? recording = null;
             var csv = new List<string>();
+            foreach (var f in files.Concat([p.GetValue(left), p.GetValue(right)]).OfType<string>()) InputFiles.RequireRegularFile(f);
             foreach (var f in files)
             {
-                if (!File.Exists(f)) throw new InputException($"{f}: no such file");
                 if (IsRecording(f)) recording = recording is null ? f : throw new InputException("replay: one recording at a time");
                 else csv.Add(f);
             }
@@ -92,16 +93,18 @@ public static partial class GaitGatewayCli
             // The same sources as `run` (environment GAITGW_Influx__…, then the flags), without appsettings.json.
             var influxFlags = new Dictionary<string, string?>();
             influx.Apply(p, influxFlags);
-            var sink = SinkSettings(GatewayConfiguration.Bind(GatewayConfiguration.FromEnvironment(influxFlags)).Influx);
+            var sink = SinkSettings(GatewayConfiguration.Bind(GatewayConfiguration.FromEnvironment(influxFlags), "environment").Influx);
             if (sink is not null && storePath == "") throw new InputException("replay: --influx-url forwards from the store; it cannot be used with --no-store");
             if (!q && storePath != "") Console.WriteLine($"store: {storePath}");
             var options = new ReplayOptions
             {
                 Recording = recording, CsvFiles = csv, LeftCsv = p.GetValue(left), RightCsv = p.GetValue(right),
                 Axes = p.GetValue(axes), ExportCsv = p.GetValue(export), StorePath = storePath, Runner = p.GetValue(runner) ?? "runner",
+                KeepStrides = false,
             };
             var result = await WithProgressAsync(q, "replay", prog => ReplayJob.RunAsync(options, prog, ct)).ConfigureAwait(false);
             if (result.Warning is { } w) await Console.Error.WriteLineAsync("warning: " + w).ConfigureAwait(false);
+            if (result.Resumed is { } resumed) Console.WriteLine(resumed);
             if (!q)
             {
                 // Piped output has no terminal width: Spectre would assume 80 columns and wrap every cell.
@@ -138,21 +141,32 @@ public static partial class GaitGatewayCli
 
     internal static string Summary(ReplayResult r)
     {
-        var strides = r.Strides;
-        var run = strides.Where(s => s.Gait == Core.Strides.Gait.Run).ToList();
-        var calf = strides.Where(s => double.IsFinite(s.CalfLoad)).Sum(s => s.CalfLoad);
-        var overs = strides.Count(s => s.Overstride);
+        var t = r.Totals;
         var text = string.Create(CultureInfo.InvariantCulture,
-            $"{strides.Count} strides ({strides.Count(s => s.Foot == Core.Samples.Foot.Left)} left, {strides.Count(s => s.Foot == Core.Samples.Foot.Right)} right), {r.Bouts.Count} bouts, {run.Count} running strides, {overs} overstriding, calf load {calf:F0}");
-        return r.SessionId is { } id ? text + $"; stored as session {id}" : text;
+            $"{t.Strides} strides ({t.Left} left, {t.Right} right), {r.Bouts.Count} bouts, {t.Running} running strides, {t.Overstriding} overstriding, calf load {t.CalfLoad:F0}");
+        text = r.SessionId is { } id ? text + $"; stored as session {id}" : text;
+        return text + OverstrideSummary(r);
     }
 
-    private static bool IsRecording(string path)
+    /// <summary>The overstriding stretches, with the cue and its explanation (issue 12: the flag explains itself).</summary>
+    internal static string OverstrideSummary(ReplayResult r)
     {
-        Span<byte> magic = stackalloc byte[8];
-        using var f = File.OpenRead(path);
-        return f.Read(magic) == 8 && magic.SequenceEqual(RecordingWriter.Magic);
+        var stretches = r.OverstrideStretches ?? Evaluation.OverstrideEvaluation.Stretches(r.Strides);
+        if (stretches.Count == 0) return "\noverstriding: no flagged stretch";
+        static string Clock(double s) => TimeSpan.FromSeconds(Math.Max(0, s)).ToString(@"m\:ss", CultureInfo.InvariantCulture);
+        var b = new System.Text.StringBuilder();
+        b.Append(CultureInfo.InvariantCulture, $"\noverstriding: {stretches.Count} flagged stretch(es): ");
+        b.AppendJoin(", ", stretches.Select(s => string.Create(CultureInfo.InvariantCulture, $"{Clock(s.StartS)}–{Clock(s.EndS)} ({s.EndS - s.StartS:F0} s)")));
+        foreach (var c in r.Analysis?.Cues.Where(c => c.Kind == Coaching.Cues.CueKind.Overstride) ?? [])
+        {
+            b.Append(CultureInfo.InvariantCulture, $"\n  cue at {Clock(c.TimeS)}: {c.Message}");
+            if (c.Detail is { } d) b.Append(CultureInfo.InvariantCulture, $"\n  coach: {d}");
+        }
+
+        return b.ToString();
     }
+
+    private static bool IsRecording(string path) => InputFiles.IsRecording(path);
 
     internal static async Task<T> WithProgressAsync<T>(bool quiet, string label, Func<Action<double>?, Task<T>> work)
     {

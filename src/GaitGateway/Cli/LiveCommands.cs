@@ -8,6 +8,7 @@ using GaitGateway.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace GaitGateway.Cli;
@@ -18,15 +19,21 @@ public static partial class GaitGatewayCli
     {
         var seconds = new Option<double>("--seconds") { Description = "How long to scan, s", DefaultValueFactory = _ => 5 };
         var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus (default: $DBUS_SYSTEM_BUS_ADDRESS or the system bus)" };
-        var cmd = new Command("scan", "List nearby shoe clips and Running Speed and Cadence footpods") { seconds, bus };
+        var adapterName = new Option<string?>("--adapter") { Description = "Bluetooth adapter, e.g. hci1 (default: the first)" };
+        var cmd = new Command("scan", "List nearby shoe clips and Running Speed and Cadence footpods, and those BlueZ already knows") { seconds, bus, adapterName };
         cmd.SetAction(async (p, ct) =>
         {
-            await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = p.GetValue(bus) }, ct).ConfigureAwait(false);
+            await using var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = p.GetValue(bus), AdapterName = p.GetValue(adapterName) }, ct).ConfigureAwait(false);
             var found = await SensorScanner.ScanAsync(adapter, TimeSpan.FromSeconds(p.GetValue(seconds)), ct).ConfigureAwait(false);
-            Console.WriteLine("address            kind       rssi  name");
+            Console.WriteLine("address            kind       rssi  state          name");
             foreach (var s in found)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Address,-18} {(s.Kind == SensorKind.ShoeClip ? "shoe-clip" : "footpod"),-10} {s.RssiDbm,4}  {s.Name}"));
-            Console.WriteLine($"{found.Count} sensor(s)");
+            {
+                // "known" = BlueZ holds it from before (paired, or cached by an earlier scan) but it did not advertise now.
+                var state = (s.Paired ? "paired" : s.SeenNow ? "seen" : "known") + (s.SeenNow ? "" : ", not seen");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{s.Address,-18} {(s.Kind == SensorKind.ShoeClip ? "shoe-clip" : "footpod"),-10} {s.RssiDbm,4}  {state,-14} {s.Name}"));
+            }
+
+            Console.WriteLine($"{found.Count} sensor(s), {found.Count(s => s.SeenNow)} in range now, {found.Count(s => s.Paired)} paired");
             return 0;
         });
         return cmd;
@@ -38,6 +45,7 @@ public static partial class GaitGatewayCli
         var store = new Option<string?>("--store") { Description = "SQLite store file" };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)" };
         var bus = new Option<string?>("--bus") { Description = "D-Bus address of BlueZ's bus" };
+        var adapterFlag = new Option<string?>("--adapter") { Description = "Bluetooth adapter for runners without their own Adapter, e.g. hci1 (default: the first)" };
         var influx = InfluxOptionsFlags();
         var simulate = new Option<string?>("--simulate") { Description = "No Bluetooth: stream this simulator plan in real time for each runner (" + string.Join(", ", Sensors.Simulation.SessionPlans.Names) + ")" };
         var timeScale = new Option<double?>("--time-scale") { Description = "With --simulate: times faster than real time" };
@@ -46,7 +54,7 @@ public static partial class GaitGatewayCli
         var dashboardUrls = new Option<string?>("--dashboard-urls") { Description = "Dashboard address (default http://127.0.0.1:5080; other than loopback needs GaitGateway:Dashboard:Token)" };
         var cmd = new Command("run", "The live gateway: connect the configured sensors and stream into the pipeline, the store, recordings and the dashboard")
         {
-            config, store, duration, bus, influx.Url, influx.Org, influx.Bucket, influx.Mode, simulate, timeScale, runners, noDashboard, dashboardUrls,
+            config, store, duration, bus, adapterFlag, influx.Url, influx.Org, influx.Bucket, influx.Mode, simulate, timeScale, runners, noDashboard, dashboardUrls,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -54,12 +62,13 @@ public static partial class GaitGatewayCli
             builder.Configuration.Sources.Clear();
             var cfgPath = p.GetValue(config);
             if (cfgPath is not null && !File.Exists(cfgPath)) throw new Pipeline.InputException($"{cfgPath}: no such configuration file");
-            builder.Configuration
-                .AddJsonFile(Path.GetFullPath(cfgPath ?? "appsettings.json"), optional: cfgPath is null)
-                .AddGatewayEnvironment();
+            var cfgFull = Path.GetFullPath(cfgPath ?? "appsettings.json");
+            GatewayConfiguration.AddJsonFile(builder.Configuration, cfgFull, optional: cfgPath is null);
+            builder.Configuration.AddGatewayEnvironment();
             var overrides = new Dictionary<string, string?>();
             if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
             if (p.GetValue(bus) is { } b) overrides[$"{GatewayOptions.Section}:BusAddress"] = b;
+            if (p.GetValue(adapterFlag) is { } ad) overrides[$"{GatewayOptions.Section}:Adapter"] = ad;
             influx.Apply(p, overrides);
             if (p.GetValue(simulate) is { } plan)
             {
@@ -72,7 +81,7 @@ public static partial class GaitGatewayCli
             if (p.GetValue(noDashboard)) overrides[$"{GatewayOptions.Section}:Dashboard:Enabled"] = "false";
             if (p.GetValue(dashboardUrls) is { } du) overrides[$"{GatewayOptions.Section}:Dashboard:Urls"] = du;
             builder.Configuration.AddInMemoryCollection(overrides);
-            var effective = GatewayConfiguration.Bind(builder.Configuration);
+            var effective = GatewayConfiguration.Bind(builder.Configuration, cfgPath is null && !File.Exists(cfgFull) ? "configuration" : cfgFull);
             if (effective.Runners.Count == 0 && effective.Simulate is null)
                 throw new Pipeline.InputException("run: no runners configured: give --config with GaitGateway:Runners (see samples/appsettings.json), or --simulate PLAN");
             _ = SinkSettings(effective.Influx); // bad InfluxDB settings are input errors before anything starts
@@ -87,8 +96,31 @@ public static partial class GaitGatewayCli
                     throw new Pipeline.InputException(e.Message, e);
                 }
             }
+
+            foreach (var (who, name) in effective.Runners.Select(r => ($"runner '{r.Name}' Adapter", r.Adapter)).Prepend(("Adapter", effective.Adapter)))
+            {
+                // BlueZ names adapters hciN; anything else would only show up later as "no Bluetooth adapter" per attempt.
+                if (name is not null && !System.Text.RegularExpressions.Regex.IsMatch(name, "^hci[0-9]{1,3}$"))
+                    throw new Pipeline.InputException($"{who} '{name}': use a BlueZ adapter name such as hci0 (see `hciconfig` or `bluetoothctl list`)");
+            }
+
+            foreach (var r in effective.Runners) _ = r.ClipRequest(null); // bad rates or ranges too
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            // Under systemd (Type=notify sets NOTIFY_SOCKET; SystemdHelpers also recognises a systemd parent): the
+            // journal's format (priority prefixes, no timestamps: journald stamps), READY=1 once started and
+            // STOPPING=1 on SIGTERM. AddSystemd() would only do this when the parent process is systemd itself.
+            var underSystemd = SystemdHelpers.IsSystemdService() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
+            if (underSystemd)
+            {
+                builder.Logging.AddSystemdConsole();
+                builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+                builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+            }
+            else
+            {
+                builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+            }
+
             builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
             builder.Services.AddSingleton<LiveGatewayService>();
             // The forwarder first: the host stops services in reverse order, so the gateway flushes its last strides

@@ -34,12 +34,11 @@ public static partial class GaitGatewayCli
             var overrides = new Dictionary<string, string?>();
             if (p.GetValue(store) is { } s) overrides[$"{GatewayOptions.Section}:Store"] = s;
             if (p.GetValue(urls) is { } u) overrides[$"{GatewayOptions.Section}:Dashboard:Urls"] = u;
-            var configuration = new ConfigurationBuilder()
-                .AddJsonFile(Path.GetFullPath(cfgPath ?? "appsettings.json"), optional: cfgPath is null)
-                .AddGatewayEnvironment()
-                .AddInMemoryCollection(overrides)
-                .Build();
-            var options = GatewayConfiguration.Bind(configuration);
+            var cfgFull = Path.GetFullPath(cfgPath ?? "appsettings.json");
+            var builder = new ConfigurationBuilder();
+            GatewayConfiguration.AddJsonFile(builder, cfgFull, optional: cfgPath is null);
+            var configuration = builder.AddGatewayEnvironment().AddInMemoryCollection(overrides).Build();
+            var options = GatewayConfiguration.Bind(configuration, cfgPath is null && !File.Exists(cfgFull) ? "configuration" : cfgFull);
             var settings = options.Dashboard.ToSettings();
             try
             {

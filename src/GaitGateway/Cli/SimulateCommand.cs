@@ -18,7 +18,8 @@ public static partial class GaitGatewayCli
         var speed = new Option<double?>("--speed") { Description = "Running speed of plain run segments, m/s" };
         var mounting = new Option<double?>("--mounting-deg") { Description = "Largest clip misalignment about any axis, degrees" };
         var loss = new Option<double?>("--loss") { Description = "Packet loss probability, 0..1" };
-        var cmd = new Command("simulate", "Write a recording of simulated shoe clips and its ground truth") { plan, output, seed, rate, strike, speed, mounting, loss };
+        var duration = new Option<double?>("--duration-s") { Description = "Length of run-steady and standing, s (10 s..24 h; default 300 s and 600 s)" };
+        var cmd = new Command("simulate", "Write a recording of simulated shoe clips and its ground truth") { plan, output, seed, rate, strike, speed, mounting, loss, duration };
         cmd.SetAction(p =>
         {
             var s = new SimulationSettings { Seed = p.GetValue(seed), SampleRateHz = p.GetValue(rate) };
@@ -32,6 +33,7 @@ public static partial class GaitGatewayCli
             if (p.GetValue(speed) is { } v) s = s with { RunSpeedMps = v };
             if (p.GetValue(mounting) is { } m) s = s with { MountingMaxDeg = m };
             if (p.GetValue(loss) is { } l) s = s with { PacketLossProbability = l };
+            if (p.GetValue(duration) is { } d) s = s with { PlanDurationS = d };
             var r = SimulationRecorder.Write(p.GetValue(plan)!, s, p.GetValue(output)!);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {r.RecordingPath} ({r.Frames} notifications, {r.DurationS / 60:F1} min, {r.Strides} true strides), truth {r.TruthPath}, bouts {r.BoutsPath}"));

@@ -21,7 +21,7 @@ public sealed record TruthFigures(
         contact time MAE: {ContactTimeMaeS * 1000:F1} ms
         initial contact MAE: {IcMaeS * 1000:F1} ms, toe-off MAE: {ToMaeS * 1000:F1} ms
         strike angle MAE: {StrikeAngleMaeDeg:F2} °, strike class right: {StrikeClassAccuracy * 100:F1} %
-        overstriding: {OverstrideFlaggedTrue}/{OverstrideTruth} truth strides flagged, {OverstrideFalsePositives}/{NormalTruth} normal running strides flagged
+        overstriding, stride by stride: {OverstrideFlaggedTrue}/{OverstrideTruth} truth overstriding strides flagged, {OverstrideFalsePositives}/{NormalTruth} normal running strides flagged
         """);
 }
 

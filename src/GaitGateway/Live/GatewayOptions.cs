@@ -15,8 +15,23 @@ public sealed class GatewayOptions
     public string? RecordingsDirectory { get; set; }
     /// <summary>D-Bus address of the bus BlueZ is on; default: $DBUS_SYSTEM_BUS_ADDRESS or the system bus.</summary>
     public string? BusAddress { get; set; }
+    /// <summary>Bluetooth adapter ("hci0", "hci1"); null: the first BlueZ exports. A runner's own Adapter wins.</summary>
+    public string? Adapter { get; set; }
     /// <summary>The allow-list: only these sensors are connected, each pair bound to a runner.</summary>
     public List<RunnerOptions> Runners { get; set; } = [];
+    /// <summary>
+    /// How long one search for a sensor runs before the attempt counts as failed (and is logged), s. Default 10 s;
+    /// the link keeps searching after it, with backoff.
+    /// </summary>
+    public double DiscoveryTimeoutS { get; set; } = 10;
+    /// <summary>
+    /// A live recording's header carries what each sensor reported at connection (Device Information, negotiated
+    /// rate and ranges, MTU), so it is written once every sensor of the runner connected, or after this many s
+    /// (then with what is known; the notifications meanwhile are held in memory and written behind it). Default 20 s.
+    /// </summary>
+    public double RecordingHeaderWaitS { get; set; } = 20;
+    /// <summary>At or below this battery level, %, the coach gets a "battery_low" cue (once per sensor). Default 15.</summary>
+    public double LowBatteryPct { get; set; } = 15;
     /// <summary>How often each sensor's battery, link and packet counters are stored, s. Default 5 s.</summary>
     public double SensorStatusIntervalS { get; set; } = 5;
     /// <summary>
@@ -65,6 +80,40 @@ public sealed class RunnerOptions
     public string? Right { get; set; }
     /// <summary>A Running Speed and Cadence footpod (Stryd, Polar, Zwift RunPod), used when no clip is present.</summary>
     public string? Footpod { get; set; }
+    /// <summary>
+    /// Adapter this runner's sensors connect through ("hci1"); null: GaitGateway:Adapter. A controller holds roughly
+    /// 7–20 links, so a club session spreads runners over several USB dongles.
+    /// </summary>
+    public string? Adapter { get; set; }
+    /// <summary>
+    /// IMU rate asked of this runner's clips, Hz (100..1600). Default 400. A clip that cannot do it exactly (an
+    /// LSM6DSx offers 416/833/1666) rejects it and streams at its own rate, which is logged and shown on the tile.
+    /// </summary>
+    public int SampleRateHz { get; set; } = 400;
+    /// <summary>Accelerometer range asked of the clips, ±g: 16 (default) or 32 (hard heel strikers, ranges-and-rates.md).</summary>
+    public int AccRangeG { get; set; } = 16;
+    /// <summary>Gyroscope range asked of the clips, ±°/s: 2000 (default) or 4000 (sprinting).</summary>
+    public int GyroRangeDps { get; set; } = 2000;
+
+    /// <summary>What this runner asks of a clip on <paramref name="foot"/>; bad values are input errors.</summary>
+    public GaitGateway.Bluetooth.Links.ShoeClipRequest ClipRequest(GaitGateway.Core.Samples.Foot? foot)
+    {
+        if (SampleRateHz is < GaitGateway.Core.Protocol.ImuPacket.MinSampleRateHz or > GaitGateway.Core.Protocol.ImuPacket.MaxSampleRateHz)
+            throw new GaitGateway.Pipeline.InputException($"runner '{Name}': SampleRateHz {SampleRateHz}: use 100 to 1600");
+        var acc = AccRangeG switch
+        {
+            16 => GaitGateway.Core.Protocol.AccRange.G16,
+            32 => GaitGateway.Core.Protocol.AccRange.G32,
+            _ => throw new GaitGateway.Pipeline.InputException($"runner '{Name}': AccRangeG {AccRangeG}: use 16 or 32"),
+        };
+        var gyro = GyroRangeDps switch
+        {
+            2000 => GaitGateway.Core.Protocol.GyroRange.Dps2000,
+            4000 => GaitGateway.Core.Protocol.GyroRange.Dps4000,
+            _ => throw new GaitGateway.Pipeline.InputException($"runner '{Name}': GyroRangeDps {GyroRangeDps}: use 2000 or 4000"),
+        };
+        return new GaitGateway.Bluetooth.Links.ShoeClipRequest((ushort)SampleRateHz, acc, gyro, foot);
+    }
 }
 
 /// <summary>InfluxDB sink; disabled unless <see cref="Url"/> is set. The token comes from GAITGW_INFLUX_TOKEN or

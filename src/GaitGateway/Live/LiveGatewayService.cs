@@ -27,12 +27,23 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
     private readonly GatewayOptions _o = options.Value;
     private readonly ILogger _log = loggers.CreateLogger<LiveGatewayService>();
     private readonly Dictionary<string, long> _sessions = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Sessions opened by this run (runner name → session id).</summary>
     public IReadOnlyDictionary<string, long> Sessions => _sessions;
 
     /// <summary>Where the dashboard listens, once started.</summary>
     public IReadOnlyList<string> DashboardAddresses { get; private set; } = [];
+
+    /// <summary>
+    /// Returns once the store is open, every runner's session has begun and the sensor links run (or the gateway
+    /// stopped trying): the host signals "started" only then, which under systemd is READY=1.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAny(_ready.Task, ExecuteTask ?? Task.CompletedTask).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,6 +84,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         var writerSettings = new StoreWriterSettings { MaxCommitDelay = TimeSpan.FromMilliseconds(Math.Max(0, _o.StoreCommitDelayMs)) };
         await using var writer = new StoreWriter(store, writerSettings);
         INotificationSource? source = null;
+        IReadOnlyList<SensorLink>? bluezLinks = null;
         var timeScale = simulate is null ? 1.0 : Math.Max(1e-6, _o.SimulateTimeScale);
         var latency = new StrideLatencyProbe(
             2 * (writerSettings.ChannelCapacity + writerSettings.MaxBatchItems),
@@ -89,9 +101,13 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             _log.LogInformation("Dashboard on {Addresses}", string.Join(", ", dashboard.Addresses));
         }
 
-        var start = DateTimeOffset.UtcNow;
+        // One clock for the recording's startUtc, the session's start in the store and every frame's host time: a
+        // stride's UTC is start + its host time, so the two must come from the same instant.
+        var sessionClock = new SessionClock();
+        var start = sessionClock.StartUtc;
         var runners = new List<RunnerSession>();
         var links = new List<SensorLinkOptions>();
+        var linkAdapters = new List<string?>();
         var simRuns = new List<(SimulatedRun Run, int FirstIndex)>();
         var route = new List<(RunnerSession Runner, int Local, Foot? Foot)>();
         foreach (var r in runnersCfg)
@@ -110,8 +126,12 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 void Add(string? address, string? foot, SensorKind kind)
                 {
                     if (string.IsNullOrWhiteSpace(address)) return;
-                    sensors.Add(new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = kind == SensorKind.ShoeClip ? "imu" : "rsc", SampleRateHz = 400, AccRangeG = 16, GyroRangeDps = 2000 });
-                    links.Add(new SensorLinkOptions(address, links.Count, kind) { Configuration = kind == SensorKind.ShoeClip && FootNames.TryParse(foot, out var f) ? ShoeClipConfig.RunningDefault(f) : null });
+                    // What is asked; replaced by what the clip reports once it connected (OpenRecording).
+                    sensors.Add(kind == SensorKind.ShoeClip
+                        ? new RecordingSensor { Index = sensors.Count, Id = address, Foot = foot, Kind = "imu", SampleRateHz = r.SampleRateHz, AccRangeG = r.AccRangeG, GyroRangeDps = r.GyroRangeDps }
+                        : new RecordingSensor { Index = sensors.Count, Id = address, Kind = "rsc" });
+                    linkAdapters.Add(string.IsNullOrWhiteSpace(r.Adapter) ? (string.IsNullOrWhiteSpace(_o.Adapter) ? null : _o.Adapter) : r.Adapter);
+                    links.Add(new SensorLinkOptions(address, links.Count, kind) { DiscoveryTimeout = TimeSpan.FromSeconds(Math.Max(0.1, _o.DiscoveryTimeoutS)), Request = kind == SensorKind.ShoeClip ? r.ClipRequest(FootNames.TryParse(foot, out var f) ? f : null) : null });
                 }
 
                 Add(r.Left, "left", SensorKind.ShoeClip);
@@ -127,8 +147,11 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             var live = board.SinkFor(r.Name, infos, new LiveRunnerOptions(id, simulate, null));
             GaitSession? session = null;
             var toStore = new StoreWriterSink(writer, id, latency, () => session!.LastStrideClosedAtS);
-            session = new GaitSession(sensors, new FanOutSink(toStore, live));
-            var runner = new RunnerSession(r.Name, id, new RecordingWriter(file, header), session);
+            // Her overstriding baseline starts from her stored sessions (issue 12), then learns from this one.
+            session = new GaitSession(sensors, new FanOutSink(toStore, live), new GaitSessionSettings { OverstrideHistory = Pipeline.OverstrideHistory.FromStore(store, r.Name, id) });
+            // Simulated sensors are known now; real ones once connected (the header waits for them, OpenRecording).
+            var runner = new RunnerSession(r.Name, id, file, header, session, route.Count, DateTime.UtcNow + TimeSpan.FromSeconds(Math.Max(0, _o.RecordingHeaderWaitS)));
+            if (simulate is not null) runner.Recording = new RecordingWriter(file, header);
             runners.Add(runner);
             foreach (var s in sensors) route.Add((runner, s.Index, FootNames.TryParse(s.Foot, out var f) ? f : null));
             _log.LogInformation("Runner {Runner}: session {Session}, recording {File}", r.Name, id, file);
@@ -148,18 +171,66 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         }
         else
         {
-            var adapter = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress }, stoppingToken).ConfigureAwait(false);
-            source = new BlueZSource(adapter, new SensorHub(adapter, links));
+            // One BlueZ client per adapter in use (each its own discovery session and object cache, filtered to it).
+            var adapters = new Dictionary<string, BlueZAdapter>(StringComparer.Ordinal);
+            var placed = new List<(Bluetooth.Abstractions.IBleAdapter, SensorLinkOptions)>();
+            for (var k = 0; k < links.Count; k++)
+            {
+                var name = linkAdapters[k];
+                if (!adapters.TryGetValue(name ?? "", out var a))
+                {
+                    a = await BlueZAdapter.ConnectAsync(new BlueZOptions { BusAddress = _o.BusAddress, AdapterName = name }, stoppingToken).ConfigureAwait(false);
+                    adapters[name ?? ""] = a;
+                    _log.LogInformation("Bluetooth adapter {Adapter}: {Path}", name ?? "(first)", a.AdapterPath ?? "not present");
+                }
+
+                placed.Add((a, links[k]));
+            }
+
+            var bluez = new BlueZSource([.. adapters.Values], new SensorHub(placed, new SensorHubOptions { Clock = sessionClock }));
+            bluezLinks = bluez.Links;
+            foreach (var link in bluez.Links)
+            {
+                var (runner, local, foot) = route[link.Options.SensorIndex];
+                var who = $"{runner.Name}/{(foot is { } ft ? ft.ToWord() : "footpod")} {link.Options.Address}";
+                ShoeClipConfig? streamedWith = null;
+                link.Reported += (_, rep) =>
+                {
+                    LogReport(who, rep);
+                    if (rep.Kind != SensorReportKind.Streaming) return;
+                    // A clip that comes back with other settings (firmware update, another app wrote them): every IMU
+                    // packet carries its rate, ranges and sample count, so the recording says so by itself
+                    // (recording-format.md); the log and the store's sensors row say it here.
+                    var now = link.Negotiation?.Configuration;
+                    if (streamedWith is { } before && now is { } after && before != after)
+                        _log.LogWarning("Sensor {Sensor}: reconnected with other settings: {Before} -> {After}", who, before, after);
+                    streamedWith = now;
+                    if (runner.Recording is null) return;
+                    try
+                    {
+                        foreach (var info in SessionSensors.From([Describe(runner.Header.Sensors[local], link)], _ => runner.Header.Source!))
+                            store.UpdateSensor(runner.SessionId, info);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        _log.LogWarning("Sensor {Sensor}: storing its connection details failed: {Message}", who, e.Message);
+                    }
+                };
+            }
+
+            source = bluez;
         }
 
         await using (source.ConfigureAwait(false))
         {
             source.Start(stoppingToken);
+            _ready.TrySetResult();
             var statusEvery = TimeSpan.FromSeconds(_o.SensorStatusIntervalS);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var pipelineLatency = new LatencyRecorder(100_000);
             var nextStatus = TimeSpan.FromSeconds(1);
             var nextStore = statusEvery;
+            var lowBatteryCued = new HashSet<int>();
             try
             {
                 var reader = source.Reader;
@@ -176,7 +247,9 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                             // monotonic, and the pipeline must see what the recording holds.
                             var hostUs = Math.Max(n.HostTimeUs, runner.LastHostTimeUs);
                             runner.LastHostTimeUs = hostUs;
-                            runner.Recording.Append(local, n.Kind, hostUs, n.Payload);
+                            if (runner.Recording is null) OpenRecording(runner, bluezLinks, store, force: false);
+                            if (runner.Recording is { } rec) rec.Append(local, n.Kind, hostUs, n.Payload);
+                            else runner.Hold(local, n.Kind, hostUs, n.Payload);
                             var before = runner.Session.StridesEmitted;
                             runner.Session.OnNotification(Notification.Create(local, n.Kind, hostUs, n.Payload));
                             if (runner.Session.StridesEmitted != before)
@@ -200,16 +273,30 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                         nextStatus = clock.Elapsed + TimeSpan.FromSeconds(1);
                         var toStore = clock.Elapsed >= nextStore;
                         if (toStore) nextStore = clock.Elapsed + statusEvery;
+                        foreach (var r in runners)
+                        {
+                            if (r.Recording is null) OpenRecording(r, bluezLinks, store, force: false);
+                        }
+
                         for (var i = 0; i < route.Count; i++)
                         {
                             var (runner, local, foot) = route[i];
                             var st = source.State(i);
                             var loss = st.Packets + st.LostPackets > 0 ? 100.0 * st.LostPackets / (st.Packets + st.LostPackets) : 0;
-                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss);
+                            if (foot is { } f) board.UpdateSensor(runner.Name, f, st.BatteryPct, st.Link, loss, st.Detail, st.BatteryAgeS);
+                            if (st.BatteryPct <= _o.LowBatteryPct && lowBatteryCued.Add(i))
+                            {
+                                var which = foot is { } ft ? $"{ft.ToWord()} clip" : "footpod";
+                                var message = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Low battery on the {which}: {st.BatteryPct:0} %. Charge it after this run.");
+                                _log.LogWarning("Runner {Runner}: {Message}", runner.Name, message);
+                                board.RaiseDeviceCue(runner.Name, runner.LastHostTimeUs > 0 ? runner.LastHostTimeUs / 1e6 : 0, "battery_low", message, "battery_pct", st.BatteryPct);
+                            }
+
                             if (toStore)
                                 await writer.AppendSensorStatusAsync(runner.SessionId, new SensorStatusRecord(
                                     $"{runner.Name}/{local}",
-                                    clock.Elapsed.TotalSeconds, st.BatteryPct, st.Packets, st.LostPackets, st.Link), stoppingToken).ConfigureAwait(false);
+                                    clock.Elapsed.TotalSeconds, st.BatteryPct, st.Packets, st.LostPackets, st.Link,
+                                    st.ConnectAttempts, st.ConnectFailures, st.LastError), stoppingToken).ConfigureAwait(false);
                         }
                     }
                 }
@@ -224,7 +311,8 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 foreach (var r in runners)
                 {
                     r.Session.Complete();
-                    r.Recording.Dispose();
+                    if (r.Recording is null) OpenRecording(r, bluezLinks, store, force: true);
+                    r.Recording!.Dispose();
                     board.EndSession(r.Name);
                 }
 
@@ -242,14 +330,100 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
         }
     }
 
+    /// <summary>Every attempt, failure and end of a link goes to the log with its reason: a sensor that never
+    /// connects must not show up only as "0 strides stored".</summary>
+    private void LogReport(string who, SensorReport r)
+    {
+        switch (r.Kind)
+        {
+            case SensorReportKind.AttemptFailed:
+                _log.LogWarning("Sensor {Sensor}: connection attempt {Attempt} failed: {Reason}", who, r.Attempt, r.Message);
+                break;
+            case SensorReportKind.LinkEnded:
+                _log.LogWarning("Sensor {Sensor}: link ended: {Reason}; reconnecting", who, r.Message);
+                break;
+            case SensorReportKind.Unsupported:
+                _log.LogError("Sensor {Sensor}: {Reason}", who, r.Message);
+                break;
+            case SensorReportKind.Warning:
+                _log.LogWarning("Sensor {Sensor}: {Reason}", who, r.Message);
+                break;
+            default:
+                _log.LogInformation("Sensor {Sensor}: {Message} (attempt {Attempt})", who, r.Message, r.Attempt);
+                break;
+        }
+    }
+
     private static string Safe(string name) => string.Concat(name.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_'));
 
-    private sealed class RunnerSession(string name, long sessionId, RecordingWriter recording, GaitSession session)
+    /// <summary>
+    /// Writes the runner's recording header once every sensor connected (or the wait ran out, or too much is held),
+    /// with what each reported and negotiated, then the held notifications; and updates the store's sensors rows.
+    /// </summary>
+    private void OpenRecording(RunnerSession runner, IReadOnlyList<SensorLink>? links, SqliteStore store, bool force)
     {
+        if (runner.Recording is not null || links is null) return;
+        var sensors = runner.Header.Sensors;
+        var known = sensors.All(s => IsKnown(links[runner.FirstGlobal + s.Index]));
+        if (!known && !force && DateTime.UtcNow < runner.HeaderDeadlineUtc && runner.HeldCount < RunnerSession.MaxHeld) return;
+        var described = sensors.Select(s => Describe(s, links[runner.FirstGlobal + s.Index])).ToList();
+        runner.Recording = new RecordingWriter(runner.File, runner.Header with { Sensors = described });
+        runner.FlushHeld();
+        foreach (var info in SessionSensors.From(described, _ => runner.Header.Source!)) store.UpdateSensor(runner.SessionId, info);
+        if (!known)
+        {
+            _log.LogWarning("Runner {Runner}: recording header written before every sensor connected; it lists the requested settings for {Missing}",
+                runner.Name, string.Join(", ", sensors.Where(s => !IsKnown(links[runner.FirstGlobal + s.Index])).Select(s => s.Id)));
+        }
+
+        static bool IsKnown(SensorLink l) => l.Info is not null && (l.Options.Kind != SensorKind.ShoeClip || l.Negotiation is not null);
+    }
+
+    /// <summary>A header sensor entry from what the link read and negotiated (recording-format.md).</summary>
+    internal static RecordingSensor Describe(RecordingSensor asked, SensorLink link)
+    {
+        var info = link.Info;
+        if (info is null) return asked;
+        var cfg = link.Negotiation?.Configuration ?? info.Configuration;
+        return asked with
+        {
+            Name = info.Name ?? asked.Name,
+            Firmware = info.FirmwareRevision,
+            Model = info.Model,
+            Manufacturer = info.Manufacturer,
+            BatteryPct = link.BatteryPercent,
+            SampleRateHz = cfg?.SampleRateHz ?? asked.SampleRateHz,
+            AccRangeG = cfg is { } a ? (int)ImuScale.AccFullScaleG(a.AccRange) : asked.AccRangeG,
+            GyroRangeDps = cfg is { } g ? (int)ImuScale.GyroFullScaleDps(g.GyroRange) : asked.GyroRangeDps,
+            AttMtu = link.Mtu > 0 ? link.Mtu : null,
+            SamplesPerPacket = cfg?.SamplesPerPacket,
+        };
+    }
+
+    private sealed class RunnerSession(string name, long sessionId, string file, RecordingHeader header, GaitSession session, int firstGlobal, DateTime headerDeadlineUtc)
+    {
+        /// <summary>Notifications held while the header waits: ~3 min of two clips at 400 Hz, ~2 MB at most.</summary>
+        public const int MaxHeld = 8192;
+        private readonly List<(int Local, FrameKind Kind, long HostUs, byte[] Payload)> _held = [];
+
         public string Name { get; } = name;
         public long SessionId { get; } = sessionId;
-        public RecordingWriter Recording { get; } = recording;
+        public string File { get; } = file;
+        public RecordingHeader Header { get; } = header;
+        public int FirstGlobal { get; } = firstGlobal;
+        public DateTime HeaderDeadlineUtc { get; } = headerDeadlineUtc;
+        public RecordingWriter? Recording { get; set; }
         public GaitSession Session { get; } = session;
+        public int HeldCount => _held.Count;
+
+        public void Hold(int local, FrameKind kind, long hostUs, ReadOnlySpan<byte> payload) => _held.Add((local, kind, hostUs, payload.ToArray()));
+
+        public void FlushHeld()
+        {
+            foreach (var (local, kind, hostUs, payload) in _held) Recording!.Append(local, kind, hostUs, payload);
+            _held.Clear();
+        }
+
         public long Errors { get; set; }
         public long LastHostTimeUs { get; set; } = long.MinValue;
     }

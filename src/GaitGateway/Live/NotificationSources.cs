@@ -8,7 +8,13 @@ using GaitGateway.Sensors.Simulation;
 namespace GaitGateway.Live;
 
 /// <summary>A live sensor's state for the dashboard and the store.</summary>
-public readonly record struct SensorState(double BatteryPct, string Link, long Packets, long LostPackets);
+/// <param name="ConnectAttempts">Attempts to find, connect and start it; null for sources without links.</param>
+/// <param name="ConnectFailures">Attempts that ended before it streamed; null for sources without links.</param>
+/// <param name="LastError">Why the last attempt or link ended; null when none.</param>
+/// <param name="Detail">One line for the dashboard tile while it does not stream ("… not found within 10 s; no data for 42 s").</param>
+public readonly record struct SensorState(
+    double BatteryPct, string Link, long Packets, long LostPackets,
+    long? ConnectAttempts = null, long? ConnectFailures = null, string? LastError = null, string? Detail = null, double BatteryAgeS = double.NaN);
 
 /// <summary>Where live notifications come from: BlueZ, or the simulator paced in real time. Indices are global.</summary>
 public interface INotificationSource : IAsyncDisposable
@@ -22,8 +28,8 @@ public interface INotificationSource : IAsyncDisposable
     long NowUs { get; }
 }
 
-/// <summary>Bluetooth LE through BlueZ: one <see cref="SensorHub"/> for every allow-listed sensor.</summary>
-public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotificationSource
+/// <summary>Bluetooth LE through BlueZ: one <see cref="SensorHub"/> for every allow-listed sensor, over one or more adapters.</summary>
+public sealed class BlueZSource(IReadOnlyList<BlueZAdapter> adapters, SensorHub hub) : INotificationSource
 {
     public ChannelReader<Notification> Reader => hub.Reader;
 
@@ -33,17 +39,21 @@ public sealed class BlueZSource(BlueZAdapter adapter, SensorHub hub) : INotifica
 
     public long NowUs => hub.Clock.NowUs;
 
+    /// <summary>The link of every global sensor index.</summary>
+    public IReadOnlyList<SensorLink> Links => hub.Links;
+
     public SensorState State(int sensorIndex)
     {
         var link = hub.Links[sensorIndex];
         var c = link.Counters.Snapshot();
-        return new SensorState(link.Info?.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets);
+        return new SensorState(link.BatteryPercent ?? double.NaN, link.State.ToString(), c.Packets, c.LostPackets,
+            c.ConnectAttempts, c.ConnectFailures, link.LastError, link.Detail, link.BatteryAge?.TotalSeconds ?? double.NaN);
     }
 
     public async ValueTask DisposeAsync()
     {
         await hub.DisposeAsync().ConfigureAwait(false);
-        await adapter.DisposeAsync().ConfigureAwait(false);
+        foreach (var adapter in adapters) await adapter.DisposeAsync().ConfigureAwait(false);
     }
 }
 

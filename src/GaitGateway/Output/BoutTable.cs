@@ -35,7 +35,12 @@ public static class BoutTable
         return table;
     }
 
-    public static string Clock(double s) => double.IsFinite(s) ? TimeSpan.FromSeconds(Math.Round(s)).ToString(s >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture) : "";
+    /// <summary>m:ss or h:mm:ss; beyond a year (a time no session has, but a file may claim) plain seconds, which
+    /// cannot overflow <see cref="TimeSpan"/>.</summary>
+    public static string Clock(double s) =>
+        !double.IsFinite(s) ? ""
+        : Math.Abs(s) >= 365 * 86400.0 ? s.ToString("0 's'", CultureInfo.InvariantCulture)
+        : TimeSpan.FromSeconds(Math.Round(s)).ToString(s >= 3600 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
 
     public static string Pace(double speedMps) =>
         speedMps > 0.3 ? TimeSpan.FromSeconds(Math.Round(1000 / speedMps)).ToString(@"m\:ss", CultureInfo.InvariantCulture) : "";

@@ -1,3 +1,4 @@
+using GaitGateway.Coaching.Cues;
 using GaitGateway.Core.Recording;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
@@ -21,16 +22,29 @@ public sealed record ReplayOptions
     /// <summary>SQLite file; null = the default store path; "" = do not store.</summary>
     public string? StorePath { get; init; }
     public string Runner { get; init; } = "runner";
+    /// <summary>Return every stride in <see cref="ReplayResult.Strides"/> (evaluation, tests). False: only the totals
+    /// and bouts, so memory stays flat however long the recording (`gaitgw replay` prints no more than those).</summary>
+    public bool KeepStrides { get; init; } = true;
 }
 
 /// <summary>The result of a replay.</summary>
+/// <param name="Strides">Every stride, or none when <see cref="ReplayOptions.KeepStrides"/> is false.</param>
+/// <param name="Totals">Counts and sums over every stride, whether kept or not.</param>
 /// <param name="Header">The recording's header (null for CSV input).</param>
-public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, RecordingHeader? Header = null);
+/// <param name="Resumed">Set when the store already held a session of this recording: what was done with it.</param>
+/// <param name="Analysis">The cue engine run over the session's strides in contact-time order (the cues the live
+/// gateway would have spoken; stored as the session's alerts when the replay stores).</param>
+/// <param name="OverstrideStretches">The flagged overstriding stretches (start, end), s.</param>
+public sealed record ReplayResult(IReadOnlyList<StrideMetrics> Strides, IReadOnlyList<BoutSummary> Bouts, long? SessionId, string? StorePath, string? Warning, StrideTotals Totals, RecordingHeader? Header = null, string? Resumed = null, SessionAnalysis? Analysis = null, IReadOnlyList<(double StartS, double EndS)>? OverstrideStretches = null);
 
 /// <summary>Replays a recording or CSV files through the live pipeline into the store and the export.</summary>
 public static class ReplayJob
 {
-    public static async Task<ReplayResult> RunAsync(ReplayOptions o, Action<double>? progress, CancellationToken ct)
+    /// <summary><see cref="Run"/> on a pool thread, so a caller's progress display keeps drawing meanwhile.</summary>
+    public static Task<ReplayResult> RunAsync(ReplayOptions o, Action<double>? progress, CancellationToken ct) =>
+        Task.Run(() => Run(o, progress, ct), ct);
+
+    public static ReplayResult Run(ReplayOptions o, Action<double>? progress, CancellationToken ct)
     {
         SqliteStore? store = null;
         StoreSink? storeSink = null;
@@ -39,29 +53,47 @@ public static class ReplayJob
         string? warning = null;
         try
         {
-            if (!string.IsNullOrEmpty(o.ExportCsv)) export = OpenExport(o.ExportCsv);
             if (o.Recording is { } path)
             {
+                // Bad input never touches the store: the whole recording is read and checked first (every frame's
+                // length, CRC, sensor, kind and time), and only a recording that reads to its end is replayed.
+                var check = RecordingCheck.Run(path);
+                if (!string.IsNullOrEmpty(o.ExportCsv)) export = OpenExport(o.ExportCsv);
                 using var reader = RecordingReader.Open(path);
-                if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, reader.Header.StartUtc, "replay", path, reader.Header);
-                var collect = new CollectingSink(Fan(storeSink, export));
-                var session = new GaitSession(reader.Header.Sensors, collect);
+                ResumingSink? resume = null;
+                if (o.StorePath != "") (store, sessionId, storeSink, resume) = OpenStore(o, reader.Header.StartUtc, "replay", path, reader.Header, check.ContentId);
+                var totals = new StrideTotals();
+                var cues = new CueAnalysisSink();
+                var collect = new CollectingSink(Fan(totals, cues.Sink, resume ?? (IGaitSink?)storeSink, export), o.KeepStrides);
+                var session = new GaitSession(reader.Header.Sensors, collect, SessionSettings(store, reader.Header.Runner ?? o.Runner, sessionId));
                 var length = Math.Max(1, reader.Length);
-                await SessionRunner.RunAsync(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct).ConfigureAwait(false);
+                // A file is read on the session's thread (SessionRunner.Run says why), through the live channel.
+                SessionRunner.Run(RecordingSource.Notifications(reader, p => progress?.Invoke((double)p / length)), session, ct);
                 if (reader.TornTail is { } torn)
                     warning = $"{path}: byte {torn}: torn final frame ignored ({reader.TornTailReason})";
-                Finish(store, storeSink, sessionId, reader.Header.StartUtc, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, reader.Header);
+                resume?.Complete();
+                Finish(store, storeSink, sessionId, reader.Header.StartUtc, totals);
+                var analysis = cues.Complete(store, sessionId);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, warning, totals, reader.Header, resume?.Describe("recording"), analysis, cues.OverstrideStretches);
             }
             else
             {
                 var feet = LoadCsv(o);
+                if (!string.IsNullOrEmpty(o.ExportCsv)) export = OpenExport(o.ExportCsv);
                 // A CSV says nothing about when it was recorded: its file time is the best guess for the session start
                 // (the weekly load and spike history need a plausible date).
                 var csvStart = new DateTimeOffset(File.GetLastWriteTimeUtc(feet[0].Path), TimeSpan.Zero);
-                if (o.StorePath != "") (store, sessionId, storeSink) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null);
-                var collect = new CollectingSink(Fan(storeSink, export));
-                var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect);
+                ResumingSink? resume = null;
+                if (o.StorePath != "")
+                {
+                    var inputId = InputIdentity.OfCsvFiles(feet.Select(f => (f.Foot, f.Path)));
+                    (store, sessionId, storeSink, resume) = OpenStore(o, csvStart, "import", string.Join(";", feet.Select(f => f.Path)), null, inputId);
+                }
+
+                var totals = new StrideTotals();
+                var cues = new CueAnalysisSink();
+                var collect = new CollectingSink(Fan(totals, cues.Sink, resume ?? (IGaitSink?)storeSink, export), o.KeepStrides);
+                var session = GaitSession.ForFeet(feet.Select(f => f.Foot), collect, SessionSettings(store, o.Runner, sessionId));
                 // Merge the feet in time order so both pipelines advance together, as they would live.
                 var idx = new int[feet.Count];
                 var total = Math.Max(1, feet.Sum(f => f.Samples.Count));
@@ -77,8 +109,10 @@ public static class ReplayJob
                 }
 
                 session.Complete();
-                Finish(store, storeSink, sessionId, csvStart, collect.Strides);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null);
+                resume?.Complete();
+                Finish(store, storeSink, sessionId, csvStart, totals);
+                var analysis = cues.Complete(store, sessionId);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, totals, null, resume?.Describe("CSV import"), analysis, cues.OverstrideStretches);
             }
         }
         finally
@@ -132,13 +166,31 @@ public static class ReplayJob
         }
     }
 
-    private static (SqliteStore, long, StoreSink) OpenStore(ReplayOptions o, DateTimeOffset start, string source, string input, RecordingHeader? header)
+    /// <summary>
+    /// Opens the store and the session. An input whose identity (<paramref name="inputId"/>) the store already holds
+    /// resumes that session (<see cref="ResumingSink"/>) instead of starting a second one.
+    /// </summary>
+    private static (SqliteStore, long, StoreSink, ResumingSink?) OpenStore(ReplayOptions o, DateTimeOffset start, string source, string input, RecordingHeader? header, string? inputId)
     {
         var path = o.StorePath ?? StorePaths.DefaultStorePath();
         var store = SqliteStore.Open(path);
-        var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
-        var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, PlanOf(header), sensors));
-        return (store, id, new StoreSink(store, id));
+        try
+        {
+            if (inputId is not null && store.FindSessionByInput(inputId) is { } existing)
+            {
+                var sink = new StoreSink(store, existing);
+                return (store, existing, sink, new ResumingSink(sink, existing, store.GetStrides(existing), store.GetBouts(existing).Count, input));
+            }
+
+            var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
+            var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, PlanOf(header), sensors, inputId));
+            return (store, id, new StoreSink(store, id), null);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -149,14 +201,60 @@ public static class ReplayJob
         header?.Plan
         ?? (header is { Source: "simulate", SessionName: { } name } && Sensors.Simulation.SessionPlans.Names.Contains(name) ? name : null);
 
-    private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, List<StrideMetrics> strides)
+    private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, StrideTotals totals)
     {
         sink?.Flush();
         // A replayed session ends when its data ends, not when the replay did.
-        var lastS = strides.Count > 0 ? strides.Max(s => double.IsFinite(s.NextIcTimeS) ? s.NextIcTimeS : s.IcTimeS) : 0;
-        if (store is not null && sessionId is { } id) store.EndSession(id, start + TimeSpan.FromSeconds(lastS));
+        if (store is not null && sessionId is { } id) store.EndSession(id, start + TimeSpan.FromSeconds(totals.LastS));
     }
 
-    private static IGaitSink? Fan(IGaitSink? a, IGaitSink? b) =>
-        a is null ? b : b is null ? a : new FanOutSink(a, b);
+    /// <summary>With a store: her overstriding baseline from her earlier stored sessions (issue 12).</summary>
+    private static GaitSessionSettings SessionSettings(SqliteStore? store, string runner, long? sessionId) =>
+        new() { OverstrideHistory = store is null ? null : OverstrideHistory.FromStore(store, runner, sessionId) };
+
+    private static IGaitSink Fan(params IGaitSink?[] sinks)
+    {
+        var present = sinks.OfType<IGaitSink>().ToArray();
+        return present.Length == 1 ? present[0] : new FanOutSink(present);
+    }
+
+    /// <summary>
+    /// The cue engine and the overstriding stretches over the strides as they stream by, in contact-time order
+    /// (<see cref="ContactOrderSink"/>), so a replay needs no list of every stride for them.
+    /// </summary>
+    private sealed class CueAnalysisSink
+    {
+        private readonly SessionAnalysis.Builder _analysis = new();
+        private readonly ContactOrderSink _order;
+
+        public CueAnalysisSink() => _order = new ContactOrderSink(s =>
+        {
+            _analysis.Add(s);
+            Evaluation.OverstrideEvaluation.AddToStretches(OverstrideStretches, s);
+        });
+
+        public IGaitSink Sink => _order;
+
+        public List<(double StartS, double EndS)> OverstrideStretches { get; } = [];
+
+        /// <summary>The cues the live gateway would have raised; stored as the session's alerts, as live.</summary>
+        public SessionAnalysis Complete(SqliteStore? store, long? sessionId)
+        {
+            _order.Complete();
+            var analysis = _analysis.Build();
+            if (store is not null && sessionId is { } id)
+            {
+                // A resumed replay (the same recording again, after a kill or complete) must not store its cues twice:
+                // the analysis is deterministic over the same strides, so a cue already stored (time and kind) is skipped.
+                var stored = store.GetAlerts(id).Select(a => (a.TimeS, a.Kind)).ToHashSet();
+                foreach (var c in analysis.Cues)
+                {
+                    if (stored.Contains((c.TimeS, c.Kind.ToWord()))) continue;
+                    store.AppendAlert(id, new AlertRecord(c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement, c.Value, c.Detail));
+                }
+            }
+
+            return analysis;
+        }
+    }
 }

@@ -12,6 +12,9 @@ public static class SessionSensors
         sensors
             .Select(s => (Sensor: s, Ok: FootNames.TryParse(s.Foot, out var foot), Foot: foot))
             .Where(x => x.Ok)
-            .Select(x => new SensorInfo(x.Sensor.Index, x.Sensor.Id, x.Foot, kind(x.Sensor), x.Sensor.Firmware, double.NaN, x.Sensor.SampleRateHz))
+            .Select(x => new SensorInfo(x.Sensor.Index, x.Sensor.Id, x.Foot, kind(x.Sensor), x.Sensor.Firmware, x.Sensor.BatteryPct ?? double.NaN, x.Sensor.SampleRateHz,
+                x.Sensor.Manufacturer, x.Sensor.Model, Known(x.Sensor.AccRangeG), Known(x.Sensor.GyroRangeDps), x.Sensor.AttMtu, x.Sensor.SamplesPerPacket))
             .ToList();
+
+    private static double Known(int value) => value > 0 ? value : double.NaN;
 }

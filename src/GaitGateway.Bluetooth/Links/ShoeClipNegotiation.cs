@@ -1,0 +1,86 @@
+using System.Globalization;
+using GaitGateway.Core.Protocol;
+using GaitGateway.Core.Samples;
+
+namespace GaitGateway.Bluetooth.Links;
+
+/// <summary>
+/// What a runner's configuration asks of a shoe clip. Every field is optional: null keeps what the clip has.
+/// </summary>
+/// <param name="SampleRateHz">Output data rate, Hz (100..1600); null keeps the clip's. A clip whose IMU cannot do it
+/// exactly rejects the write (gatt-profile.md); the gateway then keeps the clip's own rate and says so.</param>
+/// <param name="AccRange">Accelerometer range; ±32 g for hard heel strikers (ranges-and-rates.md); null keeps the clip's.</param>
+/// <param name="GyroRange">Gyroscope range; null keeps the clip's.</param>
+/// <param name="Foot">The foot the allow-list binds the clip to. It decides where the data goes; it is written to the
+/// clip only when the clip is unassigned (foot byte 0xFF), and a clip assigned to the other foot is reported, not
+/// overwritten (README, "Which foot").</param>
+public sealed record ShoeClipRequest(ushort? SampleRateHz = null, AccRange? AccRange = null, GyroRange? GyroRange = null, Foot? Foot = null)
+{
+    /// <summary>The runner default: 400 Hz, ±16 g, ±2000 °/s (ShoeClipConfig.RunningDefault).</summary>
+    public static ShoeClipRequest RunningDefault(Foot? foot) => new(400, Core.Protocol.AccRange.G16, Core.Protocol.GyroRange.Dps2000, foot);
+}
+
+/// <summary>The outcome of negotiating a clip's configuration at connection.</summary>
+/// <param name="Configuration">What the clip streams with (read back after any write).</param>
+/// <param name="Notes">What differs from the request and why, in words ("rejected 400 Hz, now 416 Hz"); empty when all was granted.</param>
+/// <param name="Wrote">Whether a configuration was written (false: the clip already had what was asked).</param>
+public sealed record ShoeClipNegotiation(ShoeClipConfig Configuration, IReadOnlyList<string> Notes, bool Wrote)
+{
+    /// <summary>ATT header of a notification, bytes (opcode + handle).</summary>
+    public const int AttNotificationHeaderBytes = 3;
+
+    /// <summary>
+    /// Samples per packet that fit one notification at <paramref name="mtu"/>: floor((MTU − 3 − 12) / 12), at most
+    /// 19 (gatt-profile.md). 0 when not even one sample fits (MTU ≤ 26, e.g. the default 23): unsupported.
+    /// </summary>
+    public static int SamplesPerPacketFor(int mtu)
+        => Math.Clamp((mtu - AttNotificationHeaderBytes - ImuPacket.HeaderBytes) / ImuPacket.SampleBytes, 0, ImuPacket.MaxSamples);
+
+    /// <summary>
+    /// Configurations to try, best first: what was asked; then with the clip's own ranges (a clip that cannot do
+    /// ±32 g still gets the rate); then with the clip's own rate (a 416-Hz-only clip still gets the range); then
+    /// with both its own; then the clip's configuration with only the packet size fixed. Each is written only if
+    /// the one before was rejected, so a clip that refuses a rate or a range streams anyway, never loops.
+    /// </summary>
+    /// <param name="current">What the clip reported before anything was written.</param>
+    /// <param name="request">The runner's request.</param>
+    /// <param name="maxSamplesPerPacket">From the ATT MTU (<see cref="SamplesPerPacketFor"/>); ≥ 1.</param>
+    public static IReadOnlyList<ShoeClipConfig> Candidates(ShoeClipConfig current, ShoeClipRequest request, int maxSamplesPerPacket)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSamplesPerPacket, 1);
+        // Fill the notification: fewer samples per packet only cost packets, more than fit are cut by the stack.
+        var spp = (byte)Math.Min(maxSamplesPerPacket, ImuPacket.MaxSamples);
+        var foot = current.Foot ?? request.Foot;
+        var wanted = new ShoeClipConfig(
+            request.SampleRateHz ?? current.SampleRateHz, request.AccRange ?? current.AccRange, request.GyroRange ?? current.GyroRange, foot, spp);
+        var list = new List<ShoeClipConfig> { wanted };
+        void Add(ShoeClipConfig c)
+        {
+            if (!list.Contains(c)) list.Add(c);
+        }
+
+        Add(wanted with { AccRange = current.AccRange, GyroRange = current.GyroRange });
+        Add(wanted with { SampleRateHz = current.SampleRateHz });
+        Add(wanted with { SampleRateHz = current.SampleRateHz, AccRange = current.AccRange, GyroRange = current.GyroRange });
+        Add(current with { SamplesPerPacket = spp, Foot = foot });
+        Add(current with { SamplesPerPacket = spp });
+        return list;
+    }
+
+    /// <summary>What differs between what was asked and what the clip streams with, in words.</summary>
+    public static List<string> Explain(ShoeClipConfig current, ShoeClipRequest request, ShoeClipConfig granted, bool rejectedFirst)
+    {
+        var notes = new List<string>();
+        var ic = CultureInfo.InvariantCulture;
+        if (request.SampleRateHz is { } r && r != granted.SampleRateHz)
+            notes.Add(string.Create(ic, $"rejected {r} Hz, now {granted.SampleRateHz} Hz"));
+        if (request.AccRange is { } a && a != granted.AccRange)
+            notes.Add(string.Create(ic, $"rejected ±{ImuScale.AccFullScaleG(a)} g, now ±{ImuScale.AccFullScaleG(granted.AccRange)} g"));
+        if (request.GyroRange is { } g && g != granted.GyroRange)
+            notes.Add(string.Create(ic, $"rejected ±{ImuScale.GyroFullScaleDps(g)} °/s, now ±{ImuScale.GyroFullScaleDps(granted.GyroRange)} °/s"));
+        if (request.Foot is { } f && current.Foot is { } cf && cf != f)
+            notes.Add($"clip is assigned to the {cf.ToWord()} foot, the allow-list says {f.ToWord()}: its data is used as the {f.ToWord()} foot (check the clip)");
+        if (rejectedFirst && notes.Count == 0) notes.Add("the clip rejected the requested configuration; streaming with its own");
+        return notes;
+    }
+}

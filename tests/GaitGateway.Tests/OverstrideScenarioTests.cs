@@ -1,0 +1,60 @@
+using GaitGateway.Dsp.Session;
+using GaitGateway.Evaluation;
+using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Simulation;
+
+namespace GaitGateway.Tests;
+
+/// <summary>
+/// Issue 12's acceptance matrix: every overstriding scenario and every look-alike (Sensors/Simulation
+/// OverstrideScenarios, written from the literature's descriptions), at 200 and 400 Hz, with sensor noise, ±10°
+/// mounting error and 1 % packet loss, through the live path (simulated notifications → GaitSession), judged against
+/// the simulator's truth with the same figures `gaitgw evaluate` prints.
+/// </summary>
+public sealed class OverstrideScenarioTests
+{
+    public static TheoryData<string, int> Matrix()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var s in OverstrideScenarios.All)
+            foreach (var rate in new[] { 200, 400 })
+                data.Add(s.Name, rate);
+        return data;
+    }
+
+    private static OverstrideFigures Run(string plan, int rateHz)
+    {
+        var settings = new SimulationSettings { Seed = 12 + rateHz, SampleRateHz = rateHz, MountingMaxDeg = 10, PacketLossProbability = 0.01 };
+        var run = SimulatedRun.Create(SessionPlans.Get(plan, settings), settings);
+        var sink = new CollectingSink();
+        var session = new GaitSession(run.Header.Sensors, sink);
+        foreach (var n in run.Notifications()) session.OnNotification(n);
+        session.Complete();
+        return OverstrideEvaluation.Compare(run.Truth.Select(t => t.ToStrideMetrics()).ToList(), sink.Strides);
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void Overstriding_is_caught_within_10_s_and_its_look_alikes_are_left_alone(string scenario, int rateHz)
+    {
+        var overstriding = OverstrideScenarios.All.Single(s => s.Name == scenario).Overstriding;
+        var f = Run(scenario, rateHz);
+        if (overstriding)
+        {
+            Assert.True(f.TruthOverstriding > 50, $"{f.TruthOverstriding} overstriding strides in the truth");
+            Assert.True(f.Recall >= 0.90, f.Format());
+            Assert.True(f.FirstCueDelayS <= 10, f.Format());
+            Assert.NotNull(f.FirstCue);
+            Assert.Contains("heel-first", f.FirstCue!.Value.Message, StringComparison.Ordinal);
+            Assert.StartsWith("overstriding index", f.FirstCue.Value.Detail, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(0, f.OverstrideCues);
+        }
+
+        // Normal running: in the look-alikes, and before and after the push in the overstriding scenarios.
+        if (f.TruthNormalRunning > 0) Assert.True(f.FalseFlagRate <= 0.03, f.Format());
+        else if (!overstriding) Assert.Empty(f.Stretches); // walking: nothing to flag at all
+    }
+}
