@@ -103,6 +103,20 @@ public class CueEngineTests
     }
 
     [Fact]
+    public void Long_contacts_while_slowing_into_a_walk_are_not_an_asymmetry_cue()
+    {
+        // Before: contact 0.23 vs 0.30 s on the strides of a 2.8 → 1.9 m/s slow-down (then a walk) raised "Your
+        // left/right contact time differs by 26 %"; asymmetry is now judged on steady running only.
+        var slowing = Enumerable.Range(0, 6).SelectMany(i => TestData.Running(60 + (i * 2.5), 2.5, speedMps: 2.8 - (i * 0.18), contactRightS: 0.30));
+        var strides = TestData.Running(0, 60).Concat(slowing).Concat(TestData.Running(75, 30, speedMps: 1.4, gait: Gait.Walk));
+        Assert.DoesNotContain(Feed(strides), c => c.Kind == CueKind.Asymmetry);
+
+        // The same contacts at a steady speed are still cued.
+        var steady = TestData.Running(0, 60).Concat(TestData.Running(60, 15, contactRightS: 0.30));
+        Assert.Contains(Feed(steady), c => c.Kind == CueKind.Asymmetry);
+    }
+
+    [Fact]
     public void Growing_step_length_asymmetry_is_cued()
     {
         // Right steps take 54 % of each stride instead of 50 %: 16 % longer than the left steps once the window is full.

@@ -24,6 +24,8 @@ public static class LiveRun
             .ToList();
         var id = store.BeginSession(new SessionInfo(runner, plan, "simulate", run.Header.StartUtc, null, plan, sensors));
         var storeSink = new StoreAppendSink(store, id);
+        // As the host does: every cue the board raises for this runner is stored as an alert.
+        board.CueRaised += (_, cue) => { if (cue.Runner == runner) store.AppendAlert(id, cue.ToAlert()); };
         var sink = new FanOut(board.SinkFor(runner, sensors, new LiveRunnerOptions(id, plan)), storeSink);
         var session = new GaitSession(run.Header.Sensors, sink);
         var clock = Stopwatch.StartNew();

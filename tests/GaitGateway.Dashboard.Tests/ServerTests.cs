@@ -116,6 +116,46 @@ public sealed class ServerTests : IDisposable
         Assert.InRange(sw.Elapsed.TotalSeconds, 1.5, 3.5); // first at once, then ~1/s
     }
 
+    [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    public async Task Json_is_compressed_for_clients_that_accept_it_and_the_stream_is_not(string encoding)
+    {
+        // Before: no response compression (1.6 MB of stride JSON for a 28-minute session went out as it was).
+        using var store = SqliteStore.Open(Path.Combine(_dir, "store.db"));
+        var board = new LiveBoard();
+        await using var server = new DashboardServer(board, store, new DashboardSettings { Urls = "http://127.0.0.1:0" });
+        await server.StartAsync();
+        var id = await LiveRun.StreamAsync(board, store, "ann", "sample-walk-run", 1000, CancellationToken.None);
+        using var plain = new HttpClient { BaseAddress = new Uri(server.Addresses[0]) };
+        var identity = await plain.GetByteArrayAsync($"/api/sessions/{id}/strides");
+
+        using var raw = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = new Uri(server.Addresses[0]) };
+        using var req = new HttpRequestMessage(HttpMethod.Get, $"/api/sessions/{id}/strides");
+        req.Headers.AcceptEncoding.ParseAdd(encoding);
+        using var res = await raw.SendAsync(req);
+        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+        Assert.Equal([encoding], res.Content.Headers.ContentEncoding);
+        var packed = await res.Content.ReadAsByteArrayAsync();
+        await using var unpacked = encoding == "br"
+            ? (Stream)new System.IO.Compression.BrotliStream(new MemoryStream(packed), System.IO.Compression.CompressionMode.Decompress)
+            : new System.IO.Compression.GZipStream(new MemoryStream(packed), System.IO.Compression.CompressionMode.Decompress);
+        using var copy = new MemoryStream();
+        await unpacked.CopyToAsync(copy);
+        Assert.Equal(identity, copy.ToArray());
+        Assert.True(packed.Length * 2 < identity.Length, $"{encoding}: {packed.Length} of {identity.Length} bytes");
+
+        // The live stream stays uncompressed and unbuffered: events arrive as they are written.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var sse = new HttpRequestMessage(HttpMethod.Get, "/api/live/stream");
+        sse.Headers.AcceptEncoding.ParseAdd(encoding);
+        using var streamRes = await raw.SendAsync(sse, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.Empty(streamRes.Content.Headers.ContentEncoding);
+        using var reader = new StreamReader(await streamRes.Content.ReadAsStreamAsync(cts.Token));
+        var tiles = 0;
+        while (tiles < 2) if (await reader.ReadLineAsync(cts.Token) == "event: tiles") tiles++;
+    }
+
     [Fact]
     public void Board_keeps_bounded_memory_and_sensor_state()
     {
@@ -133,6 +173,20 @@ public sealed class ServerTests : IDisposable
         var right = t.Sensors.Single(s => s.Foot == "right");
         Assert.Equal((41.0, "reconnecting", 2.5), (right.BatteryPct!.Value, right.LinkState, right.PacketLossPct!.Value));
         Assert.Equal(1000 * 2.1 / 2, t.DistanceM!.Value, 6);
+    }
+
+    [Fact]
+    public void The_gait_badge_describes_the_tile_window_not_the_last_stride()
+    {
+        // Before: the badge was the last stride's gait ("walk" beside a 10-s running average).
+        var board = new LiveBoard();
+        var sink = board.SinkFor("zoe");
+        var t = 0.0;
+        for (; t < 9.5; t += 0.38) sink.OnStride(new StrideMetrics { IcTimeS = t, CadenceSpm = 158, SpeedMps = 2.8, Gait = Gait.Run });
+        sink.OnStride(new StrideMetrics { IcTimeS = t, CadenceSpm = 120, SpeedMps = 1.5, Gait = Gait.Walk });
+        Assert.Equal("run", board.Tile("zoe")!.Gait);
+        for (var i = 0; i < 30; i++) sink.OnStride(new StrideMetrics { IcTimeS = t += 0.5, CadenceSpm = 116, SpeedMps = 1.4, Gait = Gait.Walk });
+        Assert.Equal("walk", board.Tile("zoe")!.Gait);
     }
 
     [Fact]

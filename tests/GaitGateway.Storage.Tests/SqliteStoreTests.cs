@@ -27,6 +27,29 @@ public sealed class SqliteStoreTests
     }
 
     [Fact]
+    public async Task Two_connections_opening_a_new_store_at_once_both_succeed()
+    {
+        // Before: both read schema version 0 and the second failed with "table runners already exists" (seen as
+        // `gaitgw run` with InfluxDB stopping at start: its gateway and forwarder open the store concurrently).
+        using var dir = new TempDir();
+        for (var round = 0; round < 20; round++)
+        {
+            var path = Path.Combine(dir.Path, $"race-{round}.db");
+            using var barrier = new Barrier(2);
+            var opened = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                barrier.SignalAndWait();
+                return SqliteStore.Open(path);
+            })).ToArray();
+            foreach (var store in await Task.WhenAll(opened))
+            {
+                Assert.Equal(StoreSchema.CurrentVersion, store.SchemaVersion);
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public void Strides_round_trip_every_field_including_NaN_as_NULL()
     {
         using var dir = new TempDir();

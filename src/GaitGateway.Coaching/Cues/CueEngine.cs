@@ -81,6 +81,8 @@ public sealed class CueEngine
 
     private readonly Window[] _contact = new Window[2];
     private readonly Window[] _step = new Window[2];
+    private readonly double[] _asymSpeed;
+    private int _asymSpeedNext, _asymSpeedCount;
     private readonly IcRing[] _ics = [new IcRing(), new IcRing()];
     private readonly bool[] _footSeen = new bool[2];
 
@@ -106,6 +108,7 @@ public sealed class CueEngine
         _osIc = new double[_settings.OverstrideWindowStrides];
         _osScratch = new OverstrideCues[_settings.OverstrideWindowStrides];
         _osCadenceScratch = new double[_settings.OverstrideWindowStrides];
+        _asymSpeed = new double[2 * _settings.AsymmetryWindowStrides];
         for (var f = 0; f < 2; f++)
         {
             _contact[f] = new Window(_settings.AsymmetryWindowStrides);
@@ -144,6 +147,7 @@ public sealed class CueEngine
         _osNext = _osCount = 0;
         _osFlagNow = false;
         _osStretchStartS = double.NaN;
+        _asymSpeedNext = _asymSpeedCount = 0;
         foreach (var w in _contact) w.Clear();
         foreach (var w in _step) w.Clear();
         foreach (var r in _ics) r.Clear();
@@ -167,7 +171,11 @@ public sealed class CueEngine
         _footSeen[f] = true;
         _ics[f].Add(stride.IcTimeS);
         if (double.IsFinite(stride.NextIcTimeS)) _ics[f].Add(stride.NextIcTimeS);
-        if (stride.Gait != Gait.Run || !(stride.StrideTimeS > 0)) return 0;
+        if (stride.Gait != Gait.Run || !(stride.StrideTimeS > 0))
+        {
+            _asymSpeedCount = 0; // after a walk the running must be steady again before asymmetry is judged
+            return 0;
+        }
 
         var now = double.IsFinite(stride.NextIcTimeS) ? stride.NextIcTimeS : stride.IcTimeS;
         var feet = (_footSeen[0] ? 1 : 0) + (_footSeen[1] ? 1 : 0);
@@ -232,6 +240,9 @@ public sealed class CueEngine
 
     private void AddAsymmetry(in StrideMetrics s, int f)
     {
+        _asymSpeed[_asymSpeedNext] = s.SpeedMps;
+        _asymSpeedNext = (_asymSpeedNext + 1) % _asymSpeed.Length;
+        if (_asymSpeedCount < _asymSpeed.Length) _asymSpeedCount++;
         if (double.IsFinite(s.ContactTimeS)) _contact[f].Add(s.ContactTimeS);
         // The other foot's contact inside this stride splits it into two steps: the one landing on the other foot
         // (IC → other IC) and the one landing on this foot again (other IC → next IC).
@@ -314,8 +325,29 @@ public sealed class CueEngine
         return Raise(new Cue(now, CueKind.CalfLoad, message, "calf_load_per_min", _calfNow, _calfBaseline));
     }
 
+    /// <summary>A full window of running and its newest 4 strides' speed within
+    /// <see cref="CueSettings.AsymmetrySteadySpeedPct"/> of the window's mean (no speeding up or slowing down).</summary>
+    private bool SteadyForAsymmetry()
+    {
+        const int Newest = 4;
+        if (_asymSpeedCount < _asymSpeed.Length) return false;
+        double sum = 0, recent = 0;
+        for (var i = 0; i < _asymSpeedCount; i++)
+        {
+            var v = _asymSpeed[i];
+            if (!double.IsFinite(v)) return false;
+            sum += v;
+        }
+
+        for (var k = 1; k <= Newest; k++) recent += _asymSpeed[(_asymSpeedNext - k + _asymSpeed.Length) % _asymSpeed.Length];
+        var mean = sum / _asymSpeedCount;
+        return mean > 0 && Math.Abs((recent / Newest) - mean) / mean * 100 <= _settings.AsymmetrySteadySpeedPct;
+    }
+
     private int CheckAsymmetry(double now)
     {
+        _asymHolds = false;
+        if (!SteadyForAsymmetry()) return 0;
         _asymHolds = Asymmetric(_contactAsymNow, _contactAsymBaseline) || Asymmetric(_stepAsymNow, _stepAsymBaseline);
         // Contact time first: it is the measure runners know from their watches (GCT balance).
         if (Asymmetric(_contactAsymNow, _contactAsymBaseline))

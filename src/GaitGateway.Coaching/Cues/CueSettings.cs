@@ -58,6 +58,13 @@ public sealed record CueSettings
     /// runner's habitual asymmetry is shown on the dashboard, not cued again and again.</summary>
     public double AsymmetryRisePct { get; init; } = 4;
 
+    /// <summary>Asymmetry is judged on steady running only: 2 × <see cref="AsymmetryWindowStrides"/> running strides
+    /// (both feet) since the last walk, and the speed of the newest 4 strides within this share of the window's mean
+    /// speed, %. Default 5 % (a 4-stride mean of strides with ~3 % speed noise varies by ~1.5 %, so steady running
+    /// passes; a slow-down does not). While a runner slows into a walk the braking foot has the long contacts (seen:
+    /// 294 vs 469 ms at a run→walk change), which is no asymmetry of their running.</summary>
+    public double AsymmetrySteadySpeedPct { get; init; } = 5;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {
@@ -77,6 +84,7 @@ public sealed record CueSettings
         Check(AsymmetryWindowStrides is >= 2 and <= 256, nameof(AsymmetryWindowStrides), AsymmetryWindowStrides, "2..256");
         Check(AsymmetryMinPct > 0, nameof(AsymmetryMinPct), AsymmetryMinPct, "> 0 %");
         Check(AsymmetryRisePct >= 0, nameof(AsymmetryRisePct), AsymmetryRisePct, ">= 0");
+        Check(AsymmetrySteadySpeedPct > 0, nameof(AsymmetrySteadySpeedPct), AsymmetrySteadySpeedPct, "> 0 %");
     }
 }
 

@@ -43,6 +43,9 @@ public sealed record RecordingHeader
     public string? SessionName { get; init; }
     /// <summary>Where the packets came from: "bluez", "simulate", ...</summary>
     public string? Source { get; init; }
+    /// <summary>The training plan the session followed (a simulator plan name such as "c25k-w6r2"), if known; replay
+    /// stores it as the session's plan so History's Plan column and the C25K check work for replayed sessions.</summary>
+    public string? Plan { get; init; }
     public required IReadOnlyList<RecordingSensor> Sensors { get; init; }
 
     /// <summary>

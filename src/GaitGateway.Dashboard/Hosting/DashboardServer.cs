@@ -18,6 +18,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -125,9 +126,11 @@ public sealed class DashboardServer : IAsyncDisposable
             o.CombineLogs = true;
         });
         AddAuth(builder.Services);
+        AddCompression(builder.Services);
 
         var app = builder.Build();
         app.UseHostFiltering();
+        app.UseResponseCompression();
         app.UseHttpLogging();
         app.UseRouting();
         app.UseAuthentication();
@@ -253,6 +256,24 @@ public sealed class DashboardServer : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Brotli or gzip for JSON, the page and TCX (a 28-minute session's strides are 1.6 MB of JSON; see README for the
+    /// measured ratio), at the fastest level: a gateway is a small computer and the answer is made once. The SSE stream
+    /// (text/event-stream) is not in the list, so it is never buffered by a compressor. HTTPS responses are left alone
+    /// (EnableForHttps false, ASP.NET's default: BREACH); Kestrel here speaks plain HTTP, a TLS proxy compresses itself.
+    /// </summary>
+    private static void AddCompression(IServiceCollection services)
+    {
+        services.AddResponseCompression(o =>
+        {
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["text/javascript", "application/problem+json", "application/vnd.garmin.tcx+xml"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
+    }
+
     /// <summary>The login exchange's body.</summary>
     internal sealed record LoginRequest(string? Token);
 
@@ -290,6 +311,7 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         app.MapGet("/live", () => Results.Json(LiveNow(), Json));
         app.MapGet("/live/stream", StreamAsync);
+        app.MapGet("/live/cues", () => WithStore(store => Results.Json(StoredLiveCues(store), Json)));
 
         app.MapGet("/sessions", () => WithStore(store =>
         {
@@ -330,6 +352,26 @@ public sealed class DashboardServer : IAsyncDisposable
         app.MapGet("/c25k", () => Results.Json(C25kPlan.All.Select(C25kRunDto.From).ToArray(), Json));
         app.MapGet("/runners", () => WithStore(store =>
             Results.Json(store.ListSessions().Select(s => s.Runner).Concat(_board.Snapshot().Select(t => t.Runner)).Distinct().Order(StringComparer.Ordinal).ToArray(), Json)));
+    }
+
+    /// <summary>
+    /// The cues stored for the sessions on the board, newest first, so the page's cue log shows the whole session and
+    /// not only what arrived while it was open (the stream adds the new ones). Stored alerts keep no baseline.
+    /// </summary>
+    private CueView[] StoredLiveCues(SqliteStore store)
+    {
+        var cues = new List<CueView>();
+        foreach (var tile in _board.Snapshot())
+        {
+            if (tile.SessionId is not { } id || store.GetSession(id) is not { } session) continue;
+            foreach (var a in store.GetAlerts(id))
+            {
+                cues.Add(new CueView(tile.Runner, id, a.TimeS, a.Kind, a.Message, a.Measurement ?? "",
+                    double.IsFinite(a.Value) ? a.Value : null, null, session.StartedUtc.AddSeconds(a.TimeS), a.Detail));
+            }
+        }
+
+        return [.. cues.OrderByDescending(c => c.RaisedUtc)];
     }
 
     private LiveDto LiveNow() => new(DateTimeOffset.UtcNow, _board.Version, _board.Snapshot());

@@ -275,7 +275,12 @@ public sealed class LiveBoard
             var d = Engine.Diagnostics;
             var speed = Avg(recent, s => s.SpeedMps);
             var feet = (_footSeen[0] ? 1 : 0) + (_footSeen[1] ? 1 : 0);
-            var gait = Ended ? "ended" : recent.Length == 0 ? "waiting" : recent[^1].Gait switch
+            // The badge describes the same window as the numbers beside it: the gait of most of its strides (the
+            // newest breaks a tie), not of the last stride — "WALK" beside 5:09/km and 151 spm at a run→walk change.
+            var gait = Ended ? "ended" : recent.Length == 0 ? "waiting" : recent
+                .GroupBy(s => s.Gait)
+                .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(s => s.IcTimeS))
+                .First().Key switch
             {
                 Gait.Run => "run",
                 Gait.Walk => "walk",

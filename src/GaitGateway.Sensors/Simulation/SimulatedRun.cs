@@ -29,6 +29,7 @@ public sealed class SimulatedRun
             StartUtc = settings.StartUtc ?? DefaultStartUtc(settings.Seed),
             Runner = settings.Runner,
             SessionName = plan.Name,
+            Plan = plan.Name,
             Source = "simulate",
             Sensors = [SensorInfo(Left, settings), SensorInfo(Right, settings)],
             TransportDelayFloorMs = settings.LatencyMinMs,

@@ -75,6 +75,56 @@ public sealed partial class SqliteStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens an existing store for reading only (the dashboard's <c>gaitgw serve</c>): no file or directory is created,
+    /// no migration runs, and any write fails. Safe beside a gateway writing the same file: WAL readers see the last
+    /// committed transaction and never block the writer (https://sqlite.org/wal.html, "Concurrency"). Throws
+    /// <see cref="StoreException"/> when the file is missing or its schema is not the one this gaitgw reads.
+    /// </summary>
+    public static SqliteStore OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full;
+        try
+        {
+            full = System.IO.Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new StoreException($"cannot open store '{path}': {OneLine(e.Message)}", e);
+        }
+
+        if (!File.Exists(full)) throw new StoreException($"cannot open store '{full}': no such file");
+        SqliteConnection? db = null;
+        try
+        {
+            db = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = full,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString());
+            db.Open();
+            var store = new SqliteStore(full, db);
+            store.Execute("PRAGMA busy_timeout=5000;");
+            var version = store.SchemaVersion;
+            if (version != StoreSchema.CurrentVersion)
+            {
+                throw new StoreException(version > StoreSchema.CurrentVersion
+                    ? $"cannot open store '{full}': schema version {version} is newer than this gaitgw understands ({StoreSchema.CurrentVersion}); upgrade gaitgw"
+                    : $"cannot open store '{full}' read-only: schema version {version} is older than {StoreSchema.CurrentVersion}; let `gaitgw run` or `replay` migrate it first");
+            }
+
+            return store;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SqliteException or StoreException)
+        {
+            db?.Dispose();
+            if (e is StoreException) throw;
+            throw new StoreException($"cannot open store '{full}': {OneLine(e.Message)}", e);
+        }
+    }
+
     private void Initialise()
     {
         // journal_mode=WAL is persistent in the file; synchronous and foreign_keys are per connection.
@@ -89,9 +139,15 @@ public sealed partial class SqliteStore : IDisposable
             throw new StoreException(
                 $"cannot open store '{Path}': schema version {version} is newer than this gaitgw understands ({StoreSchema.CurrentVersion}); upgrade gaitgw");
         }
-        for (var v = version; v < StoreSchema.CurrentVersion; v++)
+        // Each step under BEGIN IMMEDIATE, the version read again inside it: two connections opening a new store at
+        // once (`run` with InfluxDB opens it from the gateway and the forwarder concurrently) would otherwise both see
+        // version 0 and the second would fail on "table runners already exists".
+        while (true)
         {
-            using var tx = _db.BeginTransaction();
+            using var tx = _db.BeginTransaction(deferred: false);
+            int v;
+            using (var read = Command("PRAGMA user_version;", tx)) v = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
+            if (v >= StoreSchema.CurrentVersion) break;
             Execute(StoreSchema.Migrations[v], tx);
             Execute($"PRAGMA user_version = {v + 1};", tx);
             tx.Commit();

@@ -29,6 +29,7 @@ public static partial class GaitGatewayCli
         root.Subcommands.Add(SessionsCommand());
         root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(ExportCommand());
+        root.Subcommands.Add(ServeCommand());
         try
         {
             // Our own handler below prints bad input as one line; the library's default would print a stack trace.

@@ -123,8 +123,10 @@ public static partial class GaitGatewayCli
 
             builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
             builder.Services.AddSingleton<LiveGatewayService>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveGatewayService>());
+            // The forwarder first: the host stops services in reverse order, so the gateway flushes its last strides
+            // into the store before the forwarder drains them to InfluxDB.
             builder.Services.AddHostedService<InfluxForwarderService>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveGatewayService>());
             using var host = builder.Build();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (p.GetValue(duration) is { } d) stop.CancelAfter(TimeSpan.FromSeconds(d));
@@ -165,6 +167,7 @@ public static partial class GaitGatewayCli
         };
         if (o.BatchSize is < 1 or > 1_000_000) throw new Pipeline.InputException($"Influx:BatchSize {o.BatchSize}: use 1 to 1000000 points per request");
         if (o.MaxRequestsInFlight is < 1 or > 64) throw new Pipeline.InputException($"Influx:MaxRequestsInFlight {o.MaxRequestsInFlight}: use 1 to 64");
+        if (o.DrainTimeoutS is < 0 or > 25 || double.IsNaN(o.DrainTimeoutS)) throw new Pipeline.InputException($"Influx:DrainTimeoutS {o.DrainTimeoutS}: use 0 to 25 s (the host allows 30 s to stop)");
         return new InfluxSinkSettings(o.Url, o.Org, o.Bucket, InfluxToken.Resolve(o.TokenFile), mode)
         {
             BatchSize = o.BatchSize,
@@ -192,13 +195,35 @@ public sealed class InfluxForwarderService(Microsoft.Extensions.Options.IOptions
         try
         {
             await forwarder.RunAsync(stoppingToken).ConfigureAwait(false);
+            await DrainAsync(store, forwarder, settings).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            await DrainAsync(store, forwarder, settings).ConfigureAwait(false);
         }
         catch (Storage.StoreException e)
         {
             logger.LogError("InfluxDB forwarding stopped: {Message}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A clean stop: the gateway has committed its last strides (it stops before this service), so send them within
+    /// DrainTimeoutS; before, a stopped gateway left its last strides for its next start on the same store.
+    /// </summary>
+    private async Task DrainAsync(SqliteStore store, InfluxForwarder forwarder, InfluxSinkSettings settings)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.Value.Influx.DrainTimeoutS));
+        try
+        {
+            var sent = await forwarder.ForwardPendingAsync(timeout.Token).ConfigureAwait(false);
+            logger.LogInformation("InfluxDB: {Sent} points sent on stop; nothing left queued", sent);
+        }
+        catch (Exception e) when (e is OperationCanceledException or Storage.StoreException)
+        {
+            var left = store.CountUnforwarded(settings.SinkName, Storage.Sqlite.ForwardTable.Strides);
+            logger.LogWarning("InfluxDB: {Left} strides remain queued in the store after {Timeout} s ({Reason}); the next run or replay sends them",
+                left, options.Value.Influx.DrainTimeoutS, e is Storage.StoreException ? e.Message : "server not answering");
         }
     }
 }

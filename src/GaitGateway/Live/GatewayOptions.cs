@@ -131,4 +131,7 @@ public sealed class InfluxOptions
     public int BatchSize { get; set; } = 5000;
     /// <summary>Write requests on the wire at once. Default 2.</summary>
     public int MaxRequestsInFlight { get; set; } = 2;
+    /// <summary>On a clean stop, how long the gateway keeps forwarding what it stored last, s. Default 10 (well
+    /// inside the host's 30-s shutdown timeout); what is still unsent then is logged and sent by the next start.</summary>
+    public double DrainTimeoutS { get; set; } = 10;
 }

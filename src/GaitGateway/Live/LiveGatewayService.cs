@@ -139,7 +139,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 Add(r.Footpod, null, SensorKind.RscFootpod);
             }
 
-            var header = new RecordingHeader { StartUtc = start, Runner = r.Name, SessionName = $"{r.Name} {start:yyyy-MM-dd HH:mm}", Source = simulate is null ? "bluez" : "simulate", Sensors = sensors };
+            var header = new RecordingHeader { StartUtc = start, Runner = r.Name, SessionName = $"{r.Name} {start:yyyy-MM-dd HH:mm}", Source = simulate is null ? "bluez" : "simulate", Plan = simulate, Sensors = sensors };
             var file = Path.Combine(recordings, $"{Safe(r.Name)}-{start:yyyyMMdd-HHmmss}.ggwrec");
             var infos = SessionSensors.From(sensors, _ => header.Source!);
             var id = store.BeginSession(new SessionInfo(r.Name, header.SessionName!, "live", start, file, simulate, infos));
@@ -317,7 +317,9 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                 }
 
                 await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                foreach (var r in runners) store.EndSession(r.SessionId, DateTimeOffset.UtcNow);
+                // A simulated session ends at its last notification in session time: with --time-scale the wall clock
+                // would store a 120-s session as 1:01.
+                foreach (var r in runners) store.EndSession(r.SessionId, simulate is null ? DateTimeOffset.UtcNow : start + TimeSpan.FromMicroseconds(r.LastHostTimeUs));
                 var stored = latency.ToStored;
                 _log.LogInformation(
                     "Stopped: {Strides} strides stored for {Runners} runner(s); stride latency from sensor timestamp to stored p50 {P50:F1} ms, p99 {P99:F1} ms ({Measured} strides{Overflow}); pipeline only, from closing notification to store writer: p50 {PipeP50:F2} ms, p99 {PipeP99:F2} ms",

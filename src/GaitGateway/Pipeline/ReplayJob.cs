@@ -183,7 +183,7 @@ public static class ReplayJob
             }
 
             var sensors = header is null ? null : SessionSensors.From(header.Sensors, s => s.Kind);
-            var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, null, sensors, inputId));
+            var id = store.BeginSession(new SessionInfo(header?.Runner ?? o.Runner, header?.SessionName ?? Path.GetFileName(input), source, start, input, PlanOf(header), sensors, inputId));
             return (store, id, new StoreSink(store, id), null);
         }
         catch
@@ -192,6 +192,14 @@ public static class ReplayJob
             throw;
         }
     }
+
+    /// <summary>
+    /// The plan of a recording: its header's, or for a simulator recording written before headers carried one (the
+    /// C25K sample) the plan its session is named after.
+    /// </summary>
+    internal static string? PlanOf(RecordingHeader? header) =>
+        header?.Plan
+        ?? (header is { Source: "simulate", SessionName: { } name } && Sensors.Simulation.SessionPlans.Names.Contains(name) ? name : null);
 
     private static void Finish(SqliteStore? store, StoreSink? sink, long? sessionId, DateTimeOffset start, StrideTotals totals)
     {
