@@ -93,6 +93,10 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         var cadence = double.Parse(await tile.Locator("[data-testid=cadence]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(cadence, 130, 190);
         Assert.Contains("connected", await tile.Locator("[data-testid=sensor-left]").InnerTextAsync(), StringComparison.Ordinal);
+        // What the clip negotiated or why it is not streaming, and the battery's age, are on the tile (issue 13).
+        Assert.Equal("right clip: rejected 400 Hz, now 416 Hz", await tile.Locator("[data-testid=sensor-detail-right]").InnerTextAsync());
+        Assert.Contains("12 s old", await tile.Locator("[data-testid=sensor-right]").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await tile.Locator("[data-testid=sensor-detail-left]").CountAsync());
 
         // The overstriding push (88..113 s of the plan) must produce its cue, in the log and on the tile.
         var cue = page.Locator("[data-testid=cue-log] [data-testid=cue][data-kind=overstride]");

@@ -43,7 +43,8 @@ public static class LiveRun
                 {
                     nextStatusS += 1;
                     board.UpdateSensor(runner, Foot.Left, 87 - (simS / 60), "connected", 0.4);
-                    board.UpdateSensor(runner, Foot.Right, 64 - (simS / 60), simS is > 40 and < 45 ? "reconnecting" : "connected", 1.2);
+                    board.UpdateSensor(runner, Foot.Right, 64 - (simS / 60), simS is > 40 and < 45 ? "reconnecting" : "connected", 1.2,
+                        "rejected 400 Hz, now 416 Hz", 12);
                 }
             }
 

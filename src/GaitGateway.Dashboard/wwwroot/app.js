@@ -119,8 +119,12 @@ function renderTiles() {
     const share = t.leftContactSharePct;
     const balance = `<div class="gauge" data-testid="balance"><div class="l"><span>L/R contact balance</span><span>${share == null ? '–' : num(share, 1) + ' % L · ' + num(100 - share, 1) + ' % R'}${t.stepAsymmetryPct == null ? '' : ' · steps ' + num(t.stepAsymmetryPct, 1) + ' %'}</span></div>
       <div class="bar balance"><span class="fill" style="left:${share == null ? 50 : Math.min(share, 50)}%;width:${share == null ? 0 : Math.abs(share - 50)}%"></span><span class="mark" style="left:50%"></span></div></div>`;
-    const sensors = t.sensors.map(s => `<span class="sensor" data-testid="sensor-${s.foot}">${s.foot}: <b>${s.batteryPct == null ? '–' : num(s.batteryPct) + ' %'}</b> battery ·
-      <span class="link-${esc(s.linkState)}">${esc(s.linkState)}</span> · loss ${s.packetLossPct == null ? '–' : num(s.packetLossPct, 1) + ' %'}</span>`).join('');
+    // Battery with its age (BlueZ Battery1 or GATT notifications), and the clip's own words on why it is not streaming
+    // or what was negotiated ("rejected 400 Hz, now 416 Hz"): a coach sees a failing clip on the tile, not as 0 strides.
+    const age = a => a == null ? '' : ` <small data-testid="battery-age">(${a < 90 ? num(a) + ' s' : num(a / 60) + ' min'} old)</small>`;
+    const sensors = t.sensors.map(s => `<span class="sensor" data-testid="sensor-${s.foot}">${s.foot}: <b>${s.batteryPct == null ? '–' : num(s.batteryPct) + ' %'}</b>${age(s.batteryAgeS)} battery ·
+      <span class="link-${esc(s.linkState)}">${esc(s.linkState)}</span> · loss ${s.packetLossPct == null ? '–' : num(s.packetLossPct, 1) + ' %'}</span>`
+      + (s.detail ? `<span class="sensor-detail" data-testid="sensor-detail-${s.foot}">${esc(s.foot)} clip: ${esc(s.detail)}</span>` : '')).join('');
     const [cue, ...others] = liveCues(t);
     const banner = cue ? `<div class="cue-banner ${esc(cue.kind)}" data-testid="tile-cue" data-kind="${esc(cue.kind)}">${esc(cue.message)}
       <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small>${cueDetail(cue, 'tile-cue-detail')}</div>` : '';
