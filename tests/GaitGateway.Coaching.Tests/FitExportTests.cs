@@ -14,12 +14,12 @@ public class FitExportTests
 
     private static readonly FitClip[] Clips =
     [
-        new(0, Foot.Left, "AA:BB:CC:00:00:01", "bluez", "1.2.0"),
+        new(0, Foot.Left, "AA:BB:CC:00:00:01", "bluez", "1.2.0", "Acme Sensors", "SC-2"),
         new(1, Foot.Right, "AA:BB:CC:00:00:02", "bluez", null),
     ];
 
     private static readonly ExpectedClip[] ExpectedClips =
-        [new(0, Foot.Left, "AA:BB:CC:00:00:01", "1.2.0"), new(1, Foot.Right, "AA:BB:CC:00:00:02", null)];
+        [new(0, Foot.Left, "AA:BB:CC:00:00:01", "1.2.0", "Acme Sensors", "SC-2"), new(1, Foot.Right, "AA:BB:CC:00:00:02", null)];
 
     private static string WriteTemp(byte[] bytes)
     {

@@ -39,7 +39,7 @@ public sealed class FitDownloadTests : IDisposable
         var path = Path.Combine(_dir, "download.fit");
         await File.WriteAllBytesAsync(path, bytes);
         var expected = new ExpectedSession(session.StartedUtc, store.GetStrides(id), store.GetBouts(id),
-            session.Sensors.Select(x => new ExpectedClip(x.Index, x.Foot, x.Id, x.Firmware)).ToArray(), session.DistanceM);
+            session.Sensors.Select(x => new ExpectedClip(x.Index, x.Foot, x.Id, x.Firmware, x.Manufacturer, x.Model)).ToArray(), session.DistanceM);
         var (garmin, parser) = FitDecoders.Decode(path).Single();
         FitExpectations.AssertReadsBack(garmin, expected);
         FitExpectations.AssertReadsBack(parser, expected);

@@ -23,7 +23,7 @@ public sealed class ExportCliTests
         var session = s.GetSession(id)!;
         var strides = s.GetStrides(id);
         var expected = new ExpectedSession(session.StartedUtc, strides, s.GetBouts(id),
-            session.Sensors.Select(x => new ExpectedClip(x.Index, x.Foot, x.Id, x.Firmware)).ToArray(), session.DistanceM);
+            session.Sensors.Select(x => new ExpectedClip(x.Index, x.Foot, x.Id, x.Firmware, x.Manufacturer, x.Model)).ToArray(), session.DistanceM);
         Assert.NotEmpty(expected.Clips);
         var (garmin, parser) = FitDecoders.Decode(fit).Single();
         FitExpectations.AssertReadsBack(garmin, expected);

@@ -10,7 +10,9 @@ namespace GaitGateway.Coaching.Export;
 /// <param name="Id">Stable identity (Bluetooth address, simulator name); written as the device descriptor.</param>
 /// <param name="Kind">Source kind ("bluez", "simulate", "replay", …): "bluez" is written as a Bluetooth LE footpod.</param>
 /// <param name="Firmware">Firmware version string; null when unknown.</param>
-public sealed record FitClip(int Index, Foot Foot, string Id, string Kind, string? Firmware);
+/// <param name="Manufacturer">Device Information's manufacturer name string; null when not read (replays, simulator).</param>
+/// <param name="Model">Device Information's model number string; null when not read.</param>
+public sealed record FitClip(int Index, Foot Foot, string Id, string Kind, string? Firmware, string? Manufacturer = null, string? Model = null);
 
 /// <summary>What a FIT activity file is written from: the session's strides and bouts as stored.</summary>
 /// <param name="StartedUtc">Wall-clock time of session time 0.</param>
@@ -221,12 +223,23 @@ public static class FitExport
         }
     }
 
-    /// <summary>The clip's product name: "shoe clip (left)" with its kind and firmware, e.g. "shoe clip (left, bluez, fw 1.2.0)".</summary>
+    /// <summary>
+    /// The clip's product name: its Device Information model and manufacturer where the clip reported them (FIT's
+    /// manufacturer field is an enum of registered makers; a clip's own maker name has no other place), else "shoe
+    /// clip", with its foot, kind and firmware: "ShoeClip-Sim by GaitGateway (left, bluez, fw 0.9.0)", "shoe clip (left, bluez)".
+    /// </summary>
     public static string ClipProductName(FitClip clip)
     {
         ArgumentNullException.ThrowIfNull(clip);
         var foot = clip.Foot == Foot.Left ? "left" : "right";
-        return clip.Firmware is { Length: > 0 } fw ? $"shoe clip ({foot}, {clip.Kind}, fw {fw})" : $"shoe clip ({foot}, {clip.Kind})";
+        var name = (clip.Model, clip.Manufacturer) switch
+        {
+            ({ Length: > 0 } model, { Length: > 0 } maker) => $"{model} by {maker}",
+            ({ Length: > 0 } model, _) => model,
+            (_, { Length: > 0 } maker) => $"shoe clip by {maker}",
+            _ => "shoe clip",
+        };
+        return clip.Firmware is { Length: > 0 } fw ? $"{name} ({foot}, {clip.Kind}, fw {fw})" : $"{name} ({foot}, {clip.Kind})";
     }
 
     /// <summary>

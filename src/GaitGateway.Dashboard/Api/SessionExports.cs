@@ -16,7 +16,7 @@ public static class SessionExports
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
-        var clips = session.Sensors.Select(x => new FitClip(x.Index, x.Foot, x.Id, x.Kind, x.Firmware)).ToArray();
+        var clips = session.Sensors.Select(x => new FitClip(x.Index, x.Foot, x.Id, x.Kind, x.Firmware, x.Manufacturer, x.Model)).ToArray();
         return new FitActivity(session.StartedUtc, store.GetStrides(session.Id), store.GetBouts(session.Id), clips);
     }
 
