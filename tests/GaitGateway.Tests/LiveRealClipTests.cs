@@ -104,7 +104,10 @@ public sealed class LiveRealClipTests(ITestOutputHelper output)
             using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store};Mode=ReadOnly");
             db.Open();
             using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT foot, ic_utc_ns FROM strides WHERE session_id = $id ORDER BY ic_utc_ns";
+            // A stride from standing (StrideFlags.FromRest) has no contact to open it: its start is the standing
+            // mid-stance, not an initial contact, so it has no true IC to compare with.
+            cmd.CommandText = "SELECT foot, ic_utc_ns FROM strides WHERE session_id = $id AND (flags & $fromRest) = 0 ORDER BY ic_utc_ns";
+            cmd.Parameters.AddWithValue("$fromRest", (int)Core.Strides.StrideFlags.FromRest);
             cmd.Parameters.AddWithValue("$id", session.Id);
             using var r = cmd.ExecuteReader();
             while (r.Read())
