@@ -328,7 +328,7 @@ public sealed class DashboardServer : IAsyncDisposable
             Results.Json(AnalysisDto.From(SessionAnalysis.Run(Dsp.Overstride.OverstrideAssessor.Reassess(store.GetStrides(id)), _board.Settings.Cues)), Json)));
         app.MapGet("/sessions/{id:long}/export.tcx", (long id) => WithSession(id, (store, s) =>
         {
-            var xml = TcxExport.ToXml(s.StartedUtc, store.GetStrides(id), store.GetBouts(id), s.Plan is null ? s.Name : $"{s.Name} ({s.Plan})");
+            var xml = SessionExports.Tcx(store, s);
             var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.tcx");
             return Results.File(Encoding.UTF8.GetBytes(xml), "application/vnd.garmin.tcx+xml", file);
         }));
