@@ -22,8 +22,9 @@ public static class QuaternionMath
             return new Quaternion(hv * (MathF.Sin(half) / half), MathF.Cos(half));
         }
 
-        var c = 1f - (h2 * 0.5f) + (h2 * h2 / 24f);
-        var sinc = 1f - (h2 / 6f) + (h2 * h2 / 120f);
+        // Multiplied by the reciprocals (folded at compile time): the JIT keeps a division by a constant as a division.
+        var c = 1f - (h2 * 0.5f) + (h2 * h2 * (1f / 24f));
+        var sinc = 1f - (h2 * (1f / 6f)) + (h2 * h2 * (1f / 120f));
         return new Quaternion(hv * sinc, c);
     }
 
