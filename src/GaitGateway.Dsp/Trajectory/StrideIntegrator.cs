@@ -144,18 +144,21 @@ public sealed class StrideIntegrator
         // the norm wanders by ~1e-7 per sample: ≤ 2e-6 between renormalisations, a specific-force error ≤ 4e-5 m/s²,
         // far below any accelerometer's noise. The velocity is a second, short loop: fused into this one, the JIT ran
         // out of registers and spilled the chain to the stack.
+        var ring = _ring.Read();
+        var accWorldOut = _accWorld.AsSpan(0, last + 1);
+        var dtOut = _dtS.AsSpan(0, last + 1);
         for (var k = 0; k <= last; k++)
         {
             var n = a + k;
-            _accWorld[k] = Vector3.Transform(_ring.AccMps2(n), q) - g;
+            accWorldOut[k] = QuaternionMath.Rotate(ring.AccMps2(n), q) - g;
             if (k == len) qAtB = Quaternion.Normalize(q);
-            var f = _ring.Flags(n);
+            var f = ring.Flags(n);
             if (k <= len && (f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
             if (k <= len && (f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
             if (k == last) break;
-            var dt = (float)(_ring.TimeS(n + 1) - _ring.TimeS(n));
-            _dtS[k + 1] = dt;
-            var mid = 0.5f * (_ring.GyroRps(n) + _ring.GyroRps(n + 1));
+            var dt = (float)(ring.TimeS(n + 1) - ring.TimeS(n));
+            dtOut[k + 1] = dt;
+            var mid = 0.5f * (ring.GyroRps(n) + ring.GyroRps(n + 1));
             q *= QuaternionMath.Increment(mid, dt);
             if ((k & (RenormalizeEvery - 1)) == RenormalizeEvery - 1) q = Quaternion.Normalize(q);
         }
@@ -216,14 +219,14 @@ public sealed class StrideIntegrator
         var midSwingK = len / 2;
         var prevV = Vector3.Zero;
         var stepStartS = impactS - ImpactStepBeforeS;
+        var perSpanS = 1 / (t1 - t0); // a multiply per sample, not a divide
         for (var k = 1; k <= len; k++)
         {
             var t = _ring.TimeS(a + k);
-            var even = (float)((t - t0) / (t1 - t0));
+            var even = (float)((t - t0) * perSpanS);
             var step = evenShare < 1 ? (float)Math.Clamp((t - stepStartS) / (ImpactStepBeforeS + ImpactStepAfterS), 0, 1) : 0f;
             var vk = _velocity[k] - (vEnd * ((evenShare * even) + ((1 - evenShare) * step)));
-            var dt = (float)(t - _ring.TimeS(a + k - 1));
-            p += 0.5f * (prevV + vk) * dt;
+            p += 0.5f * (prevV + vk) * _dtS[k]; // Integrate's time steps, the same value
             prevV = vk;
             maxHeight = MathF.Max(maxHeight, p.Z);
             if (!speeds) continue;
