@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
@@ -97,7 +98,9 @@ public sealed class FootPipeline
     /// <summary>Feeds one sample. Returns true and the stride when one completes.</summary>
     public bool Update(in ImuSample sample, out StrideMetrics stride)
     {
-        stride = default;
+        // Not zeroed: a 272-byte struct written per sample (twice, with the caller's locals) for the one sample in
+        // hundreds that closes a stride. Only a true return carries a stride; OnMidStance assigns it in full.
+        Unsafe.SkipInit(out stride);
         var t = sample.TimeS;
         if (!double.IsFinite(t) || !IsFinite(sample.AccSensorMps2) || !IsFinite(sample.GyroSensorDps))
         {

@@ -22,9 +22,21 @@ public static class QuaternionMath
             return new Quaternion(hv * (MathF.Sin(half) / half), MathF.Cos(half));
         }
 
-        var c = 1f - (h2 * 0.5f) + (h2 * h2 / 24f);
-        var sinc = 1f - (h2 / 6f) + (h2 * h2 / 120f);
+        // Multiplied by the reciprocals (folded at compile time): the JIT keeps a division by a constant as a division.
+        var c = 1f - (h2 * 0.5f) + (h2 * h2 * (1f / 24f));
+        var sinc = 1f - (h2 * (1f / 6f)) + (h2 * h2 * (1f / 120f));
         return new Quaternion(hv * sinc, c);
+    }
+
+    /// <summary>Rotates <paramref name="v"/> by unit quaternion <paramref name="q"/>, as <c>Vector3.Transform(v, q)</c>.</summary>
+    /// <remarks>v' = v + 2w(u × v) + 2u × (u × v), u the vector part: two cross products, where System.Numerics (.NET 10)
+    /// forms q v q* with two full quaternion products; it runs per sample in the strapdown loop.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector3 Rotate(Vector3 v, Quaternion q)
+    {
+        var u = new Vector3(q.X, q.Y, q.Z);
+        var t = 2f * Vector3.Cross(u, v);
+        return v + (q.W * t) + Vector3.Cross(u, t);
     }
 
     /// <summary>Shortest rotation taking unit vector <paramref name="from"/> onto unit vector <paramref name="to"/>.</summary>
