@@ -22,7 +22,7 @@ public sealed class OverstrideScenarioTests
         return data;
     }
 
-    private static OverstrideFigures Run(string plan, int rateHz)
+    private static (OverstrideFigures Figures, double Found) Run(string plan, int rateHz)
     {
         var settings = new SimulationSettings { Seed = 12 + rateHz, SampleRateHz = rateHz, MountingMaxDeg = 10, PacketLossProbability = 0.01 };
         var run = SimulatedRun.Create(SessionPlans.Get(plan, settings), settings);
@@ -30,7 +30,10 @@ public sealed class OverstrideScenarioTests
         var session = new GaitSession(run.Header.Sensors, sink);
         foreach (var n in run.Notifications()) session.OnNotification(n);
         session.Complete();
-        return OverstrideEvaluation.Compare(run.Truth.Select(t => t.ToStrideMetrics()).ToList(), sink.Strides);
+        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
+        // A truth stride is found when a stride of the same foot starts within 50 ms of its contact.
+        var found = truth.Count(t => sink.Strides.Any(s => s.Foot == t.Foot && Math.Abs(s.IcTimeS - t.IcTimeS) < 0.05));
+        return (OverstrideEvaluation.Compare(truth, sink.Strides), (double)found / truth.Count);
     }
 
     [Theory]
@@ -38,7 +41,11 @@ public sealed class OverstrideScenarioTests
     public void Overstriding_is_caught_within_10_s_and_its_look_alikes_are_left_alone(string scenario, int rateHz)
     {
         var overstriding = OverstrideScenarios.All.Single(s => s.Name == scenario).Overstriding;
-        var f = Run(scenario, rateHz);
+        var (f, found) = Run(scenario, rateHz);
+        // Hard heel-first landings once hid every other stance (os-stride-push here: 79.9 % and 82.5 % of strides found
+        // at 200 and 400 Hz). The bar leaves room for this matrix's 1 % packet loss, which costs up to 3 % of strides at
+        // 200 Hz (os-braking-push: 96.9 % with it, 100 % without; the same before the stance-detector change).
+        Assert.True(found >= 0.95, $"{found:P1} of the truth's strides found");
         if (overstriding)
         {
             Assert.True(f.TruthOverstriding > 50, $"{f.TruthOverstriding} overstriding strides in the truth");

@@ -19,13 +19,20 @@ namespace GaitGateway.Dsp.Segmentation;
 /// like ~1 °/s.</param>
 /// <param name="StopDetectS">A stance longer than this with no swing after it means the runner stopped; its stride is
 /// closed at once, s. Default 1.5 s: walking stances, even in a turn, last ≤ 1.2 s.</param>
+/// <param name="SwingSustainS">A swing's level, which the threshold follows, is the highest energy it sustained this
+/// long, s. Default 0.06 s. The landing's impact ends every swing with a spike of specific force — 10–20 g at a hard
+/// heel strike, enough that accelerometers clip (REFERENCES.md: foot-mounted IMUs at ±16 g clip in running) — and that
+/// spike, weighted into the energy, reads like 20–30 rad/s for a few tens of ms: taken as the swing's peak it raised the
+/// threshold above the swing itself (a hard-landing run lost every other stance). Impacts are transients of 10–40 ms
+/// (the 20-ms energy window included); a running swing lasts ≥ 0.25 s.</param>
 public sealed record SegmentationSettings(
     double EnergyWindowS = 0.02,
     double MinSwingRateDps = 100,
     double SwingThresholdFraction = 0.3,
     double MinSwingDurationS = 0.12,
     double AccEnergyWeightRpsPerMps2 = 0.2,
-    double StopDetectS = 1.5);
+    double StopDetectS = 1.5,
+    double SwingSustainS = 0.06);
 
 /// <summary>
 /// Stance / zero-velocity detection that adapts from slow walking to fast running: finds each stance's mid-stance (MS),
@@ -55,6 +62,10 @@ public sealed class StanceSegmenter
     private bool _inSwing;
     private bool _stanceDone;
     private float _swingPeak;
+    private float _sustainedEma = 300f * DegToRad;
+    private float _sustainedEmaBeforeSwingEnd = 300f * DegToRad;
+    private long _swingStart = -1;
+    private readonly long[] _minQueue = new long[256]; // SustainedPeak's monotonic queue: ≥ SwingSustainS at 1600 Hz
     private float _peakEma = 300f * DegToRad;
     private float _peakEmaBeforeSwingEnd = 300f * DegToRad;
     private long _lastSwingEnd = -1;
@@ -104,14 +115,19 @@ public sealed class StanceSegmenter
                 // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
                 _peakEmaBeforeSwingEnd = _peakEma;
                 _peakEma += 0.25f * (_swingPeak - _peakEma);
+                _sustainedEmaBeforeSwingEnd = _sustainedEma;
+                _sustainedEma += 0.25f * (SustainedPeak(_swingStart, n) - _sustainedEma);
             }
 
             return false;
         }
 
+        // A swing begins where the energy passes a share of the swings' sustained level (SwingSustainS says why), never
+        // above the threshold the swing must fall below to end.
+        var start = MathF.Min(high, MathF.Max((float)_s.MinSwingRateDps * DegToRad, (float)_s.SwingThresholdFraction * _sustainedEma));
         if (_candidateStart < 0)
         {
-            if (e > high)
+            if (e > start)
             {
                 // Motion resumes: the stance before it is over, so its least-motion sample — the mid-stance — is known
                 // now, without waiting to see whether this becomes a swing (the stride closes one mid-stance late,
@@ -126,7 +142,7 @@ public sealed class StanceSegmenter
             return false;
         }
 
-        if (e < low)
+        if (e < 0.6f * start)
         {
             _candidateStart = -1; // a slap or a twitch, not a swing
             return false;
@@ -144,15 +160,43 @@ public sealed class StanceSegmenter
             _inSwing = true;
             _swingPeak = MathF.Max(_swingPeak, e);
             _peakEma = _peakEmaBeforeSwingEnd;
+            _sustainedEma = _sustainedEmaBeforeSwingEnd;
             return false;
         }
 
         // Confirmed swing (its stance was closed when the motion began).
+        _swingStart = _candidateStart;
         _candidateStart = -1;
         _inSwing = true;
         _swingPeak = e;
         _lastSwingStartS = startS;
         return false;
+    }
+
+    /// <summary>
+    /// The highest energy held for <see cref="SegmentationSettings.SwingSustainS"/> within samples
+    /// <paramref name="from"/>..<paramref name="to"/>: the largest of the moving minimum over that window (a
+    /// morphological opening), so a transient shorter than the window — the landing's impact — does not count. Once per
+    /// swing, O(swing) with a monotonic queue.
+    /// </summary>
+    private float SustainedPeak(long from, long to)
+    {
+        from = Math.Max(from, _ring.Oldest);
+        var window = Math.Clamp((int)Math.Round(_s.SwingSustainS * _ring.RateHzAt(to)), 1, _minQueue.Length - 1);
+        if (to - from + 1 < window) window = (int)Math.Max(1, to - from + 1);
+        const int Mask = 255;
+        int head = 0, tail = 0;
+        var best = 0f;
+        for (var i = from; i <= to; i++)
+        {
+            var e = _ring.EnergyRps(i);
+            while (tail > head && _ring.EnergyRps(_minQueue[(tail - 1) & Mask]) >= e) tail--;
+            _minQueue[tail++ & Mask] = i;
+            if (_minQueue[head & Mask] <= i - window) head++;
+            if (i - from + 1 >= window) best = MathF.Max(best, _ring.EnergyRps(_minQueue[head & Mask]));
+        }
+
+        return best;
     }
 
     /// <summary>End of input: a stance in progress is complete; true with its mid-stance.</summary>
@@ -180,6 +224,8 @@ public sealed class StanceSegmenter
         ResetChain();
         _peakEma = 300f * DegToRad;
         _peakEmaBeforeSwingEnd = _peakEma;
+        _sustainedEma = _peakEma;
+        _sustainedEmaBeforeSwingEnd = _peakEma;
     }
 
     /// <summary>Finds the mid-stance of the stance that ends at <paramref name="motionStart"/>.</summary>
