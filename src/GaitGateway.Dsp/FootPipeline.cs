@@ -330,7 +330,10 @@ public sealed class FootPipeline
         _trajectory.Commit(seg, gravityB);
 
         // 3. Events: TO of the stance at MS_a, IC of the stance at MS_b.
-        var ev = _events.Detect(a, len, seg.MidSwingK, left, _lastGait == Gait.Walk);
+        // A doubled segment's events follow its last swing: its contact (the landing before MS_b) opens the next stride.
+        var midSwingK = doubled ? _trajectory.LastSwingPeakK(len, seg.MaxHorizontalSpeedMps) : seg.MidSwingK;
+        if (midSwingK <= 0) midSwingK = seg.MidSwingK;
+        var ev = _events.Detect(a, len, midSwingK, left, _lastGait == Gait.Walk);
         var toS = ev.ToTimeS;
         var icS = ev.IcTimeS;
         // Lost samples after mid-swing may have held the impact: the jerk then finds some swing feature instead, tens to
@@ -341,7 +344,7 @@ public sealed class FootPipeline
         if (ev.GapAfterMidSwing && double.IsFinite(icS) && double.IsFinite(_prevIcS) && double.IsFinite(_lastStrideTimeS)
             && Math.Abs(icS - _prevIcS - _lastStrideTimeS) > _s.MaxStrideChangeAcrossGap * _lastStrideTimeS)
         {
-            icS = _events.ContactInGapS(a, seg.MidSwingK, len, _prevIcS + _lastStrideTimeS);
+            icS = _events.ContactInGapS(a, midSwingK, len, _prevIcS + _lastStrideTimeS);
             icInGap = true;
         }
 
@@ -419,7 +422,10 @@ public sealed class FootPipeline
         }
 
         // A segment without a swing (standing on after a stop) has no contact to carry forward: the next starts from rest.
-        _prevIcS = any && !doubled ? icS : double.NaN;
+        // A doubled segment's contact still opens the next stride where it lies in the segment's last stance (within
+        // half a stride of MS_b, where that stance is): the stance lost inside the segment (e.g. in a lost packet)
+        // then costs the two strides across it, not a third.
+        _prevIcS = any && (!doubled || t1 - icS < 0.5 * _lastStrideTimeS) ? icS : double.NaN;
         _lastMsAtRest = !any;
         _prevStrikeDeg = strikeDeg;
         _prevImpactG = impactG;

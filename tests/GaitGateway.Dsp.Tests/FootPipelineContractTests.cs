@@ -82,4 +82,35 @@ public sealed class FootPipelineContractTests
         var refBefore = reference.Strides.Where(s => s.Foot == Foot.Left && s.NextIcTimeS < 29).ToList();
         Assert.Equal(refBefore.Count, before.Count);
     }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(400)]
+    public void A_stance_lost_in_a_gap_costs_the_two_strides_across_it_not_a_third(int rateHz)
+    {
+        var settings = new SimulationSettings { Seed = 9, SampleRateHz = rateHz, PlanDurationS = 90, PacketLossProbability = 0 };
+        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
+        var reference = Run(run).Strides.Count(s => s.Foot == Foot.Left);
+
+        // Drop the left clip's packets over 6 stances, 10 s apart: ±130 ms around each mid-stance (a burst of lost
+        // packets over the whole foot-flat), so every one of those stances is lost and its segment holds two swings.
+        // Before, the contact found in such a segment was its first landing and was thrown away: 3 strides per stance.
+        var truthLeft = run.Truth.Select(t => t.ToStrideMetrics()).Where(t => t.Foot == Foot.Left).ToList();
+        var holes = Enumerable.Range(1, 6)
+            .Select(i => truthLeft.First(t => t.IcTimeS > i * 10.0))
+            .Select(t => t.IcTimeS + (t.ContactTimeS / 2))
+            .ToList();
+        var sink = new Sink();
+        var session = new GaitSession(run.Header.Sensors, sink);
+        foreach (var n in run.Notifications())
+        {
+            var t = n.HostTimeUs / 1e6;
+            if (n.SensorIndex == 0 && holes.Any(h => Math.Abs(t - h) < 0.13)) continue;
+            session.OnNotification(n);
+        }
+
+        session.Complete();
+        var lost = reference - sink.Strides.Count(s => s.Foot == Foot.Left);
+        Assert.True(lost <= 2 * holes.Count, $"{lost} strides lost over {holes.Count} stances lost in gaps");
+    }
 }

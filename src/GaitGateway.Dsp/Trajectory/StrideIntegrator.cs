@@ -322,6 +322,27 @@ public sealed class StrideIntegrator
         return swings;
     }
 
+    /// <summary>Offset of the last swing's speed peak in the segment integrated last (the swings as
+    /// <see cref="CountSwingsBySpeed"/> counts them): where a segment holds two swings, the contact before MS_b follows
+    /// this one.</summary>
+    public int LastSwingPeakK(int len, float maxHorizontalSpeedMps)
+    {
+        var fast = 0.5f * maxHorizontalSpeedMps;
+        var slow = maxHorizontalSpeedMps / 6f;
+        var moving = false;
+        var peakK = -1;
+        var peak = 0f;
+        for (var k = 1; k <= len; k++)
+        {
+            var hs = _horizontalSpeedMps[k];
+            if (!moving && hs > fast) { moving = true; peak = 0f; }
+            else if (moving && hs < slow) moving = false;
+            if (moving && hs > peak) { peak = hs; peakK = k; }
+        }
+
+        return peakK;
+    }
+
     /// <summary>Attitude at the last mid-stance and position, to undo a committed segment once (<see cref="Restore"/>).</summary>
     public (Quaternion, Vector3) State => (OrientationAtLastMs, PositionWorldM);
 
