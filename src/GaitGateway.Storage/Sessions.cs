@@ -67,6 +67,9 @@ public sealed record StoredSession(
     double DistanceM,
     double LastIcTimeS)
 {
+    /// <summary>Central mode: the gateway that recorded it and its id there; null when read from the gateway's own store.</summary>
+    public SessionOrigin? Origin { get; init; }
+
     /// <summary>
     /// Ended − started for an ended session; for an open or crashed one, the time up to its last stride's initial
     /// contact (what the data shows); zero without strides.

@@ -157,6 +157,12 @@ internal static class StoreSchema
         ALTER TABLE sensors ADD COLUMN att_mtu INTEGER;
         ALTER TABLE sensors ADD COLUMN samples_per_packet INTEGER;
         """,
+
+        // 7: central mode (issue 14) forwards the cues too, so the coach's dashboard over InfluxDB shows them: the
+        // forward cursor of the alerts table.
+        """
+        ALTER TABLE forward_cursor ADD COLUMN last_alert_rowid INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
