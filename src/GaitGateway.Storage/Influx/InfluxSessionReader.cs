@@ -78,10 +78,8 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
             StrikePattern = PatternOf(r.Text("strike_pattern")),
             OverstrideFraction = r.Number("overstride_fraction"),
             CalfLoad = r.Number("calf_load"),
-            // Not stored by the local store either (its bouts table has no such columns): NaN on both sides.
-            ContactTimeAsymmetryPct = double.NaN,
-            StepTimeAsymmetryPct = double.NaN,
-            StrideLengthAsymmetryPct = double.NaN,
+            // The asymmetry fields are not stored (the bouts table has no such columns): left at their default, as
+            // the store reads them.
         }).ToList();
     }
 
