@@ -116,11 +116,17 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
     private List<StoredSession> Sessions(IReadOnlyList<InfluxSeries> series)
     {
         var list = new List<StoredSession>();
+        var prefixes = new Dictionary<long, string>();
         foreach (var r in series.SelectMany(s => s.Rows))
         {
             if (!long.TryParse(r.Text("session"), NumberStyles.None, CultureInfo.InvariantCulture, out var local) || local > uint.MaxValue) continue;
             var gateway = r.Text("gateway") ?? "";
             var id = CentralId(gateway, local);
+            // Two gateway names whose hashes share the 21 bits (odds ~n²/4 million for n gateways) would mix their
+            // sessions: say so rather than show one gateway's session as the other's.
+            if (prefixes.TryGetValue(id >> 32, out var other) && other != gateway)
+                throw new StoreException($"gateways '{other}' and '{gateway}' map to the same session ids; rename one (Influx:GatewayId)");
+            prefixes[id >> 32] = gateway;
             var startNs = r.Whole("started_utc_ns") ?? r.TimeNs;
             _where[id] = (gateway, local, startNs);
             list.Add(new StoredSession(
