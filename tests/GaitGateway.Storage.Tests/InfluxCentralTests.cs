@@ -140,6 +140,37 @@ public sealed class InfluxCentralTests
         Assert.Contains("query failed", e.Message, StringComparison.Ordinal);
     }
 
+    [RequiresBinaryFact(InfluxDb1Server.BinaryName, InfluxDb1Server.Package)]
+    public async Task Two_gateway_names_whose_ids_collide_are_reported_not_mixed()
+    {
+        // The central id keeps 21 bits of the name's hash: among a few thousand names two share them.
+        var seen = new Dictionary<long, string>();
+        string? x = null, y = null;
+        for (var i = 0; x is null; i++)
+        {
+            var name = "gw-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var prefix = InfluxSessionReader.CentralId(name, 0) >> 32;
+            if (seen.TryGetValue(prefix, out var other)) (x, y) = (other, name);
+            else seen[prefix] = name;
+        }
+
+        using var server = new InfluxDb1Server();
+        await server.CreateDatabaseAsync(Db);
+        using var dir = new TempDir();
+        foreach (var name in new[] { x, y! })
+        {
+            using var store = SqliteStore.Open(dir.File(name + ".db"));
+            store.BeginSession(TestData.Session(name));
+            using var fwd = new InfluxForwarder(store, Settings(server, name));
+            await fwd.ForwardPendingAsync();
+        }
+
+        using var client = new InfluxQueryClient(new InfluxQuerySettings(server.Url, Db, null));
+        var e = await Assert.ThrowsAsync<StoreException>(() => new InfluxSessionReader(client).ListSessionsAsync());
+        Assert.Contains($"'{x}'", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{y}'", e.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<(int, int, int, int, int)> Counts(InfluxDb1Server server)
     {
         async Task<int> N(string m) => (await server.QueryAsync(Db, $"SELECT * FROM \"{m}\"")).Count;
