@@ -31,7 +31,7 @@ public sealed class InfluxCentralTests
         var id = store.BeginSession(TestData.Session(runner) with { Plan = "c25k-w6r2", Name = "W6R2 \"evening\"\nsecond line \\ end" });
         store.AppendStrides(id, TestData.Strides(strides, seed));
         store.AppendBouts(id, TestData.Bouts());
-        store.AppendAlert(id, new AlertRecord(12.5, "overstride", "Shorten your stride,\nplease \"now\" \\ ok", "overstride_index", 2.4, "index 2.4 = strike 1.6 + cadence 0.8"));
+        store.AppendAlert(id, new AlertRecord(12.5, "overstride", "Shorten your stride,\nplease \"now\" \\ ok", "overstride_index", 2.4, "index 2.4 = strike 1.6 + cadence 0.8", Baseline: 0.25));
         // Both clips' battery in one tick: same kind, same time — two alerts, never one overwriting the other.
         store.AppendAlert(id, new AlertRecord(20, "battery_low", "Low battery on the left clip: 12 %.", "battery_pct", 12));
         store.AppendAlert(id, new AlertRecord(20, "battery_low", "Low battery on the right clip: 14 %.", "battery_pct", 14));

@@ -360,7 +360,8 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <summary>
     /// The cues stored for the sessions on the board, newest first, so the page's cue log shows the whole session and
-    /// not only what arrived while it was open (the stream adds the new ones). Stored alerts keep no baseline.
+    /// not only what arrived while it was open (the stream adds the new ones), each with the runner's usual it was
+    /// judged against (stored since store migration 8).
     /// </summary>
     private async Task<CueView[]> StoredLiveCuesAsync(ISessionReader store, CancellationToken ct)
     {
@@ -371,7 +372,7 @@ public sealed class DashboardServer : IAsyncDisposable
             foreach (var a in await store.GetAlertsAsync(id, ct).ConfigureAwait(false))
             {
                 cues.Add(new CueView(tile.Runner, id, a.TimeS, a.Kind, a.Message, a.Measurement ?? "",
-                    double.IsFinite(a.Value) ? a.Value : null, null, session.StartedUtc.AddSeconds(a.TimeS), a.Detail));
+                    double.IsFinite(a.Value) ? a.Value : null, double.IsFinite(a.Baseline) ? a.Baseline : null, session.StartedUtc.AddSeconds(a.TimeS), a.Detail));
             }
         }
 

@@ -408,6 +408,6 @@ public static class CueAlerts
     public static AlertRecord ToAlert(this CueView cue)
     {
         ArgumentNullException.ThrowIfNull(cue);
-        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN, cue.Detail);
+        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN, cue.Detail, cue.Baseline ?? double.NaN);
     }
 }

@@ -186,7 +186,7 @@ public sealed class LineProtocolWriter : IDisposable
     }
 
     /// <summary>
-    /// <c>alert,gateway=…,runner=…,session=…,kind=…</c> with time, message, measurement, value, detail and the store's
+    /// <c>alert,gateway=…,runner=…,session=…,kind=…</c> with time, message, measurement, value, baseline, detail and the store's
     /// row id. Timestamp: the session start + its time + (row id mod 1000) ns, so two alerts of one kind at the same
     /// session time (both clips' battery in one tick) stay two points; <c>time_s</c> holds the exact time.
     /// </summary>
@@ -203,6 +203,7 @@ public sealed class LineProtocolWriter : IDisposable
         Str("message"u8, a.Message);
         Str("measurement"u8, a.Measurement);
         Float("value"u8, a.Value);
+        Float("baseline"u8, a.Baseline);
         Str("detail"u8, a.Detail);
         Int("row_id"u8, row.Key.RowId);
         EndLine(row.Key.TimeUtcNs + (row.Key.RowId % 1000));

@@ -87,7 +87,7 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
     {
         var rows = await RowsOfAsync("alert", sessionId, cancellationToken).ConfigureAwait(false);
         return rows.OrderBy(r => r.Number("time_s")).ThenBy(r => r.Whole("row_id") ?? 0)
-            .Select(r => new AlertRecord(r.Number("time_s"), r.Text("kind") ?? "", r.Text("message") ?? "", r.Text("measurement"), r.Number("value"), r.Text("detail")))
+            .Select(r => new AlertRecord(r.Number("time_s"), r.Text("kind") ?? "", r.Text("message") ?? "", r.Text("measurement"), r.Number("value"), r.Text("detail"), r.Number("baseline")))
             .ToList();
     }
 

@@ -250,7 +250,7 @@ public sealed partial class SqliteStore
             ThrowIfDisposed();
             using var cmd = Command(
                 """
-                SELECT a.id, a.session_id, r.name, s.started_utc_ns, a.time_s, a.kind, a.message, a.measurement, a.value, a.detail
+                SELECT a.id, a.session_id, r.name, s.started_utc_ns, a.time_s, a.kind, a.message, a.measurement, a.value, a.detail, a.baseline
                 FROM alerts a JOIN sessions s ON s.id = a.session_id JOIN runners r ON r.id = s.runner_id
                 WHERE a.id > @after ORDER BY a.id LIMIT @limit;
                 """);
@@ -260,7 +260,7 @@ public sealed partial class SqliteStore
             var list = new List<ForwardAlert>();
             while (r.Read())
             {
-                var alert = new AlertRecord(r.GetDouble(4), r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Real(r, 8), r.IsDBNull(9) ? null : r.GetString(9));
+                var alert = new AlertRecord(r.GetDouble(4), r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Real(r, 8), r.IsDBNull(9) ? null : r.GetString(9), Real(r, 10));
                 var t = r.GetInt64(3) + (long)Math.Round(alert.TimeS * 1e9);
                 list.Add(new ForwardAlert(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, null), alert));
             }

@@ -163,6 +163,12 @@ internal static class StoreSchema
         """
         ALTER TABLE forward_cursor ADD COLUMN last_alert_rowid INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 8: a cue's "usual" — the runner's baseline it was judged against (issue 14: the cue log loaded from the
+        // store showed the value without it); NULL for alerts without one and rows written before.
+        """
+        ALTER TABLE alerts ADD COLUMN baseline REAL;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;
