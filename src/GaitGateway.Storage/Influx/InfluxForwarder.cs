@@ -54,10 +54,12 @@ public sealed class ForwarderEventArgs(ForwarderEventLevel level, string message
 }
 
 /// <summary>
-/// Store-and-forward to InfluxDB (or VictoriaMetrics): reads strides, bouts and sensor status committed in
-/// <see cref="SqliteStore"/> after this sink's persisted cursor, writes them as line protocol through InfluxDB.Client's
-/// <see cref="WriteApiAsync"/> (<c>/api/v2/write</c>, rewritten to <c>/write</c> for <see cref="InfluxMode.V1"/> by
-/// <see cref="V1WriteHandler"/>) in batches, and advances the cursor only after the server acknowledged the batch.
+/// Store-and-forward to InfluxDB (or VictoriaMetrics): reads strides, bouts, sensor status and (central mode,
+/// <see cref="InfluxSinkSettings.Central"/>) alerts committed in <see cref="SqliteStore"/> after this sink's persisted
+/// cursor, writes them as line protocol through InfluxDB.Client's <see cref="WriteApiAsync"/> (<c>/api/v2/write</c>,
+/// rewritten to <c>/write</c> for <see cref="InfluxMode.V1"/> by <see cref="V1WriteHandler"/>) in batches, advances
+/// the cursor only after the server acknowledged the batch, and (central mode) then sends a point for every session
+/// that changed.
 /// </summary>
 /// <remarks>
 /// <para>Delivery is at-least-once and the points are idempotent (<see cref="InfluxLineProtocol"/>), so a crash
