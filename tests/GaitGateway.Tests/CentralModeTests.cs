@@ -64,6 +64,7 @@ public sealed class CentralModeTests(ITestOutputHelper output)
                     Assert.True(theirs is not null && theirs["strides"]!.GetValue<long>() >= strides, $"central tile of {gateways[i].Runner}: {theirs}\n{serve.Log}");
                     var localId = mine["sessionId"]!.GetValue<long>();
                     Assert.Equal(InfluxSessionReader.CentralId(gateways[i].Id, localId), theirs!["sessionId"]!.GetValue<long>());
+                    Assert.Equal(gateways[i].Id, theirs["gateway"]!.GetValue<string>());
                 }
 
                 await Task.Delay(700);

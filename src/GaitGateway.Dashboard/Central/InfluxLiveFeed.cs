@@ -88,6 +88,7 @@ public sealed class InfluxLiveFeed(LiveBoard board, InfluxQueryClient client, IL
                 tiles.Add(tile with
                 {
                     SessionId = central,
+                    Gateway = gateway,
                     Cues = [.. tile.Cues.Select(c => c with { SessionId = c.SessionId is { } l ? InfluxSessionReader.CentralId(gateway, l) : null })],
                 });
                 fingerprint.Append(gateway).Append('\u0001').Append(json).Append('\u0002');
