@@ -67,6 +67,9 @@ public sealed record StoredSession(
     double DistanceM,
     double LastIcTimeS)
 {
+    /// <summary>Central mode: the gateway that recorded it and its id there; null when read from the gateway's own store.</summary>
+    public SessionOrigin? Origin { get; init; }
+
     /// <summary>
     /// Ended − started for an ended session; for an open or crashed one, the time up to its last stride's initial
     /// contact (what the data shows); zero without strides.
@@ -84,7 +87,8 @@ public sealed record StoredSession(
 /// <param name="Measurement">The metric that triggered it (e.g. "cadence_spm"), if any.</param>
 /// <param name="Value">The metric's value in the unit named by <paramref name="Measurement"/>; NaN when none.</param>
 /// <param name="Detail">The judgement in a coach's words (e.g. the overstriding index, its parts and its reference); null when none.</param>
-public sealed record AlertRecord(double TimeS, string Kind, string Message, string? Measurement = null, double Value = double.NaN, string? Detail = null);
+/// <param name="Baseline">The runner's usual value of <paramref name="Measurement"/> the cue was judged against; NaN when none.</param>
+public sealed record AlertRecord(double TimeS, string Kind, string Message, string? Measurement = null, double Value = double.NaN, string? Detail = null, double Baseline = double.NaN);
 
 /// <summary>Link and battery state of one sensor at one moment.</summary>
 /// <param name="SensorId">The <see cref="SensorInfo.Id"/>.</param>

@@ -103,7 +103,8 @@ public sealed class BrowserTests(ITestOutputHelper output) : IDisposable
         await cue.First.WaitForAsync(new() { Timeout = 60_000 });
         var cueText = await cue.First.InnerTextAsync();
         Assert.Matches(@"Shorten your stride and lift your cadence about \d+ % \(to about \d+ steps/min", cueText);
-        Assert.Contains("overstride_index", cueText, StringComparison.Ordinal);
+        Assert.Contains("overstriding index", cueText, StringComparison.Ordinal); // plain words, not the field name (issue 14)
+        Assert.DoesNotContain("overstride_index", cueText, StringComparison.Ordinal);
         // Issue 12: the flag explains itself — the runner's words in the message, the coach's under it, on the tile too.
         Assert.Contains("heel-first", cueText, StringComparison.Ordinal);
         Assert.StartsWith("coach: overstriding index", await cue.First.Locator("[data-testid=cue-detail]").InnerTextAsync(), StringComparison.Ordinal);

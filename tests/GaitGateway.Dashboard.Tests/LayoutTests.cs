@@ -118,6 +118,14 @@ public sealed class LayoutTests(ITestOutputHelper output) : IDisposable
                     var stored = ids.Sum(id => store.GetAlerts(id).Count);
                     var shown = await page.Locator("[data-testid=cue-log] [data-testid=cue]").CountAsync();
                     if (stored < 3 || shown != stored) failures.Add($"live at {width}px: cue log shows {shown} of {stored} stored cues");
+                    // Issue 14 item 5: plain words, not field names, and the runner's usual (stored with the cue
+                    // since store migration 8; before, a cue loaded from the store had none).
+                    var lines = await page.Locator("[data-testid=cue-log] [data-testid=cue]").AllInnerTextsAsync();
+                    var raw = lines.Where(l => l.Contains("calf_load_per_min", StringComparison.Ordinal) || l.Contains("overstride_index", StringComparison.Ordinal)).ToArray();
+                    if (raw.Length > 0) failures.Add($"live at {width}px: cue lines with field names: {raw[0]}");
+                    var withUsual = ids.Sum(id => store.GetAlerts(id).Count(a => double.IsFinite(a.Baseline)));
+                    var usual = lines.Count(l => l.Contains(", usual ", StringComparison.Ordinal));
+                    if (withUsual < 2 || usual != withUsual) failures.Add($"live at {width}px: {usual} cue lines show the usual, {withUsual} stored cues have one");
                     // Ann's tile: the overstriding cue on top, the calf-load cue of the same minute below it (before:
                     // only the newest cue was shown).
                     var ann = page.Locator("[data-testid=tile][data-runner=ann]");

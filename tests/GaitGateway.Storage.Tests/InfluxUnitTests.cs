@@ -16,7 +16,7 @@ public sealed class InfluxLineProtocolTests
             TestData.Empty(Foot.Left, 1.5) with { SpeedMps = 3.25, Overstride = true, StrikePattern = StrikePattern.Midfoot, Gait = Gait.Run, Flags = StrideFlags.GapBridged });
         var line = InfluxLineProtocol.Stride(row);
         Assert.Equal(
-            @"stride,runner=alice\ smith,session=3,foot=left,sensor=AA:BB,strike_pattern=midfoot seq=12i,ic_time_s=1.5,speed_mps=3.25,overstride=1i,gait=2i,flags=4i 1746081001500000000",
+            @"stride,runner=alice\ smith,session=3,foot=left,sensor=AA:BB,strike_pattern=midfoot seq=12i,ic_time_s=1.5,speed_mps=3.25,overstride=1i,gait=2i,flags=4i,row_id=7i 1746081001500000000",
             line);
         Assert.Equal(line, InfluxLineProtocol.Stride(row)); // same row, same bytes: a re-send overwrites
     }
@@ -32,7 +32,7 @@ public sealed class InfluxLineProtocolTests
             var field = line.Split(' ')[1].Split(',').Single(f => f.StartsWith(name + "=", StringComparison.Ordinal));
             Assert.Equal(value, double.Parse(field[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         }
-        Assert.Equal(21, line.Split(' ')[1].Split(',').Length); // seq + 20 values (foot and strike pattern are tags)
+        Assert.Equal(22, line.Split(' ')[1].Split(',').Length); // seq + 20 values + the store's row id (foot and strike pattern are tags)
     }
 }
 

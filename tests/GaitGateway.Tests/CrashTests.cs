@@ -61,7 +61,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         // 3. The store opens cleanly and holds a prefix of the complete replay, ending on a commit boundary.
         long unforwarded;
         IReadOnlyList<StrideMetrics> stored;
-        long storedBouts, startNs;
+        long storedBouts, storedAlerts, startNs;
         using (var s = SqliteStore.Open(store))
         {
             using (var ro = OpenReadOnly(store))
@@ -69,6 +69,7 @@ public sealed class CrashTests(ITestOutputHelper output)
                 Assert.Equal("ok", check.ExecuteScalar());
             stored = s.GetStrides(2);
             storedBouts = s.GetBouts(2).Count;
+            storedAlerts = s.GetAlerts(2).Count; // forwarded too since central mode (issue 14)
             startNs = SqliteStore.ToUnixNs(s.GetSession(2)!.StartedUtc);
             unforwarded = s.CountUnforwarded("influx", ForwardTable.Strides);
         }
@@ -89,11 +90,12 @@ public sealed class CrashTests(ITestOutputHelper output)
         using (var s = SqliteStore.Open(store))
         {
             Assert.Equal(2, s.ListSessions().Count);
-            Assert.Equal(s.GetStrides(1).Count + s.GetBouts(1).Count, firstSent);
+            Assert.Equal(s.GetStrides(1).Count + s.GetBouts(1).Count + s.GetAlerts(1).Count, firstSent);
             Assert.Equal(0, s.CountUnforwarded("influx", ForwardTable.Strides));
             Assert.Equal(0, s.CountUnforwarded("influx", ForwardTable.Bouts));
+            Assert.Equal(0, s.CountUnforwarded("influx", ForwardTable.Alerts));
         }
-        Assert.Equal(stored.Count + storedBouts, ForwardedPoints(after.Out));
+        Assert.Equal(stored.Count + storedBouts + storedAlerts, ForwardedPoints(after.Out));
 
         // 5. The server holds exactly the stored strides of the killed session: same count, timestamps and values.
         var rows = await server.QueryAsync(Db, "SELECT * FROM stride WHERE \"session\" = '2'");

@@ -11,8 +11,20 @@ namespace GaitGateway.Dashboard.Api;
 public sealed record SessionDto(long Id, string Runner, string Name, string Source, DateTimeOffset StartedUtc,
     DateTimeOffset? EndedUtc, string? Plan, long StrideCount, double? DistanceM, double DurationS, bool Live)
 {
+    /// <summary>Central mode: the gateway that recorded the session; left out over a gateway's own store.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Gateway { get; init; }
+
+    /// <summary>Central mode: the session's id in that gateway's store; left out over a gateway's own store.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? GatewaySessionId { get; init; }
+
     public static SessionDto From(StoredSession s, bool live) => new(s.Id, s.Runner, s.Name, s.Source, s.StartedUtc,
-        s.EndedUtc, s.Plan, s.StrideCount, N(s.DistanceM), s.Duration.TotalSeconds, live);
+        s.EndedUtc, s.Plan, s.StrideCount, N(s.DistanceM), s.Duration.TotalSeconds, live)
+    {
+        Gateway = s.Origin?.Gateway,
+        GatewaySessionId = s.Origin?.GatewaySessionId,
+    };
 
     private static double? N(double v) => double.IsFinite(v) ? v : null;
 }

@@ -1,21 +1,22 @@
 using System.Globalization;
 using GaitGateway.Coaching.Load;
-using GaitGateway.Storage.Sqlite;
+using GaitGateway.Storage;
 
 namespace GaitGateway.Dashboard.Api;
 
 /// <summary>Builds a runner's load history from the store.</summary>
 public static class HistoryQuery
 {
-    /// <param name="store">The session store.</param>
+    /// <param name="store">The sessions: a gateway's store, or InfluxDB in central mode.</param>
     /// <param name="runner">Runner name as stored.</param>
     /// <param name="settings">Spike and week settings.</param>
     /// <param name="planOverride">C25K week/run to check the latest session against; null = each session's own plan.</param>
-    public static HistoryDto Build(SqliteStore store, string runner, LoadHistorySettings? settings = null, C25kRun? planOverride = null)
+    public static async Task<HistoryDto> BuildAsync(ISessionReader store, string runner, LoadHistorySettings? settings = null, C25kRun? planOverride = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var stored = store.ListSessions().Where(s => string.Equals(s.Runner, runner, StringComparison.Ordinal)).ToList();
-        var loads = stored.Select(s => SessionLoad.FromBouts(s.Id, s.StartedUtc, store.GetBouts(s.Id), s.Plan)).ToList();
+        var stored = (await store.ListSessionsAsync(cancellationToken).ConfigureAwait(false)).Where(s => string.Equals(s.Runner, runner, StringComparison.Ordinal)).ToList();
+        var loads = new List<SessionLoad>(stored.Count);
+        foreach (var s in stored) loads.Add(SessionLoad.FromBouts(s.Id, s.StartedUtc, await store.GetBoutsAsync(s.Id, cancellationToken).ConfigureAwait(false), s.Plan));
         var history = new LoadHistory(loads, settings);
         var names = stored.ToDictionary(s => s.Id, s => s.Name);
         var sessions = new List<HistorySessionDto>();

@@ -16,8 +16,15 @@ public static class SessionExports
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
+        return FitActivity(session, store.GetStrides(session.Id), store.GetBouts(session.Id));
+    }
+
+    /// <summary>What <see cref="Fit"/> encodes, from the session's strides and bouts however they were read.</summary>
+    public static FitActivity FitActivity(StoredSession session, IReadOnlyList<Core.Strides.StrideMetrics> strides, IReadOnlyList<Core.Strides.BoutSummary> bouts)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         var clips = session.Sensors.Select(x => new FitClip(x.Index, x.Foot, x.Id, x.Kind, x.Firmware, x.Manufacturer, x.Model)).ToArray();
-        return new FitActivity(session.StartedUtc, store.GetStrides(session.Id), store.GetBouts(session.Id), clips);
+        return new FitActivity(session.StartedUtc, strides, bouts, clips);
     }
 
     /// <summary>The session's TCX document (<see cref="TcxExport"/>), with the name and plan as notes.</summary>
@@ -25,7 +32,14 @@ public static class SessionExports
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(session);
-        return TcxExport.ToXml(session.StartedUtc, store.GetStrides(session.Id), store.GetBouts(session.Id), Notes(session));
+        return Tcx(session, store.GetStrides(session.Id), store.GetBouts(session.Id));
+    }
+
+    /// <summary>The session's TCX document from its strides and bouts however they were read.</summary>
+    public static string Tcx(StoredSession session, IReadOnlyList<Core.Strides.StrideMetrics> strides, IReadOnlyList<Core.Strides.BoutSummary> bouts)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return TcxExport.ToXml(session.StartedUtc, strides, bouts, Notes(session));
     }
 
     /// <summary>"name (plan)", or the name without a plan — as the TCX endpoint writes its notes.</summary>

@@ -8,6 +8,7 @@ using GaitGateway.Coaching.Export;
 using GaitGateway.Coaching.Load;
 using GaitGateway.Dashboard.Api;
 using GaitGateway.Dashboard.Live;
+using GaitGateway.Storage;
 using GaitGateway.Storage.Sqlite;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -62,7 +63,7 @@ namespace GaitGateway.Dashboard.Hosting;
 public sealed class DashboardServer : IAsyncDisposable
 {
     private readonly LiveBoard _board;
-    private readonly SqliteStore? _store;
+    private readonly ISessionReader? _store;
     private readonly DashboardSettings _settings;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly DashboardToken? _token;
@@ -73,10 +74,11 @@ public sealed class DashboardServer : IAsyncDisposable
     internal static readonly JsonSerializerOptions Json = CreateJson();
 
     /// <param name="board">Live state, fed by the host.</param>
-    /// <param name="store">Stored sessions; null = the session and history APIs answer 503.</param>
+    /// <param name="store">Stored sessions: a gateway's <see cref="SqliteStore"/>, or InfluxDB in central mode
+    /// (<see cref="Storage.Influx.InfluxSessionReader"/>); null = the session and history APIs answer 503.</param>
     /// <param name="settings">Null = defaults (loopback port 5080, no token).</param>
     /// <param name="loggerFactory">Kestrel's and ASP.NET Core's logs go here; null = no logging.</param>
-    public DashboardServer(LiveBoard board, SqliteStore? store = null, DashboardSettings? settings = null, ILoggerFactory? loggerFactory = null)
+    public DashboardServer(LiveBoard board, ISessionReader? store = null, DashboardSettings? settings = null, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(board);
         _board = board;
@@ -311,33 +313,35 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         app.MapGet("/live", () => Results.Json(LiveNow(), Json));
         app.MapGet("/live/stream", StreamAsync);
-        app.MapGet("/live/cues", () => WithStore(store => Results.Json(StoredLiveCues(store), Json)));
+        app.MapGet("/live/cues", (CancellationToken ct) => WithStore(async store => Results.Json(await StoredLiveCuesAsync(store, ct).ConfigureAwait(false), Json)));
 
-        app.MapGet("/sessions", () => WithStore(store =>
+        app.MapGet("/sessions", (CancellationToken ct) => WithStore(async store =>
         {
             var live = _board.LiveSessionIds();
-            return Results.Json(store.ListSessions().Reverse().Select(s => SessionDto.From(s, live.Contains(s.Id))).ToArray(), Json);
+            var sessions = await store.ListSessionsAsync(ct).ConfigureAwait(false);
+            return Results.Json(sessions.Reverse().Select(s => SessionDto.From(s, live.Contains(s.Id))).ToArray(), Json);
         }));
-        app.MapGet("/sessions/{id:long}", (long id) => WithSession(id, (store, s) =>
-            Results.Json(SessionDto.From(s, _board.LiveSessionIds().Contains(id)), Json)));
-        app.MapGet("/sessions/{id:long}/strides", (long id) => WithSession(id, (store, _) =>
-            Results.Json(store.GetStrides(id).Select(s => StrideDto.From(s)).ToArray(), Json)));
-        app.MapGet("/sessions/{id:long}/bouts", (long id) => WithSession(id, (store, _) =>
-            Results.Json(store.GetBouts(id).Select(b => BoutDto.From(b)).ToArray(), Json)));
-        app.MapGet("/sessions/{id:long}/analysis", (long id) => WithSession(id, (store, _) =>
-            Results.Json(AnalysisDto.From(SessionAnalysis.Run(Dsp.Overstride.OverstrideAssessor.Reassess(store.GetStrides(id)), _board.Settings.Cues)), Json)));
-        app.MapGet("/sessions/{id:long}/export.tcx", (long id) => WithSession(id, (store, s) =>
+        app.MapGet("/sessions/{id:long}", (long id, CancellationToken ct) => WithSession(id, (store, s) =>
+            Task.FromResult(Results.Json(SessionDto.From(s, _board.LiveSessionIds().Contains(id)), Json)), ct));
+        app.MapGet("/sessions/{id:long}/strides", (long id, CancellationToken ct) => WithSession(id, async (store, _) =>
+            Results.Json((await store.GetStridesAsync(id, ct).ConfigureAwait(false)).Select(s => StrideDto.From(s)).ToArray(), Json), ct));
+        app.MapGet("/sessions/{id:long}/bouts", (long id, CancellationToken ct) => WithSession(id, async (store, _) =>
+            Results.Json((await store.GetBoutsAsync(id, ct).ConfigureAwait(false)).Select(b => BoutDto.From(b)).ToArray(), Json), ct));
+        app.MapGet("/sessions/{id:long}/analysis", (long id, CancellationToken ct) => WithSession(id, async (store, _) =>
+            Results.Json(AnalysisDto.From(SessionAnalysis.Run(Dsp.Overstride.OverstrideAssessor.Reassess(await store.GetStridesAsync(id, ct).ConfigureAwait(false)), _board.Settings.Cues)), Json), ct));
+        app.MapGet("/sessions/{id:long}/export.tcx", (long id, CancellationToken ct) => WithSession(id, async (store, s) =>
         {
-            var xml = SessionExports.Tcx(store, s);
+            var xml = SessionExports.Tcx(s, await store.GetStridesAsync(id, ct).ConfigureAwait(false), await store.GetBoutsAsync(id, ct).ConfigureAwait(false));
             var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.tcx");
             return Results.File(Encoding.UTF8.GetBytes(xml), "application/vnd.garmin.tcx+xml", file);
-        }));
-        app.MapGet("/sessions/{id:long}/export.fit", (long id) => WithSession(id, (store, s) =>
+        }, ct));
+        app.MapGet("/sessions/{id:long}/export.fit", (long id, CancellationToken ct) => WithSession(id, async (store, s) =>
         {
             var file = string.Create(CultureInfo.InvariantCulture, $"gaitgw-session-{id}.fit");
-            return Results.File(SessionExports.Fit(store, s), FitExport.MediaType, file);
-        }));
-        app.MapGet("/history/{runner}", (string runner, int? week, int? run) => WithStore(store =>
+            var activity = SessionExports.FitActivity(s, await store.GetStridesAsync(id, ct).ConfigureAwait(false), await store.GetBoutsAsync(id, ct).ConfigureAwait(false));
+            return Results.File(FitExport.Write(activity), FitExport.MediaType, file);
+        }, ct));
+        app.MapGet("/history/{runner}", (string runner, int? week, int? run, CancellationToken ct) => WithStore(async store =>
         {
             C25kRun? plan = null;
             if (week is not null || run is not null)
@@ -347,27 +351,28 @@ public sealed class DashboardServer : IAsyncDisposable
                 plan = C25kPlan.Get(week.Value, run.Value);
             }
 
-            return Results.Json(HistoryQuery.Build(store, runner, null, plan), Json);
+            return Results.Json(await HistoryQuery.BuildAsync(store, runner, null, plan, ct).ConfigureAwait(false), Json);
         }));
         app.MapGet("/c25k", () => Results.Json(C25kPlan.All.Select(C25kRunDto.From).ToArray(), Json));
-        app.MapGet("/runners", () => WithStore(store =>
-            Results.Json(store.ListSessions().Select(s => s.Runner).Concat(_board.Snapshot().Select(t => t.Runner)).Distinct().Order(StringComparer.Ordinal).ToArray(), Json)));
+        app.MapGet("/runners", (CancellationToken ct) => WithStore(async store =>
+            Results.Json((await store.ListSessionsAsync(ct).ConfigureAwait(false)).Select(s => s.Runner).Concat(_board.Snapshot().Select(t => t.Runner)).Distinct().Order(StringComparer.Ordinal).ToArray(), Json)));
     }
 
     /// <summary>
     /// The cues stored for the sessions on the board, newest first, so the page's cue log shows the whole session and
-    /// not only what arrived while it was open (the stream adds the new ones). Stored alerts keep no baseline.
+    /// not only what arrived while it was open (the stream adds the new ones), each with the runner's usual it was
+    /// judged against (stored since store migration 8).
     /// </summary>
-    private CueView[] StoredLiveCues(SqliteStore store)
+    private async Task<CueView[]> StoredLiveCuesAsync(ISessionReader store, CancellationToken ct)
     {
         var cues = new List<CueView>();
         foreach (var tile in _board.Snapshot())
         {
-            if (tile.SessionId is not { } id || store.GetSession(id) is not { } session) continue;
-            foreach (var a in store.GetAlerts(id))
+            if (tile.SessionId is not { } id || await store.GetSessionAsync(id, ct).ConfigureAwait(false) is not { } session) continue;
+            foreach (var a in await store.GetAlertsAsync(id, ct).ConfigureAwait(false))
             {
                 cues.Add(new CueView(tile.Runner, id, a.TimeS, a.Kind, a.Message, a.Measurement ?? "",
-                    double.IsFinite(a.Value) ? a.Value : null, null, session.StartedUtc.AddSeconds(a.TimeS), a.Detail));
+                    double.IsFinite(a.Value) ? a.Value : null, double.IsFinite(a.Baseline) ? a.Baseline : null, session.StartedUtc.AddSeconds(a.TimeS), a.Detail));
             }
         }
 
@@ -376,11 +381,22 @@ public sealed class DashboardServer : IAsyncDisposable
 
     private LiveDto LiveNow() => new(DateTimeOffset.UtcNow, _board.Version, _board.Snapshot());
 
-    private IResult WithStore(Func<SqliteStore, IResult> f) =>
-        _store is null ? Results.Problem("no session store configured", statusCode: StatusCodes.Status503ServiceUnavailable) : f(_store);
+    private async Task<IResult> WithStore(Func<ISessionReader, Task<IResult>> f)
+    {
+        if (_store is null) return Results.Problem("no session store configured", statusCode: StatusCodes.Status503ServiceUnavailable);
+        try
+        {
+            return await f(_store).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            // InfluxDB down or refusing (central mode): one line to the page, not a stack trace.
+            return Results.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
 
-    private IResult WithSession(long id, Func<SqliteStore, Storage.StoredSession, IResult> f) => WithStore(store =>
-        store.GetSession(id) is { } s ? f(store, s) : Results.NotFound());
+    private Task<IResult> WithSession(long id, Func<ISessionReader, StoredSession, Task<IResult>> f, CancellationToken ct) => WithStore(async store =>
+        await store.GetSessionAsync(id, ct).ConfigureAwait(false) is { } s ? await f(store, s).ConfigureAwait(false) : Results.NotFound());
 
     /// <summary>SSE: tiles when the board changed (at most every poll) and at least every TileIntervalMs; cues at once.</summary>
     private async Task StreamAsync(HttpContext context)

@@ -27,6 +27,9 @@ public sealed class LiveBoard
     private readonly Dictionary<string, RunnerState> _runners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, Channel<CueView>> _subscribers = new();
     private long _version, _nextSubscriber;
+    private IReadOnlyList<RunnerTile> _remote = [];
+    private string? _remoteFingerprint;
+    private HashSet<(string Runner, long? Session, double TimeS, string Kind)> _remoteCues = [];
 
     public LiveBoard(LiveBoardSettings? settings = null)
     {
@@ -126,10 +129,47 @@ public sealed class LiveBoard
         return removed;
     }
 
-    /// <summary>Every runner's tile, by runner id.</summary>
+    /// <summary>Every runner's tile, by runner id: this board's own and those of <see cref="ShowRemote"/>.</summary>
     public IReadOnlyList<RunnerTile> Snapshot()
     {
-        lock (_gate) return _runners.Values.OrderBy(r => r.Runner, StringComparer.Ordinal).Select(r => r.Tile()).ToArray();
+        lock (_gate)
+        {
+            var own = _runners.Values.Select(r => r.Tile());
+            return [.. (_remote.Count == 0 ? own : own.Concat(_remote)).OrderBy(t => t.Runner, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>
+    /// Central mode: the tiles the gateways published to InfluxDB, shown beside this board's own (a serve has none).
+    /// <paramref name="fingerprint"/> identifies the content (the version moves only when it changes); cues in the
+    /// tiles that were not in the previous call's go to the browser streams, as a gateway's own board sends its cues
+    /// (on the first call none: the page loads the stored ones).
+    /// </summary>
+    public void ShowRemote(IReadOnlyList<RunnerTile> tiles, string fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        var first = _remoteFingerprint is null;
+        if (fingerprint == _remoteFingerprint) return;
+        var seen = new HashSet<(string, long?, double, string)>();
+        var fresh = new List<CueView>();
+        foreach (var cue in tiles.SelectMany(t => t.Cues))
+        {
+            var key = (cue.Runner, cue.SessionId, cue.TimeS, cue.Kind);
+            if (seen.Add(key) && !first && !_remoteCues.Contains(key)) fresh.Add(cue);
+        }
+
+        lock (_gate)
+        {
+            _remote = tiles;
+            _remoteFingerprint = fingerprint;
+            _remoteCues = seen;
+        }
+
+        Interlocked.Increment(ref _version);
+        foreach (var cue in fresh.OrderBy(c => c.RaisedUtc))
+        {
+            foreach (var sub in _subscribers.Values) sub.Writer.TryWrite(cue);
+        }
     }
 
     /// <summary>The runner's tile, or null.</summary>
@@ -141,7 +181,12 @@ public sealed class LiveBoard
     /// <summary>Live session id of a runner on the board, to mark sessions as live in lists.</summary>
     public IReadOnlySet<long> LiveSessionIds()
     {
-        lock (_gate) return _runners.Values.Where(r => !r.Ended && r.Options.SessionId is not null).Select(r => r.Options.SessionId!.Value).ToHashSet();
+        lock (_gate)
+        {
+            return _runners.Values.Where(r => !r.Ended && r.Options.SessionId is not null).Select(r => r.Options.SessionId!.Value)
+                .Concat(_remote.Where(t => t.Gait != "ended" && t.SessionId is not null).Select(t => t.SessionId!.Value))
+                .ToHashSet();
+        }
     }
 
     /// <summary>A bounded queue of the cues raised from now on (for one browser stream); dispose to stop.</summary>
@@ -363,6 +408,6 @@ public static class CueAlerts
     public static AlertRecord ToAlert(this CueView cue)
     {
         ArgumentNullException.ThrowIfNull(cue);
-        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN, cue.Detail);
+        return new AlertRecord(cue.TimeS, cue.Kind, cue.Message, cue.Measurement, cue.Value ?? double.NaN, cue.Detail, cue.Baseline ?? double.NaN);
     }
 }

@@ -55,4 +55,9 @@ public sealed record RunnerTile(
     bool BaselineReady,
     IReadOnlyList<double?> RecentCadenceSpm,
     IReadOnlyList<SensorTile> Sensors,
-    IReadOnlyList<CueView> Cues);
+    IReadOnlyList<CueView> Cues)
+{
+    /// <summary>Central mode: the gateway that published the tile; left out on a gateway's own board.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Gateway { get; init; }
+}

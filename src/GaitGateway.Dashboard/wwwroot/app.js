@@ -127,8 +127,8 @@ function renderTiles() {
       + (s.detail ? `<span class="sensor-detail" data-testid="sensor-detail-${s.foot}">${esc(s.foot)} clip: ${esc(s.detail)}</span>` : '')).join('');
     const [cue, ...others] = liveCues(t);
     const banner = cue ? `<div class="cue-banner ${esc(cue.kind)}" data-testid="tile-cue" data-kind="${esc(cue.kind)}">${esc(cue.message)}
-      <small>${clock(cue.timeS)} · ${esc(cue.measurement)} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small>${cueDetail(cue, 'tile-cue-detail')}</div>` : '';
-    const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${t.sessionId}</a>`;
+      <small>${clock(cue.timeS)} · ${esc(measureWords(cue.measurement))} ${num(cue.value, 2)}${cue.baseline == null ? '' : ' (usual ' + num(cue.baseline, 2) + ')'}</small>${cueDetail(cue, 'tile-cue-detail')}</div>` : '';
+    const link = t.sessionId == null ? '' : ` <a href="#/session/${t.sessionId}" class="small">session ${sessionLabel(t.sessionId, t.gateway)}</a>`;
     return `<article class="tile" data-testid="tile" data-runner="${esc(t.runner)}">
       <h2><span class="runner">${esc(t.runner)}</span> <span class="gait ${esc(t.gait)}" data-testid="gait">${esc(t.gait)}</span>
         <span class="small muted">${clock(t.sessionTimeS)} · ${num((t.distanceM ?? 0) / 1000, 2)} km${t.plan ? ' · ' + esc(t.plan) : ''}</span>${link}</h2>
@@ -172,8 +172,22 @@ function addCue(c, quiet) {
 
 function renderCues() {
   $('cue-log').innerHTML = state.cues.map(x => `<li data-testid="cue" data-kind="${esc(x.kind)}"><span class="t">${esc(x.runner)} ${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'cue-detail')}</li>`).join('');
+    <span class="muted small">(${esc(measureWords(x.measurement))} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'cue-detail')}</li>`).join('');
 }
+
+// Central mode: a session's id is its gateway's hash above the gateway's own id (InfluxSessionReader.CentralId), a
+// 16-digit number; show "gateway #id" as the gateway's own dashboard would number it.
+function sessionLabel(id, gateway) { return gateway ? `${esc(gateway)} #${id % 4294967296}` : String(id); }
+
+// A cue's measurement in plain words (issue 14: cue lines showed the raw field name, "calf_load_per_min").
+const MEASURES = {
+  overstride_index: 'overstriding index',
+  calf_load_per_min: 'calf load per minute',
+  contact_time_asymmetry_pct: 'left/right contact time difference, %',
+  step_length_asymmetry_pct: 'left/right step length difference, %',
+  battery_pct: 'battery, %',
+};
+function measureWords(m) { return MEASURES[m] ?? String(m ?? '').replaceAll('_', ' '); }
 
 // A cue's explanation in a coach's words (issue 12), under the runner's words.
 function cueDetail(c, testId) {
@@ -183,7 +197,7 @@ function cueDetail(c, testId) {
 // ------------------------------------------------------------------ sessions
 async function showSessions() {
   const list = await getJson('/api/sessions');
-  $('session-rows').innerHTML = list.map(s => `<tr data-testid="session-row" data-id="${s.id}"><td>${s.id}</td><td><a href="#/history/${encodeURIComponent(s.runner)}">${esc(s.runner)}</a></td>
+  $('session-rows').innerHTML = list.map(s => `<tr data-testid="session-row" data-id="${s.id}"><td>${sessionLabel(s.id, s.gateway)}</td><td><a href="#/history/${encodeURIComponent(s.runner)}">${esc(s.runner)}</a></td>
     <td><a href="#/session/${s.id}">${esc(s.name)}</a>${s.live ? ' <span class="badge small">live</span>' : ''}</td><td>${esc(s.plan ?? '')}</td><td>${dateTime(s.startedUtc)}</td>
     <td>${clock(s.durationS)}</td><td>${num((s.distanceM ?? 0) / 1000, 2)} km</td><td>${s.strideCount}</td><td><a href="/api/sessions/${s.id}/export.tcx">TCX</a> <a href="/api/sessions/${s.id}/export.fit">FIT</a></td></tr>`).join('');
   labelCells($('session-rows'));
@@ -303,7 +317,7 @@ async function showSession(id) {
       scales: { y: { title: { display: true, text: 'calf load / min' } }, y2: { position: 'right', min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: '% overstriding' } } } },
   });
   $('session-cues').innerHTML = analysis.cues.length ? analysis.cues.map(x => `<li data-testid="session-cue" data-kind="${esc(x.kind)}"><span class="t">${clock(x.timeS)}</span> ${esc(x.message)}
-    <span class="muted small">(${esc(x.measurement)} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'session-cue-detail')}</li>`).join('') : '<li class="muted none">No cues on this session.</li>';
+    <span class="muted small">(${esc(measureWords(x.measurement))} ${num(x.value, 2)}${x.baseline == null ? '' : ', usual ' + num(x.baseline, 2)})</span>${cueDetail(x, 'session-cue-detail')}</li>`).join('') : '<li class="muted none">No cues on this session.</li>';
 }
 
 // One lap per walk/run bout, as Garmin Connect lists laps.

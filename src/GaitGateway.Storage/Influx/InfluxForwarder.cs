@@ -54,10 +54,12 @@ public sealed class ForwarderEventArgs(ForwarderEventLevel level, string message
 }
 
 /// <summary>
-/// Store-and-forward to InfluxDB (or VictoriaMetrics): reads strides, bouts and sensor status committed in
-/// <see cref="SqliteStore"/> after this sink's persisted cursor, writes them as line protocol through InfluxDB.Client's
-/// <see cref="WriteApiAsync"/> (<c>/api/v2/write</c>, rewritten to <c>/write</c> for <see cref="InfluxMode.V1"/> by
-/// <see cref="V1WriteHandler"/>) in batches, and advances the cursor only after the server acknowledged the batch.
+/// Store-and-forward to InfluxDB (or VictoriaMetrics): reads strides, bouts, sensor status and (central mode,
+/// <see cref="InfluxSinkSettings.Central"/>) alerts committed in <see cref="SqliteStore"/> after this sink's persisted
+/// cursor, writes them as line protocol through InfluxDB.Client's <see cref="WriteApiAsync"/> (<c>/api/v2/write</c>,
+/// rewritten to <c>/write</c> for <see cref="InfluxMode.V1"/> by <see cref="V1WriteHandler"/>) in batches, advances
+/// the cursor only after the server acknowledged the batch, and (central mode) then sends a point for every session
+/// that changed.
 /// </summary>
 /// <remarks>
 /// <para>Delivery is at-least-once and the points are idempotent (<see cref="InfluxLineProtocol"/>), so a crash
@@ -82,6 +84,13 @@ public sealed class InfluxForwarder : IDisposable
     private readonly WriteApiAsync _write;
     private readonly string _org;
     private readonly List<ForwardStride> _strideRows = [];
+    // Central mode's session points: the line last acknowledged per session, the sessions whose rows were forwarded
+    // since their point was last sent, and those open at the last pass (so their end is sent too).
+    private readonly Dictionary<long, string> _sentSessions = [];
+    private readonly HashSet<long> _touchedSessions = [];
+    private HashSet<long> _openSessions = [];
+    private bool _sessionsListed;
+    private long _lastTouched = -1;
     private readonly Stack<LineProtocolWriter> _buffers = new();
     private int _outage;
     private volatile bool _failed;
@@ -163,7 +172,7 @@ public sealed class InfluxForwarder : IDisposable
     {
         if (_failed) throw new StoreException(_lastError ?? "InfluxDB forwarding stopped");
         var total = 0;
-        foreach (var table in Tables)
+        foreach (var table in _settings.Central ? CentralTables : Tables)
         {
             var after = _store.GetForwardCursor(_settings.SinkName, table);
             var readFrom = after;
@@ -180,6 +189,8 @@ public sealed class InfluxForwarder : IDisposable
                     while (more && inFlight.Count < Math.Max(1, _settings.MaxRequestsInFlight))
                     {
                         var buffer = _buffers.Count > 0 ? _buffers.Pop() : new LineProtocolWriter();
+                        buffer.Gateway = _settings.GatewayId;
+                        buffer.Strings = _settings.Central;
                         var (count, last) = Read(table, readFrom, _batchSize, buffer);
                         if (count == 0)
                         {
@@ -187,7 +198,7 @@ public sealed class InfluxForwarder : IDisposable
                             more = false;
                             break;
                         }
-                        inFlight.Enqueue((SendAsync(buffer, sends.Token), buffer, count, last));
+                        inFlight.Enqueue((SendAsync(buffer.ToString(), buffer.Lines, sends.Token), buffer, count, last));
                         readFrom = last;
                         if (count < _batchSize) more = false;
                     }
@@ -220,9 +231,62 @@ public sealed class InfluxForwarder : IDisposable
                 await DrainAsync(inFlight).ConfigureAwait(false);
             }
         }
+        if (_settings.Central) await ForwardSessionsAsync(cancellationToken).ConfigureAwait(false);
         CheckBacklog();
         _state = ForwarderState.Idle;
         return total;
+    }
+
+    /// <summary>
+    /// Central mode: one point per session (<see cref="LineProtocolWriter.AppendSession"/>), sent when it changed
+    /// since it was last acknowledged — its first pass sends every session (idempotent: the same series and
+    /// timestamp overwrite), later passes look only at sessions that are or were open and those whose rows were just
+    /// forwarded, so a large store costs one read of a few sessions a second. Not counted in the points returned.
+    /// </summary>
+    private async Task ForwardSessionsAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredSession> candidates;
+        if (!_sessionsListed)
+        {
+            candidates = _store.ListSessions();
+        }
+        else
+        {
+            var ids = new SortedSet<long>(_touchedSessions);
+            ids.UnionWith(_openSessions);
+            ids.UnionWith(_store.OpenSessionIds());
+            candidates = ids.Select(_store.GetSession).OfType<StoredSession>().ToList();
+        }
+
+        var changed = new List<(long Id, string Line)>();
+        using (var w = new LineProtocolWriter(1024) { Gateway = _settings.GatewayId, Strings = true })
+        {
+            foreach (var session in candidates)
+            {
+                w.Clear();
+                w.AppendSession(session, CentralJson.Sensors(session.Sensors), _settings.PlanWeekRun?.Invoke(session.Plan));
+                var line = w.ToString();
+                if (!_sentSessions.TryGetValue(session.Id, out var sent) || sent != line) changed.Add((session.Id, line));
+            }
+        }
+
+        for (var i = 0; i < changed.Count; i += _batchSize)
+        {
+            var batch = changed.Skip(i).Take(_batchSize).ToList();
+            if (!await SendAsync(string.Join('\n', batch.Select(b => b.Line)), batch.Count, cancellationToken).ConfigureAwait(false)) return; // 413: next pass
+            foreach (var (id, line) in batch) _sentSessions[id] = line;
+        }
+
+        foreach (var session in candidates) _touchedSessions.Remove(session.Id);
+        _openSessions = candidates.Where(x => x.EndedUtc is null).Select(x => x.Id).ToHashSet();
+        _sessionsListed = true;
+    }
+
+    private void Touch(long sessionId)
+    {
+        if (sessionId == _lastTouched) return;
+        _lastTouched = sessionId;
+        _touchedSessions.Add(sessionId);
     }
 
     private async Task DrainAsync(Queue<(Task<bool> Sent, LineProtocolWriter Buffer, int Count, long Last)> inFlight)
@@ -236,6 +300,7 @@ public sealed class InfluxForwarder : IDisposable
     }
 
     private static readonly ForwardTable[] Tables = [ForwardTable.Strides, ForwardTable.Bouts, ForwardTable.SensorStatus];
+    private static readonly ForwardTable[] CentralTables = [.. Tables, ForwardTable.Alerts];
 
     /// <summary>Reads up to <paramref name="limit"/> rows after <paramref name="after"/> into <paramref name="into"/> as line protocol.</summary>
     private (int Count, long Last) Read(ForwardTable table, long after, int limit, LineProtocolWriter into)
@@ -251,11 +316,15 @@ public sealed class InfluxForwarder : IDisposable
                 {
                     into.AppendStride(r);
                     last = r.Key.RowId;
+                    Touch(r.Key.SessionId);
                 }
                 _strideRows.Clear();
                 break;
             case ForwardTable.Bouts:
-                foreach (var r in _store.ReadBoutsAfter(after, limit)) { into.AppendBout(r); last = r.Key.RowId; }
+                foreach (var r in _store.ReadBoutsAfter(after, limit)) { into.AppendBout(r); last = r.Key.RowId; Touch(r.Key.SessionId); }
+                break;
+            case ForwardTable.Alerts:
+                foreach (var r in _store.ReadAlertsAfter(after, limit)) { into.AppendAlert(r); last = r.Key.RowId; }
                 break;
             default:
                 foreach (var r in _store.ReadSensorStatusAfter(after, limit)) { into.AppendSensorStatus(r); last = r.Key.RowId; }
@@ -265,12 +334,11 @@ public sealed class InfluxForwarder : IDisposable
     }
 
     /// <summary>True when the server acknowledged; false when the batch must be re-read smaller.</summary>
-    private async Task<bool> SendAsync(LineProtocolWriter batch, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(string body, int lines, CancellationToken cancellationToken)
     {
-        var lines = batch.Lines;
         // One record holding the whole batch ('\n'-separated lines, as WriteRecordAsync documents: "considered as
         // one batch unit"): one string per request instead of one per point.
-        string[] records = [batch.ToString()];
+        string[] records = [body];
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();

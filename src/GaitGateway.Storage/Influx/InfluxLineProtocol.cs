@@ -25,6 +25,12 @@ public static class InfluxLineProtocol
     public const string StrideMeasurement = "stride";
     public const string BoutMeasurement = "bout";
     public const string SensorStatusMeasurement = "sensor_status";
+    /// <summary>One point per session (central mode), re-sent as it changes: same series and timestamp, so it overwrites.</summary>
+    public const string SessionMeasurement = "session";
+    /// <summary>Cues and device alerts (central mode).</summary>
+    public const string AlertMeasurement = "alert";
+    /// <summary>The live tile of a runner, once a second while the gateway runs (central mode).</summary>
+    public const string LiveMeasurement = "live";
 
     /// <summary>
     /// <c>stride,runner=…,session=…,foot=left|right,sensor=…,strike_pattern=rearfoot|midfoot|forefoot|unknown</c>
@@ -65,6 +71,15 @@ public sealed class LineProtocolWriter : IDisposable
     private int _len;
     private bool _firstField;
 
+    /// <summary>
+    /// Tag <c>gateway=…</c> on every line (central mode: two gateways' session ids never collide); null = no tag,
+    /// as before issue 14.
+    /// </summary>
+    public string? Gateway { get; set; }
+
+    /// <summary>Whether string fields may be written (central mode; VictoriaMetrics turns them into junk series).</summary>
+    public bool Strings { get; set; }
+
     public LineProtocolWriter(int initialCapacity = 1 << 16) => _buf = ArrayPool<byte>.Shared.Rent(Math.Max(256, initialCapacity));
 
     /// <summary>Lines written since the last <see cref="Clear"/>.</summary>
@@ -89,6 +104,7 @@ public sealed class LineProtocolWriter : IDisposable
     {
         var s = row.Stride;
         BeginLine("stride"u8);
+        Tag("gateway"u8, Gateway);
         Tag("runner"u8, row.Key.Runner);
         Tag("session"u8, row.Key.SessionId);
         Tag("foot"u8, s.Foot == Foot.Left ? "left"u8 : "right"u8);
@@ -117,6 +133,9 @@ public sealed class LineProtocolWriter : IDisposable
         // Gait as a number (0 unknown, 1 walk, 2 run), not a tag: a tag would split one run into many series.
         Int("gait"u8, (long)s.Gait);
         Int("flags"u8, (long)s.Flags);
+        // The store's row id: the order the dashboard lists strides in (commit order, feet interleaved) — the
+        // timestamps alone cannot give it back.
+        Int("row_id"u8, row.Key.RowId);
         EndLine(row.Key.TimeUtcNs);
     }
 
@@ -124,12 +143,16 @@ public sealed class LineProtocolWriter : IDisposable
     {
         var o = row.Bout;
         BeginLine("bout"u8);
+        Tag("gateway"u8, Gateway);
         Tag("runner"u8, row.Key.Runner);
         Tag("session"u8, row.Key.SessionId);
         Tag("gait"u8, SqliteStore.GaitWord(o.Gait) ?? "unknown");
         Tag("strike_pattern"u8, PatternTag(o.StrikePattern));
         _firstField = true;
         Int("seq"u8, row.Seq);
+        // Start and end as stored (the timestamp is rounded to ns: the dashboard needs the exact doubles back).
+        Float("start_time_s"u8, o.StartTimeS);
+        Float("end_time_s"u8, o.EndTimeS);
         Float("duration_s"u8, o.DurationS);
         Int("strides"u8, o.Strides);
         Float("cadence_spm"u8, o.CadenceSpm);
@@ -147,6 +170,7 @@ public sealed class LineProtocolWriter : IDisposable
     {
         var s = row.Status;
         BeginLine("sensor_status"u8);
+        Tag("gateway"u8, Gateway);
         Tag("runner"u8, row.Key.Runner);
         Tag("session"u8, row.Key.SessionId);
         Tag("sensor"u8, s.SensorId);
@@ -155,7 +179,88 @@ public sealed class LineProtocolWriter : IDisposable
         Float("battery_pct"u8, s.BatteryPct);
         Int("packets_received"u8, s.PacketsReceived);
         Int("packets_lost"u8, s.PacketsLost);
+        if (s.ConnectAttempts is { } attempts) Int("connect_attempts"u8, attempts);
+        if (s.ConnectFailures is { } failures) Int("connect_failures"u8, failures);
+        if (Strings) Str("last_error"u8, s.LastError);
         EndLine(row.Key.TimeUtcNs);
+    }
+
+    /// <summary>
+    /// <c>alert,gateway=…,runner=…,session=…,kind=…</c> with time, message, measurement, value, baseline, detail and the store's
+    /// row id. Timestamp: the session start + its time + (row id mod 1000) ns, so two alerts of one kind at the same
+    /// session time (both clips' battery in one tick) stay two points; <c>time_s</c> holds the exact time.
+    /// </summary>
+    public void AppendAlert(in ForwardAlert row)
+    {
+        var a = row.Alert;
+        BeginLine("alert"u8);
+        Tag("gateway"u8, Gateway);
+        Tag("runner"u8, row.Key.Runner);
+        Tag("session"u8, row.Key.SessionId);
+        Tag("kind"u8, a.Kind);
+        _firstField = true;
+        Float("time_s"u8, a.TimeS);
+        Str("message"u8, a.Message);
+        Str("measurement"u8, a.Measurement);
+        Float("value"u8, a.Value);
+        Float("baseline"u8, a.Baseline);
+        Str("detail"u8, a.Detail);
+        Int("row_id"u8, row.Key.RowId);
+        EndLine(row.Key.TimeUtcNs + (row.Key.RowId % 1000));
+    }
+
+    /// <summary>
+    /// <c>session,gateway=…,runner=…,session=…</c> at the session's start: name, source, plan (and its C25K week and
+    /// run when it is one), recording, sensors (JSON), start and end (UTC ns) and the stride totals the session list
+    /// shows, as the store computes them.
+    /// </summary>
+    public void AppendSession(StoredSession session, string sensorsJson, (int Week, int Run)? c25k)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var startNs = SqliteStore.ToUnixNs(session.StartedUtc);
+        BeginLine("session"u8);
+        Tag("gateway"u8, Gateway);
+        Tag("runner"u8, session.Runner);
+        Tag("session"u8, session.Id);
+        _firstField = true;
+        Str("name"u8, session.Name);
+        Str("source"u8, session.Source);
+        Str("plan"u8, session.Plan);
+        if (c25k is { } c)
+        {
+            Int("c25k_week"u8, c.Week);
+            Int("c25k_run"u8, c.Run);
+        }
+
+        Str("recording_path"u8, session.RecordingPath);
+        Str("sensors"u8, sensorsJson);
+        Int("started_utc_ns"u8, startNs);
+        if (session.EndedUtc is { } end) Int("ended_utc_ns"u8, SqliteStore.ToUnixNs(end));
+        Int("stride_count"u8, session.StrideCount);
+        Float("distance_m"u8, session.DistanceM);
+        Float("last_ic_time_s"u8, session.LastIcTimeS);
+        EndLine(startNs);
+    }
+
+    /// <summary>
+    /// <c>live,gateway=…,runner=…</c>: what a runner's live tile shows, as the tile's JSON (<c>tile</c>) plus its main
+    /// numbers as fields for other tools; <paramref name="timeUtcNs"/> is when it was taken.
+    /// </summary>
+    public void AppendLive(string runner, long timeUtcNs, long? sessionId, string tileJson, long strides, ReadOnlySpan<(string Key, double? Value)> numbers)
+    {
+        BeginLine("live"u8);
+        Tag("gateway"u8, Gateway);
+        Tag("runner"u8, runner);
+        _firstField = true;
+        if (sessionId is { } id) Int("session"u8, id);
+        Int("strides"u8, strides);
+        foreach (var (key, value) in numbers)
+        {
+            if (value is { } v) Float(Encoding.UTF8.GetBytes(key), v);
+        }
+
+        Str("tile"u8, tileJson);
+        EndLine(timeUtcNs);
     }
 
     private static ReadOnlySpan<byte> PatternTag(StrikePattern p) => p switch
@@ -216,6 +321,31 @@ public sealed class LineProtocolWriter : IDisposable
                 _len += rune.EncodeToUtf8(_buf.AsSpan(_len));
             }
         }
+    }
+
+    /// <summary>
+    /// A string field; null is left out. Backslash and double quote are escaped (line protocol's only escapes in
+    /// string fields); a newline stays as it is — InfluxDB's parser (models.scanLine) keeps it inside the quotes.
+    /// </summary>
+    private void Str(ReadOnlySpan<byte> key, string? value)
+    {
+        if (value is null) return;
+        FieldKey(key);
+        Ensure(value.Length * 2 + 2);
+        Byte((byte)'"');
+        foreach (var rune in value.EnumerateRunes())
+        {
+            var v = rune.Value;
+            if (v is '"' or '\\') { Byte((byte)'\\'); Byte((byte)v); }
+            else if (v < 0x80) Byte((byte)v);
+            else
+            {
+                Ensure(4);
+                _len += rune.EncodeToUtf8(_buf.AsSpan(_len));
+            }
+        }
+
+        Byte((byte)'"');
     }
 
     private void Float(ReadOnlySpan<byte> key, double v)

@@ -36,6 +36,24 @@ public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, s
     /// <summary>Name of this sink's row in <c>forward_cursor</c>. Default "influx". Change it and everything is sent again.</summary>
     public string SinkName { get; init; } = "influx";
 
+    /// <summary>
+    /// Tag <c>gateway=…</c> on every point, so that several gateways forwarding to one database never mix their
+    /// sessions (each store numbers its sessions from 1). The CLI sets it from <c>Influx:GatewayId</c>, default the
+    /// host name; null = no tag (the points of a single gateway before issue 14).
+    /// </summary>
+    public string? GatewayId { get; init; }
+
+    /// <summary>
+    /// Central mode (issue 14): forward, besides strides, bouts and sensor status, every session (a point per
+    /// session, re-sent as it changes) and every alert/cue, with string fields — what <c>gaitgw serve
+    /// --influx-url</c> needs. Default true. Set false for VictoriaMetrics, which makes junk series of string fields
+    /// and cannot serve the dashboard anyway (no InfluxQL).
+    /// </summary>
+    public bool Central { get; init; } = true;
+
+    /// <summary>A session plan's Couch-to-5K week and run (e.g. "c25k-w6r2" → (6, 2)), forwarded as fields; null = none.</summary>
+    public Func<string?, (int Week, int Run)?>? PlanWeekRun { get; init; }
+
     /// <summary>Points per HTTP request, at most. Default 5000 (InfluxDB's recommended batch size).</summary>
     public int BatchSize { get; init; } = 5000;
 
@@ -108,6 +126,7 @@ public sealed record InfluxSinkSettings(string Url, string Org, string Bucket, s
         b.Append("Url = ").Append(DisplayUrl).Append(", Org = ").Append(Org).Append(", Bucket = ").Append(Bucket)
             .Append(", Token = ").Append(string.IsNullOrEmpty(Token) ? "(none)" : "***")
             .Append(", Mode = ").Append(Mode).Append(", SinkName = ").Append(SinkName)
+            .Append(", GatewayId = ").Append(GatewayId).Append(", Central = ").Append(Central)
             .Append(", BatchSize = ").Append(BatchSize).Append(", MaxRequestsInFlight = ").Append(MaxRequestsInFlight).Append(", FlushInterval = ").Append(FlushInterval)
             .Append(", MaxBacklogRows = ").Append(MaxBacklogRows).Append(", RequestTimeout = ").Append(RequestTimeout)
             .Append(", RetryInitialDelay = ").Append(RetryInitialDelay).Append(", RetryMaxDelay = ").Append(RetryMaxDelay);

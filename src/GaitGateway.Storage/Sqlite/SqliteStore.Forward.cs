@@ -10,6 +10,8 @@ public enum ForwardTable : byte
     Strides,
     Bouts,
     SensorStatus,
+    /// <summary>Cues and device alerts (store migration 7).</summary>
+    Alerts,
 }
 
 /// <summary>Per-row facts a sink needs to name a point deterministically: who, which session, which sensor.</summary>
@@ -24,6 +26,9 @@ public readonly record struct ForwardStride(ForwardKey Key, long Seq, StrideMetr
 public readonly record struct ForwardBout(ForwardKey Key, long Seq, BoutSummary Bout);
 
 public readonly record struct ForwardStatus(ForwardKey Key, SensorStatusRecord Status);
+
+/// <summary>A stored alert with its identity; <see cref="ForwardKey.TimeUtcNs"/> is the session start + its time.</summary>
+public readonly record struct ForwardAlert(ForwardKey Key, AlertRecord Alert);
 
 public sealed partial class SqliteStore
 {
@@ -217,7 +222,8 @@ public sealed partial class SqliteStore
             using var cmd = Command(
                 """
                 SELECT x.id, x.session_id, r.name, s.started_utc_ns,
-                       x.sensor_id, x.time_s, x.battery_pct, x.packets_received, x.packets_lost, x.link_state
+                       x.sensor_id, x.time_s, x.battery_pct, x.packets_received, x.packets_lost, x.link_state,
+                       x.connect_attempts, x.connect_failures, x.last_error
                 FROM sensor_status x JOIN sessions s ON s.id = x.session_id JOIN runners r ON r.id = s.runner_id
                 WHERE x.id > @after ORDER BY x.id LIMIT @limit;
                 """);
@@ -227,10 +233,51 @@ public sealed partial class SqliteStore
             var list = new List<ForwardStatus>();
             while (r.Read())
             {
-                var status = new SensorStatusRecord(r.GetString(4), r.GetDouble(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8), r.GetString(9));
+                var status = new SensorStatusRecord(r.GetString(4), r.GetDouble(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8), r.GetString(9),
+                    r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetString(12));
                 var t = r.GetInt64(3) + (long)Math.Round(status.TimeS * 1e9);
                 list.Add(new ForwardStatus(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, status.SensorId), status));
             }
+            return list;
+        }
+    }
+
+    /// <summary>Up to <paramref name="limit"/> alerts after row <paramref name="afterRowId"/>, in row order.</summary>
+    public IReadOnlyList<ForwardAlert> ReadAlertsAfter(long afterRowId, int limit)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command(
+                """
+                SELECT a.id, a.session_id, r.name, s.started_utc_ns, a.time_s, a.kind, a.message, a.measurement, a.value, a.detail, a.baseline
+                FROM alerts a JOIN sessions s ON s.id = a.session_id JOIN runners r ON r.id = s.runner_id
+                WHERE a.id > @after ORDER BY a.id LIMIT @limit;
+                """);
+            cmd.Parameters.AddWithValue("@after", afterRowId);
+            cmd.Parameters.AddWithValue("@limit", limit);
+            using var r = cmd.ExecuteReader();
+            var list = new List<ForwardAlert>();
+            while (r.Read())
+            {
+                var alert = new AlertRecord(r.GetDouble(4), r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Real(r, 8), r.IsDBNull(9) ? null : r.GetString(9), Real(r, 10));
+                var t = r.GetInt64(3) + (long)Math.Round(alert.TimeS * 1e9);
+                list.Add(new ForwardAlert(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, null), alert));
+            }
+            return list;
+        }
+    }
+
+    /// <summary>Ids of the sessions not ended (running, or never ended: a crash).</summary>
+    public IReadOnlyList<long> OpenSessionIds()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            using var cmd = Command("SELECT id FROM sessions WHERE ended_utc_ns IS NULL ORDER BY id;");
+            using var r = cmd.ExecuteReader();
+            var list = new List<long>();
+            while (r.Read()) list.Add(r.GetInt64(0));
             return list;
         }
     }
@@ -240,6 +287,7 @@ public sealed partial class SqliteStore
         ForwardTable.Strides => "last_stride_rowid",
         ForwardTable.Bouts => "last_bout_rowid",
         ForwardTable.SensorStatus => "last_status_rowid",
+        ForwardTable.Alerts => "last_alert_rowid",
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 
@@ -248,6 +296,7 @@ public sealed partial class SqliteStore
         ForwardTable.Strides => "strides",
         ForwardTable.Bouts => "bouts",
         ForwardTable.SensorStatus => "sensor_status",
+        ForwardTable.Alerts => "alerts",
         _ => throw new ArgumentOutOfRangeException(nameof(t)),
     };
 

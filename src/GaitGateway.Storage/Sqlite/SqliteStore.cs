@@ -521,7 +521,7 @@ public sealed partial class SqliteStore : IDisposable
     private void InsertAlert(long sessionId, AlertRecord a, SqliteTransaction? tx)
     {
         using var cmd = Command(
-            "INSERT INTO alerts(session_id, time_s, kind, message, measurement, value, detail) VALUES (@sid, @t, @k, @m, @meas, @v, @d);", tx);
+            "INSERT INTO alerts(session_id, time_s, kind, message, measurement, value, detail, baseline) VALUES (@sid, @t, @k, @m, @meas, @v, @d, @b);", tx);
         cmd.Parameters.AddWithValue("@sid", sessionId);
         cmd.Parameters.AddWithValue("@t", a.TimeS);
         cmd.Parameters.AddWithValue("@k", a.Kind);
@@ -529,6 +529,7 @@ public sealed partial class SqliteStore : IDisposable
         cmd.Parameters.AddWithValue("@meas", (object?)a.Measurement ?? DBNull.Value);
         cmd.Parameters.AddWithValue("@v", Db(a.Value));
         cmd.Parameters.AddWithValue("@d", (object?)a.Detail ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("@b", Db(a.Baseline));
         cmd.ExecuteNonQuery();
     }
 
@@ -626,12 +627,12 @@ public sealed partial class SqliteStore : IDisposable
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var cmd = Command("SELECT time_s, kind, message, measurement, value, detail FROM alerts WHERE session_id = @sid ORDER BY time_s, id;");
+            using var cmd = Command("SELECT time_s, kind, message, measurement, value, detail, baseline FROM alerts WHERE session_id = @sid ORDER BY time_s, id;");
             cmd.Parameters.AddWithValue("@sid", sessionId);
             using var r = cmd.ExecuteReader();
             var list = new List<AlertRecord>();
             while (r.Read())
-                list.Add(new AlertRecord(r.GetDouble(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Real(r, 4), r.IsDBNull(5) ? null : r.GetString(5)));
+                list.Add(new AlertRecord(r.GetDouble(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), Real(r, 4), r.IsDBNull(5) ? null : r.GetString(5), Real(r, 6)));
             return list;
         }
     }

@@ -157,6 +157,18 @@ internal static class StoreSchema
         ALTER TABLE sensors ADD COLUMN att_mtu INTEGER;
         ALTER TABLE sensors ADD COLUMN samples_per_packet INTEGER;
         """,
+
+        // 7: central mode (issue 14) forwards the cues too, so the coach's dashboard over InfluxDB shows them: the
+        // forward cursor of the alerts table.
+        """
+        ALTER TABLE forward_cursor ADD COLUMN last_alert_rowid INTEGER NOT NULL DEFAULT 0;
+        """,
+
+        // 8: a cue's "usual" — the runner's baseline it was judged against (issue 14: the cue log loaded from the
+        // store showed the value without it); NULL for alerts without one and rows written before.
+        """
+        ALTER TABLE alerts ADD COLUMN baseline REAL;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

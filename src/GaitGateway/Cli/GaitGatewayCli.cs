@@ -72,7 +72,7 @@ public static partial class GaitGatewayCli
         var influxWait = new Option<double>("--influx-wait") { Description = "With --influx-url: how long to wait for the forward to finish, s", DefaultValueFactory = _ => 60 };
         var cmd = new Command("replay", "Run the pipeline over a recording or CSV files and print the walk/run bouts")
         {
-            inputs, left, right, axes, export, store, noStore, runner, quiet, influx.Url, influx.Org, influx.Bucket, influx.Mode, influxWait,
+            inputs, left, right, axes, export, store, noStore, runner, quiet, influx.Url, influx.Org, influx.Bucket, influx.Mode, influx.GatewayId, influxWait,
         };
         cmd.SetAction(async (p, ct) =>
         {

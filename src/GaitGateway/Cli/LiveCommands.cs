@@ -54,7 +54,7 @@ public static partial class GaitGatewayCli
         var dashboardUrls = new Option<string?>("--dashboard-urls") { Description = "Dashboard address (default http://127.0.0.1:5080; other than loopback needs GaitGateway:Dashboard:Token)" };
         var cmd = new Command("run", "The live gateway: connect the configured sensors and stream into the pipeline, the store, recordings and the dashboard")
         {
-            config, store, duration, bus, adapterFlag, influx.Url, influx.Org, influx.Bucket, influx.Mode, simulate, timeScale, runners, noDashboard, dashboardUrls,
+            config, store, duration, bus, adapterFlag, influx.Url, influx.Org, influx.Bucket, influx.Mode, influx.GatewayId, simulate, timeScale, runners, noDashboard, dashboardUrls,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -136,10 +136,11 @@ public static partial class GaitGatewayCli
         return cmd;
     }
 
-    internal sealed record InfluxFlags(Option<string?> Url, Option<string?> Org, Option<string?> Bucket, Option<string?> Mode)
+    internal sealed record InfluxFlags(Option<string?> Url, Option<string?> Org, Option<string?> Bucket, Option<string?> Mode, Option<string?> GatewayId)
     {
         public void Apply(ParseResult p, Dictionary<string, string?> overrides)
         {
+            if (p.GetValue(GatewayId) is { } g) overrides[$"{GatewayOptions.Section}:Influx:GatewayId"] = g;
             if (p.GetValue(Url) is { } u) overrides[$"{GatewayOptions.Section}:Influx:Url"] = u;
             if (p.GetValue(Org) is { } o) overrides[$"{GatewayOptions.Section}:Influx:Org"] = o;
             if (p.GetValue(Bucket) is { } b) overrides[$"{GatewayOptions.Section}:Influx:Bucket"] = b;
@@ -151,7 +152,8 @@ public static partial class GaitGatewayCli
         new Option<string?>("--influx-url") { Description = "InfluxDB URL; without it only the local store is written" },
         new Option<string?>("--influx-org") { Description = "InfluxDB organisation (v2)" },
         new Option<string?>("--influx-bucket") { Description = "InfluxDB bucket (v2) or database (v1)" },
-        new Option<string?>("--influx-mode") { Description = "v2 (default) or v1 (InfluxDB 1.x /write endpoint)" });
+        new Option<string?>("--influx-mode") { Description = "v2 (default) or v1 (InfluxDB 1.x /write endpoint)" },
+        new Option<string?>("--gateway-id") { Description = "This gateway's name in InfluxDB (tag gateway; default: the host name); distinct per gateway" });
 
     /// <summary>Builds the sink settings, or null when no URL is configured. Bad values are input errors.</summary>
     internal static InfluxSinkSettings? SinkSettings(InfluxOptions o)
@@ -168,10 +170,15 @@ public static partial class GaitGatewayCli
         if (o.BatchSize is < 1 or > 1_000_000) throw new Pipeline.InputException($"Influx:BatchSize {o.BatchSize}: use 1 to 1000000 points per request");
         if (o.MaxRequestsInFlight is < 1 or > 64) throw new Pipeline.InputException($"Influx:MaxRequestsInFlight {o.MaxRequestsInFlight}: use 1 to 64");
         if (o.DrainTimeoutS is < 0 or > 25 || double.IsNaN(o.DrainTimeoutS)) throw new Pipeline.InputException($"Influx:DrainTimeoutS {o.DrainTimeoutS}: use 0 to 25 s (the host allows 30 s to stop)");
+        var gateway = string.IsNullOrWhiteSpace(o.GatewayId) ? Environment.MachineName : o.GatewayId.Trim();
+        if (gateway.Length > 64 || gateway.Any(char.IsControl)) throw new Pipeline.InputException($"Influx:GatewayId '{gateway}': use up to 64 printable characters");
         return new InfluxSinkSettings(o.Url, o.Org, o.Bucket, InfluxToken.Resolve(o.TokenFile), mode)
         {
             BatchSize = o.BatchSize,
             MaxRequestsInFlight = o.MaxRequestsInFlight,
+            GatewayId = gateway,
+            Central = o.Central,
+            PlanWeekRun = plan => Coaching.Load.C25kPlan.TryParse(plan, out var run) && run is not null ? (run.Week, run.Run) : null,
         };
     }
 }

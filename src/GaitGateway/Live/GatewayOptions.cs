@@ -131,6 +131,18 @@ public sealed class InfluxOptions
     public int BatchSize { get; set; } = 5000;
     /// <summary>Write requests on the wire at once. Default 2.</summary>
     public int MaxRequestsInFlight { get; set; } = 2;
+    /// <summary>
+    /// This gateway's name in InfluxDB (tag <c>gateway</c> on every point): sessions of several gateways forwarding to
+    /// one database stay apart (each store numbers its sessions from 1). Default: the host name — set it when two
+    /// gateways share a host.
+    /// </summary>
+    public string? GatewayId { get; set; }
+    /// <summary>
+    /// Central mode: forward sessions, cues and live tiles too, so <c>gaitgw serve --influx-url</c> shows this
+    /// gateway's runners. Default true; false for VictoriaMetrics (it cannot serve the dashboard: no InfluxQL, and it
+    /// makes junk series of string fields).
+    /// </summary>
+    public bool Central { get; set; } = true;
     /// <summary>On a clean stop, how long the gateway keeps forwarding what it stored last, s. Default 10 (well
     /// inside the host's 30-s shutdown timeout); what is still unsent then is logged and sent by the next start.</summary>
     public double DrainTimeoutS { get; set; } = 10;

@@ -92,6 +92,11 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             timeScale);
         writer.Committed += latency.OnCommitted;
         var board = new LiveBoard();
+        // Central mode: this board's tiles to InfluxDB once a second, for gaitgw serve --influx-url (issue 14).
+        var sink = Cli.GaitGatewayCli.SinkSettings(_o.Influx);
+        using var publisher = sink is { Central: true } ? new Dashboard.Central.LiveTilePublisher(board, sink, _log) : null;
+        using var stopPublishing = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var publishing = Task.CompletedTask;
         DashboardServer? dashboard = null;
         if (_o.Dashboard.Enabled)
         {
@@ -233,6 +238,7 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
             var lowBatteryCued = new HashSet<int>();
             try
             {
+                if (publisher is not null) publishing = publisher.RunAsync(stopPublishing.Token);
                 var reader = source.Reader;
                 while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
                 {
@@ -314,6 +320,16 @@ public sealed class LiveGatewayService(IOptions<GatewayOptions> options, ILogger
                     if (r.Recording is null) OpenRecording(r, bluezLinks, store, force: true);
                     r.Recording!.Dispose();
                     board.EndSession(r.Name);
+                }
+
+                if (publisher is not null)
+                {
+                    // The last tiles say "ended" on the central dashboard too.
+                    await stopPublishing.CancelAsync().ConfigureAwait(false);
+                    await publishing.ConfigureAwait(false);
+                    using var last = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    try { await publisher.PublishAsync(last.Token).ConfigureAwait(false); }
+                    catch (OperationCanceledException) { }
                 }
 
                 await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);

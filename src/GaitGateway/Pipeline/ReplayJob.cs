@@ -253,7 +253,7 @@ public static class ReplayJob
                 foreach (var c in analysis.Cues)
                 {
                     if (stored.Contains((c.TimeS, c.Kind.ToWord()))) continue;
-                    store.AppendAlert(id, new AlertRecord(c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement, c.Value, c.Detail));
+                    store.AppendAlert(id, new AlertRecord(c.TimeS, c.Kind.ToWord(), c.Message, c.Measurement, c.Value, c.Detail, c.Baseline));
                 }
             }
 
