@@ -167,5 +167,42 @@ public sealed class AccuracyTests
         Assert.True(Math.Abs(bias) <= 1.0, $"stride length bias {bias:F2} %");
     }
 
+    [Theory]
+    [InlineData(800, "rearfoot", 4.5, 60)]
+    [InlineData(800, "rearfoot", 3.3, 25)]
+    [InlineData(800, "forefoot", 3.3, 25)]
+    [InlineData(1000, "forefoot", 3.3, 25)]
+    [InlineData(1000, "midfoot", 4.5, 60)]
+    public void Strides_clipped_as_a_real_part_clips_come_within_one_percent_of_the_same_strides_unclipped(int rateHz, string strike, double speedMps, double impactHz)
+    {
+        // Issue 11's real sprints: 800 Hz, ±16 g, impacts of 20–40 g. The part saturates ahead of its filter, so its
+        // output sits flat at full scale through the clip and just under it on the clip's edges. The same run (same
+        // seed: same strides, noise, mounting) on a ±32 g part is the unclipped reference; strides whose impact reached
+        // the rail there too are left out.
+        var settings = new SimulationSettings
+        {
+            Seed = 7, SampleRateHz = rateHz, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
+            PlanDurationS = 60, RunImpactPeakMinG = 20, RunImpactPeakMaxG = 40, ImpactFrequencyHz = impactHz, AccSaturatesBeforeFilter = true,
+        };
+        var (_, clipped, _) = RunPlan("run-steady", settings);
+        var (_, reference, _) = RunPlan("run-steady", settings with { AccRange = Core.Protocol.AccRange.G32 });
+        var running = clipped.Where(s => (s.Flags & StrideFlags.FromRest) == 0).ToList();
+        // Every impact (≥ 20 g, ~19 g on the sensor's z axis at 15° mounting) goes beyond 16 g; where it does so only
+        // briefly the filtered output stays under the rail.
+        var railed = running.Count(s => (s.Flags & StrideFlags.AccClipped) != 0);
+        Assert.True(railed >= running.Count / 4, $"only {railed} of {running.Count} impacts reached the rail");
+        var differences = new List<double>();
+        foreach (var s in running)
+        {
+            var r = reference.Where(x => x.Foot == s.Foot && Math.Abs(x.IcTimeS - s.IcTimeS) < 0.03).ToList();
+            if (r.Count != 1 || (r[0].Flags & StrideFlags.AccClipped) != 0) continue;
+            differences.Add(100 * (s.StrideLengthM - r[0].StrideLengthM) / r[0].StrideLengthM);
+        }
+
+        Assert.True(differences.Count >= 0.5 * running.Count, $"only {differences.Count} of {running.Count} strides paired");
+        var mae = differences.Average(Math.Abs);
+        Assert.True(mae <= 1.0, $"clipped strides differ from the unclipped ones by {mae:F2} % (mean {differences.Average():F2} %)");
+    }
+
     // The real recordings (gaitmap, xio loops, footprints) are guarded in RealRecordingTests.
 }
