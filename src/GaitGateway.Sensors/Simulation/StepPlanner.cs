@@ -97,7 +97,7 @@ internal static class StepPlanner
 
     private static double StrideTime(PlanSegment seg, double v)
     {
-        if (seg.Gait == PlanGait.Walk) return 120.0 / GaitRelations.WalkCadenceSpm(v);
+        if (seg.Gait == PlanGait.Walk) return 120.0 / (GaitRelations.WalkCadenceSpm(v) * (seg.Style?.CadenceFactor ?? 1));
         var cadence = GaitRelations.RunCadenceSpm(v);
         if (seg.Style is { } style) cadence *= style.CadenceFactor;
         else if (seg.Overstride) cadence *= GaitRelations.OverstrideCadenceFactor;
