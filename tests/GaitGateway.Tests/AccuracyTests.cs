@@ -204,5 +204,30 @@ public sealed class AccuracyTests
         Assert.True(mae <= 1.0, $"clipped strides differ from the unclipped ones by {mae:F2} % (mean {differences.Average():F2} %)");
     }
 
+    [Theory]
+    [InlineData(200, 1)]
+    [InlineData(400, 2)]
+    public void Very_slow_walking_keeps_every_stride_the_last_before_each_stop_and_the_first_from_standing(int rateHz, int seed)
+    {
+        // Issue 11: ~1.9-s strides (63 steps/min) gave dropped strides on real data and the first stride after standing
+        // was missed. walk-slow: three 40-s bouts at 63, 60 and 67 steps/min with 4 s standing between.
+        var settings = new SimulationSettings { Seed = seed, SampleRateHz = rateHz, MountingMaxDeg = 15 };
+        var (f, ours, truth) = RunPlan("walk-slow", settings);
+        Assert.True(f.Matched >= 0.97 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
+        Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
+        foreach (var foot in new[] { Core.Samples.Foot.Left, Core.Samples.Foot.Right })
+        {
+            var strides = truth.Where(t => t.Foot == foot).OrderBy(t => t.IcTimeS).ToList();
+            for (var i = 0; i + 1 < strides.Count; i++)
+            {
+                if (strides[i + 1].IcTimeS - strides[i].NextIcTimeS < 1) continue;
+                // A stop: the stride into it is reported, and the stride from standing ends at the first landing after it.
+                var (last, first) = (strides[i], strides[i + 1]);
+                Assert.Contains(ours, o => o.Foot == foot && Math.Abs(o.NextIcTimeS - last.NextIcTimeS) < 0.1);
+                Assert.Contains(ours, o => o.Foot == foot && (o.Flags & StrideFlags.FromRest) != 0 && Math.Abs(o.NextIcTimeS - first.IcTimeS) < 0.1);
+            }
+        }
+    }
+
     // The real recordings (gaitmap, xio loops, footprints) are guarded in RealRecordingTests.
 }
