@@ -229,5 +229,61 @@ public sealed class AccuracyTests
         }
     }
 
+    [Fact]
+    public async Task A_csv_of_clipped_sprints_with_its_range_given_is_measured_as_the_clips_own_packets_are()
+    {
+        // A CSV carries no range, so a clipped impact cannot be told from a hard one unless the range is given
+        // (`replay --acc-range-g 16`). The same 800-Hz run written as one CSV per foot, replayed with and without it.
+        var settings = new SimulationSettings
+        {
+            Seed = 7, SampleRateHz = 800, StrikePattern = StrideCsv.ParsePattern("rearfoot"), RunSpeedMps = 4.5, MountingMaxDeg = 15,
+            PlanDurationS = 60, RunImpactPeakMinG = 20, RunImpactPeakMaxG = 40, AccSaturatesBeforeFilter = true, PacketLossProbability = 0,
+        };
+        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
+        var dir = Directory.CreateTempSubdirectory("clip-csv").FullName;
+        try
+        {
+            var paths = new[] { Path.Combine(dir, "left.csv"), Path.Combine(dir, "right.csv") };
+            var writers = paths.Select(p => new StreamWriter(p)).ToArray();
+            var decoders = new[] { new Dsp.Ingest.ImuStreamDecoder(), new Dsp.Ingest.ImuStreamDecoder() };
+            var buffer = new Core.Samples.ImuSample[Core.Protocol.ImuPacket.MaxSamples];
+            foreach (var w in writers) w.WriteLine("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z");
+            foreach (var n in run.Notifications())
+            {
+                var count = decoders[n.SensorIndex].Decode(n.Payload, n.HostTimeUs, buffer);
+                for (var i = 0; i < count; i++)
+                {
+                    var (a, g) = (buffer[i].AccSensorMps2, buffer[i].GyroSensorDps);
+                    writers[n.SensorIndex].WriteLine(System.FormattableString.Invariant($"{buffer[i].TimeS:F6},{a.X:R},{a.Y:R},{a.Z:R},{g.X:R},{g.Y:R},{g.Z:R}"));
+                }
+            }
+
+            foreach (var w in writers) w.Dispose();
+            var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
+            async Task<double> MeanError(double? rangeG)
+            {
+                var r = await ReplayJob.RunAsync(new ReplayOptions { LeftCsv = paths[0], RightCsv = paths[1], AccRangeG = rangeG, StorePath = "" }, null, CancellationToken.None);
+                var errors = new List<double>();
+                foreach (var s in r.Strides.Where(s => (s.Flags & StrideFlags.FromRest) == 0))
+                {
+                    var t = truth.Where(x => x.Foot == s.Foot && Math.Abs(x.IcTimeS - s.IcTimeS) < 0.1).ToList();
+                    if (t.Count == 1) errors.Add(100 * (s.StrideLengthM - t[0].StrideLengthM) / t[0].StrideLengthM);
+                }
+
+                Assert.True(errors.Count >= 100, $"only {errors.Count} strides paired with the truth");
+                return errors.Average(Math.Abs);
+            }
+
+            var without = await MeanError(null);
+            var with = await MeanError(16);
+            Assert.True(with <= 0.5, $"with the range: stride length MAE {with:F2} % (without it {without:F2} %)");
+            Assert.True(without > with + 0.3, $"without the range {without:F2} %, with it {with:F2} %: the range should matter here");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     // The real recordings (gaitmap, xio loops, footprints) are guarded in RealRecordingTests.
 }

@@ -94,6 +94,24 @@ public static class ImuScale
     /// <summary>°/s per count.</summary>
     public static double GyroDpsPerCount(GyroRange range) => GyroFullScaleDps(range) / 32768.0;
 
+    /// <summary>
+    /// Saturation flags of an accelerometer reading in SI units, for input that carries no counts (CSV) but whose range
+    /// is known: each axis at ≥ <see cref="NearFullScaleFraction"/> of <paramref name="fullScaleMps2"/> is marked near full
+    /// scale, and one within 0.1 % of it (a file's rounding of the rail) as clipped — the same marks
+    /// <see cref="ToSample(in RawImuCounts, double, CountScale, ImuSampleFlags)"/> sets from counts.
+    /// </summary>
+    public static ImuSampleFlags AccSaturation(Vector3 accMps2, double fullScaleMps2)
+    {
+        var near = (float)(NearFullScaleFraction * fullScaleMps2);
+        var rail = (float)(0.999 * fullScaleMps2);
+        var a = Vector3.Abs(accMps2);
+        var flags = (a.X >= near ? ImuSampleFlags.AccNearFullScaleX : ImuSampleFlags.None)
+            | (a.Y >= near ? ImuSampleFlags.AccNearFullScaleY : ImuSampleFlags.None)
+            | (a.Z >= near ? ImuSampleFlags.AccNearFullScaleZ : ImuSampleFlags.None);
+        if (a.X >= rail || a.Y >= rail || a.Z >= rail) flags |= ImuSampleFlags.AccClipped;
+        return flags;
+    }
+
     /// <summary>Converts raw counts to an SI sample; a count at either rail marks the axis as clipped.</summary>
     public static ImuSample ToSample(in RawImuCounts raw, double timeS, AccRange accRange, GyroRange gyroRange, ImuSampleFlags extraFlags = ImuSampleFlags.None) =>
         ToSample(raw, timeS, CountScale.For(accRange, gyroRange), extraFlags);
