@@ -139,7 +139,7 @@ public sealed class FootPipeline
         var gyroRps = (sample.GyroSensorDps - _bias.BiasDps) * DegToRad;
         var energy = _segmenter.NextEnergy(gyroRps, sample.AccSensorMps2, dtS);
 
-        var flags = (byte)(sample.Flags & (ImuSampleFlags.AccClipped | ImuSampleFlags.GyroClipped));
+        var flags = (byte)(sample.Flags & (ImuSampleFlags.AccClipped | ImuSampleFlags.GyroClipped | ImuSampleFlags.AccNearFullScale));
         if (_gapPending) flags |= (byte)ImuSampleFlags.GapBefore;
         _gapPending = false;
         var n = _ring.Next;

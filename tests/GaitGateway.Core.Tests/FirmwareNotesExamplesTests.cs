@@ -242,6 +242,17 @@ public sealed partial class FirmwareNotesExamplesTests : IDisposable
     }
 
     [Fact]
+    public void Scale_marks_each_accelerometer_axis_from_80_percent_of_full_scale_on_either_side()
+    {
+        // A part that saturates ahead of its decimation filter reads just under full scale beside a clip (issue 11).
+        static ImuSampleFlags Flags(short x, short y, short z) => ImuScale.ToSample(new RawImuCounts(x, y, z, 0, 0, 0), 0, AccRange.G32, GyroRange.Dps2000).Flags;
+        Assert.Equal(ImuSampleFlags.None, Flags(26213, -26213, 2048));
+        Assert.Equal(ImuSampleFlags.AccNearFullScaleX, Flags(26215, 0, 0));
+        Assert.Equal(ImuSampleFlags.AccNearFullScaleY | ImuSampleFlags.AccNearFullScaleZ, Flags(0, -26215, 30000));
+        Assert.Equal(ImuSampleFlags.AccClipped | ImuSampleFlags.AccNearFullScaleZ, Flags(0, 0, short.MaxValue));
+    }
+
+    [Fact]
     public void ImuPacket_encoder_sets_clipping_flags_from_the_rails_and_scale_marks_samples()
     {
         var buffer = new byte[ImuPacket.MaxPacketBytes];
@@ -251,7 +262,7 @@ public sealed partial class FirmwareNotesExamplesTests : IDisposable
         ImuPacket.TryDecodeHeader(buffer.AsSpan(0, n), out var d);
         Assert.Equal(ImuPacketFlags.AccClipped | ImuPacketFlags.GyroClipped, d.Flags);
         Assert.Equal(ImuSampleFlags.None, ImuScale.ToSample(samples[0], 0, AccRange.G16, GyroRange.Dps2000).Flags);
-        Assert.Equal(ImuSampleFlags.AccClipped, ImuScale.ToSample(samples[1], 0, AccRange.G16, GyroRange.Dps2000).Flags);
+        Assert.Equal(ImuSampleFlags.AccClipped | ImuSampleFlags.AccNearFullScaleX, ImuScale.ToSample(samples[1], 0, AccRange.G16, GyroRange.Dps2000).Flags);
         Assert.Equal(ImuSampleFlags.GyroClipped, ImuScale.ToSample(samples[2], 0, AccRange.G16, GyroRange.Dps2000).Flags);
         // LSB = range / 32768: 2048 counts at ±16 g is exactly 1 g.
         Assert.Equal(Gravity.StandardMps2, ImuScale.ToSample(samples[0], 0, AccRange.G16, GyroRange.Dps2000).AccSensorMps2.Z, 1e-5);

@@ -167,5 +167,123 @@ public sealed class AccuracyTests
         Assert.True(Math.Abs(bias) <= 1.0, $"stride length bias {bias:F2} %");
     }
 
+    [Theory]
+    [InlineData(800, "rearfoot", 4.5, 60)]
+    [InlineData(800, "rearfoot", 3.3, 25)]
+    [InlineData(800, "forefoot", 3.3, 25)]
+    [InlineData(1000, "forefoot", 3.3, 25)]
+    [InlineData(1000, "midfoot", 4.5, 60)]
+    public void Strides_clipped_as_a_real_part_clips_come_within_one_percent_of_the_same_strides_unclipped(int rateHz, string strike, double speedMps, double impactHz)
+    {
+        // Issue 11's real sprints: 800 Hz, ±16 g, impacts of 20–40 g. The part saturates ahead of its filter, so its
+        // output sits flat at full scale through the clip and just under it on the clip's edges. The same run (same
+        // seed: same strides, noise, mounting) on a ±32 g part is the unclipped reference; strides whose impact reached
+        // the rail there too are left out.
+        var settings = new SimulationSettings
+        {
+            Seed = 7, SampleRateHz = rateHz, StrikePattern = StrideCsv.ParsePattern(strike), RunSpeedMps = speedMps, MountingMaxDeg = 15,
+            PlanDurationS = 60, RunImpactPeakMinG = 20, RunImpactPeakMaxG = 40, ImpactFrequencyHz = impactHz, AccSaturatesBeforeFilter = true,
+        };
+        var (_, clipped, _) = RunPlan("run-steady", settings);
+        var (_, reference, _) = RunPlan("run-steady", settings with { AccRange = Core.Protocol.AccRange.G32 });
+        var running = clipped.Where(s => (s.Flags & StrideFlags.FromRest) == 0).ToList();
+        // Every impact (≥ 20 g, ~19 g on the sensor's z axis at 15° mounting) goes beyond 16 g; where it does so only
+        // briefly the filtered output stays under the rail.
+        var railed = running.Count(s => (s.Flags & StrideFlags.AccClipped) != 0);
+        Assert.True(railed >= running.Count / 4, $"only {railed} of {running.Count} impacts reached the rail");
+        var differences = new List<double>();
+        foreach (var s in running)
+        {
+            var r = reference.Where(x => x.Foot == s.Foot && Math.Abs(x.IcTimeS - s.IcTimeS) < 0.03).ToList();
+            if (r.Count != 1 || (r[0].Flags & StrideFlags.AccClipped) != 0) continue;
+            differences.Add(100 * (s.StrideLengthM - r[0].StrideLengthM) / r[0].StrideLengthM);
+        }
+
+        Assert.True(differences.Count >= 0.5 * running.Count, $"only {differences.Count} of {running.Count} strides paired");
+        var mae = differences.Average(Math.Abs);
+        Assert.True(mae <= 1.0, $"clipped strides differ from the unclipped ones by {mae:F2} % (mean {differences.Average():F2} %)");
+    }
+
+    [Theory]
+    [InlineData(200, 1)]
+    [InlineData(400, 2)]
+    public void Very_slow_walking_keeps_every_stride_the_last_before_each_stop_and_the_first_from_standing(int rateHz, int seed)
+    {
+        // Issue 11: ~1.9-s strides (63 steps/min) gave dropped strides on real data and the first stride after standing
+        // was missed. walk-slow: three 40-s bouts at 63, 60 and 67 steps/min with 4 s standing between.
+        var settings = new SimulationSettings { Seed = seed, SampleRateHz = rateHz, MountingMaxDeg = 15 };
+        var (f, ours, truth) = RunPlan("walk-slow", settings);
+        Assert.True(f.Matched >= 0.97 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
+        Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
+        foreach (var foot in new[] { Core.Samples.Foot.Left, Core.Samples.Foot.Right })
+        {
+            var strides = truth.Where(t => t.Foot == foot).OrderBy(t => t.IcTimeS).ToList();
+            for (var i = 0; i + 1 < strides.Count; i++)
+            {
+                if (strides[i + 1].IcTimeS - strides[i].NextIcTimeS < 1) continue;
+                // A stop: the stride into it is reported, and the stride from standing ends at the first landing after it.
+                var (last, first) = (strides[i], strides[i + 1]);
+                Assert.Contains(ours, o => o.Foot == foot && Math.Abs(o.NextIcTimeS - last.NextIcTimeS) < 0.1);
+                Assert.Contains(ours, o => o.Foot == foot && (o.Flags & StrideFlags.FromRest) != 0 && Math.Abs(o.NextIcTimeS - first.IcTimeS) < 0.1);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_csv_of_clipped_sprints_with_its_range_given_is_measured_as_the_clips_own_packets_are()
+    {
+        // A CSV carries no range, so a clipped impact cannot be told from a hard one unless the range is given
+        // (`replay --acc-range-g 16`). The same 800-Hz run written as one CSV per foot, replayed with and without it.
+        var settings = new SimulationSettings
+        {
+            Seed = 7, SampleRateHz = 800, StrikePattern = StrideCsv.ParsePattern("rearfoot"), RunSpeedMps = 4.5, MountingMaxDeg = 15,
+            PlanDurationS = 60, RunImpactPeakMinG = 20, RunImpactPeakMaxG = 40, AccSaturatesBeforeFilter = true, PacketLossProbability = 0,
+        };
+        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
+        var dir = Directory.CreateTempSubdirectory("clip-csv").FullName;
+        try
+        {
+            var paths = new[] { Path.Combine(dir, "left.csv"), Path.Combine(dir, "right.csv") };
+            var writers = paths.Select(p => new StreamWriter(p)).ToArray();
+            var decoders = new[] { new Dsp.Ingest.ImuStreamDecoder(), new Dsp.Ingest.ImuStreamDecoder() };
+            var buffer = new Core.Samples.ImuSample[Core.Protocol.ImuPacket.MaxSamples];
+            foreach (var w in writers) w.WriteLine("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z");
+            foreach (var n in run.Notifications())
+            {
+                var count = decoders[n.SensorIndex].Decode(n.Payload, n.HostTimeUs, buffer);
+                for (var i = 0; i < count; i++)
+                {
+                    var (a, g) = (buffer[i].AccSensorMps2, buffer[i].GyroSensorDps);
+                    writers[n.SensorIndex].WriteLine(System.FormattableString.Invariant($"{buffer[i].TimeS:F6},{a.X:R},{a.Y:R},{a.Z:R},{g.X:R},{g.Y:R},{g.Z:R}"));
+                }
+            }
+
+            foreach (var w in writers) w.Dispose();
+            var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
+            async Task<double> MeanError(double? rangeG)
+            {
+                var r = await ReplayJob.RunAsync(new ReplayOptions { LeftCsv = paths[0], RightCsv = paths[1], AccRangeG = rangeG, StorePath = "" }, null, CancellationToken.None);
+                var errors = new List<double>();
+                foreach (var s in r.Strides.Where(s => (s.Flags & StrideFlags.FromRest) == 0))
+                {
+                    var t = truth.Where(x => x.Foot == s.Foot && Math.Abs(x.IcTimeS - s.IcTimeS) < 0.1).ToList();
+                    if (t.Count == 1) errors.Add(100 * (s.StrideLengthM - t[0].StrideLengthM) / t[0].StrideLengthM);
+                }
+
+                Assert.True(errors.Count >= 100, $"only {errors.Count} strides paired with the truth");
+                return errors.Average(Math.Abs);
+            }
+
+            var without = await MeanError(null);
+            var with = await MeanError(16);
+            Assert.True(with <= 0.5, $"with the range: stride length MAE {with:F2} % (without it {without:F2} %)");
+            Assert.True(without > with + 0.3, $"without the range {without:F2} %, with it {with:F2} %: the range should matter here");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     // The real recordings (gaitmap, xio loops, footprints) are guarded in RealRecordingTests.
 }

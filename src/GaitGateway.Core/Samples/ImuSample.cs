@@ -13,6 +13,16 @@ public enum ImuSampleFlags : byte
     GyroClipped = 2,
     /// <summary>Samples were lost between the previous sample and this one (packet loss, link loss).</summary>
     GapBefore = 4,
+    /// <summary>The accelerometer's x axis read at least <see cref="Protocol.ImuScale.NearFullScaleFraction"/> of full
+    /// scale (rail included): a part that saturates ahead of its decimation filter reads just under full scale on the
+    /// edges of a clip, and at low rates a short clip may not reach the rail in the filtered sample at all.</summary>
+    AccNearFullScaleX = 8,
+    /// <summary>As <see cref="AccNearFullScaleX"/>, y axis.</summary>
+    AccNearFullScaleY = 16,
+    /// <summary>As <see cref="AccNearFullScaleX"/>, z axis.</summary>
+    AccNearFullScaleZ = 32,
+    /// <summary>Any accelerometer axis near full scale.</summary>
+    AccNearFullScale = AccNearFullScaleX | AccNearFullScaleY | AccNearFullScaleZ,
 }
 
 /// <summary>

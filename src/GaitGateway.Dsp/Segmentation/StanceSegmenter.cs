@@ -25,6 +25,14 @@ namespace GaitGateway.Dsp.Segmentation;
 /// spike, weighted into the energy, reads like 20–30 rad/s for a few tens of ms: taken as the swing's peak it raised the
 /// threshold above the swing itself (a hard-landing run lost every other stance). Impacts are transients of 10–40 ms
 /// (the 20-ms energy window included); a running swing lasts ≥ 0.25 s.</param>
+/// <param name="StandingMidStanceSearchS">Where the foot stands (a stop, or standing before the first step), its
+/// mid-stance is searched within this long after the last landing, or before the first swing, s. Default 1.0 s: a
+/// walking foot is flat and still within ~0.3 s of landing and stays still until its heel rises, ~0.2 s before the
+/// swing. Searching the whole 1.5-s stop window (or 1.5 s before a first swing) could put the zero-velocity point up to
+/// 1.5 s from the stride, and in very slow walking (2-s strides, issue 11) the segment then outlasted the longest stride
+/// (<c>FootPipelineSettings.MaxStrideTimeS</c>, 2.5 s): the last stride before a stop and the first from standing were
+/// lost. 0.6, 0.8 and 1.0 s measured alike on the real sets and the slow-walk simulation; the shorter windows moved one
+/// footprint trial's walking bias by −0.2…−0.5 cm.</param>
 public sealed record SegmentationSettings(
     double EnergyWindowS = 0.02,
     double MinSwingRateDps = 100,
@@ -32,7 +40,8 @@ public sealed record SegmentationSettings(
     double MinSwingDurationS = 0.12,
     double AccEnergyWeightRpsPerMps2 = 0.2,
     double StopDetectS = 1.5,
-    double SwingSustainS = 0.06);
+    double SwingSustainS = 0.06,
+    double StandingMidStanceSearchS = 1.0);
 
 /// <summary>
 /// Stance / zero-velocity detection that adapts from slow walking to fast running: finds each stance's mid-stance (MS),
@@ -235,7 +244,7 @@ public sealed class StanceSegmenter
         var rateHz = _ring.RateHzAt(motionStart);
         var from = _lastSwingEnd >= 0 && _lastSwingEnd < motionStart
             ? _lastSwingEnd
-            : Math.Max(_chainStart, motionStart - (long)(1.5 * rateHz));
+            : Math.Max(_chainStart, motionStart - (long)(_s.StandingMidStanceSearchS * rateHz));
         from = Math.Max(from, _ring.Oldest);
         if (motionStart - from < 2) return false;
         var (ms, min) = LeastEnergy(from, motionStart);
@@ -258,7 +267,7 @@ public sealed class StanceSegmenter
         _stanceDone = false; // the next motion's stance (standing here) is searched from the chain start
         _chainStart = now; // the next swing searches its stance from here, not back into this one
         if (now - from < 2) return false;
-        midStance = LeastEnergy(from, now + 1).Index;
+        midStance = LeastEnergy(from, Math.Min(now + 1, from + (long)Math.Round(_s.StandingMidStanceSearchS * _ring.RateHzAt(from)))).Index;
         return true;
     }
 

@@ -67,6 +67,7 @@ public sealed class StrideIntegrator
     private readonly SampleRing _ring;
     private readonly Vector3[] _velocity;
     private readonly Vector3[] _accWorld;
+    private readonly Quaternion[] _attitude;
     private readonly float[] _horizontalSpeedMps;
     private readonly float[] _dtS;
     private bool _haveOrientation;
@@ -77,6 +78,7 @@ public sealed class StrideIntegrator
         _ring = ring;
         _velocity = new Vector3[ring.Capacity];
         _accWorld = new Vector3[ring.Capacity];
+        _attitude = new Quaternion[ring.Capacity];
         _horizontalSpeedMps = new float[ring.Capacity];
         _dtS = new float[ring.Capacity];
     }
@@ -146,11 +148,13 @@ public sealed class StrideIntegrator
         // out of registers and spilled the chain to the stack.
         var ring = _ring.Read();
         var accWorldOut = _accWorld.AsSpan(0, last + 1);
+        var attitudeOut = _attitude.AsSpan(0, last + 1);
         var dtOut = _dtS.AsSpan(0, last + 1);
         for (var k = 0; k <= last; k++)
         {
             var n = a + k;
             accWorldOut[k] = QuaternionMath.Rotate(ring.AccMps2(n), q) - g;
+            attitudeOut[k] = q;
             if (k == len) qAtB = Quaternion.Normalize(q);
             var f = ring.Flags(n);
             if (k <= len && (f & (byte)ImuSampleFlags.GapBefore) != 0 && k > 0) flags |= StrideFlags.GapBridged;
@@ -187,31 +191,38 @@ public sealed class StrideIntegrator
         vEnd /= zvBefore + zvAfter + 1;
         // Linear de-drift first: it gives the foot speed and mid-swing (the events' anchor; a drift of a few cm/s does not
         // move the speed peak), then the position again where the drift's shape is known.
-        var (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, 1f, 0, speeds: true);
+        var (p, maxHeight, maxHorizontalSpeed, midSwingK) = DeDriftedPath(a, len, t0, t1, vEnd, Vector3.Zero, 0, speeds: true);
         var evenShare = EvenDriftShare(a, len, zvAfter, midSwingK, t0, t1, vEnd, stillRps, out var impactS);
+        var vStep = (1 - evenShare) * vEnd;
         if (float.IsNaN(evenShare))
         {
-            // Too short a foot-flat to read the shape (running). Where the accelerometer clipped at the impact, the
+            // Too short a foot-flat to read the shape (running). Where the accelerometer saturated at the impact, the
             // velocity the clip lost is a step there, not an even drift: spreading it over the stride, as linear
             // de-drift does, shortened clipped sprint strides by 4.3 % (issue 11's kept-back sprints; 11–18 % over
-            // whole segments) and made them climb on flat ground.
+            // whole segments) and made them climb on flat ground. A clip can only lose velocity along the axis that
+            // saturated, on the side it saturated: only the part of the leftover velocity in that direction is the
+            // step; the rest is drift as before.
+            vStep = Vector3.Zero;
             var clipK = FirstAccClipAfter(a, midSwingK, len);
-            evenShare = clipK > 0 ? 0f : 1f;
-            if (clipK > 0) impactS = _ring.TimeS(a + clipK);
+            if (clipK > 0)
+            {
+                vStep = ClipLoss(a, clipK, len, vEnd);
+                impactS = _ring.TimeS(a + clipK);
+            }
         }
 
-        if (evenShare < 1) (p, maxHeight, _, _) = DeDriftedPath(a, len, t0, t1, vEnd, evenShare, impactS, speeds: false);
+        if (vStep != Vector3.Zero) (p, maxHeight, _, _) = DeDriftedPath(a, len, t0, t1, vEnd - vStep, vStep, impactS, speeds: false);
 
         return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags,
             MathF.Sqrt(maxRaw), MathF.Sqrt(slowestAfterPeak));
     }
 
     /// <summary>
-    /// Position and foot speed over the segment with the velocity drift <paramref name="vEnd"/> removed:
-    /// <paramref name="evenShare"/> of it growing evenly from MS_a to MS_b, the rest as a step at the impact.
+    /// Position and foot speed over the segment with the velocity drift removed: <paramref name="vEven"/> growing evenly
+    /// from MS_a to MS_b, <paramref name="vStep"/> as a step at the impact.
     /// </summary>
     /// <param name="speeds">Also fill the horizontal speeds and find mid-swing (the first pass only).</param>
-    private (Vector3 P, float MaxHeightM, float MaxHorizontalSpeedMps, int MidSwingK) DeDriftedPath(long a, int len, double t0, double t1, Vector3 vEnd, float evenShare, double impactS, bool speeds)
+    private (Vector3 P, float MaxHeightM, float MaxHorizontalSpeedMps, int MidSwingK) DeDriftedPath(long a, int len, double t0, double t1, Vector3 vEven, Vector3 vStep, double impactS, bool speeds)
     {
         var p = Vector3.Zero;
         var maxHeight = 0f;
@@ -224,8 +235,8 @@ public sealed class StrideIntegrator
         {
             var t = _ring.TimeS(a + k);
             var even = (float)((t - t0) * perSpanS);
-            var step = evenShare < 1 ? (float)Math.Clamp((t - stepStartS) / (ImpactStepBeforeS + ImpactStepAfterS), 0, 1) : 0f;
-            var vk = _velocity[k] - (vEnd * ((evenShare * even) + ((1 - evenShare) * step)));
+            var step = vStep != Vector3.Zero ? (float)Math.Clamp((t - stepStartS) / (ImpactStepBeforeS + ImpactStepAfterS), 0, 1) : 0f;
+            var vk = _velocity[k] - (vEven * even) - (vStep * step);
             p += 0.5f * (prevV + vk) * _dtS[k]; // Integrate's time steps, the same value
             prevV = vk;
             maxHeight = MathF.Max(maxHeight, p.Z);
@@ -289,11 +300,46 @@ public sealed class StrideIntegrator
         return (float)Math.Clamp(slope * (t1 - t0) / vEndLength, 0, 1);
     }
 
+    /// <summary>
+    /// The part of the leftover velocity <paramref name="vEnd"/> that the clip starting at offset <paramref name="clipK"/>
+    /// can explain. A saturated axis reads less than the true specific force on the side it saturated, so the integrated
+    /// velocity falls short along that axis (in the world, at the clip's attitude) and only there: the leftover's
+    /// component along each axis that saturated during the impact, when it has the sign a clip leaves, is the step; a
+    /// component along an axis that never saturated, or of the other sign, is drift.
+    /// </summary>
+    private Vector3 ClipLoss(long a, int clipK, int len, Vector3 vEnd)
+    {
+        var attitude = _attitude[clipK];
+        var endS = _ring.TimeS(a + clipK) + ImpactStepAfterS;
+        var side = Vector3.Zero;
+        for (var k = clipK; k <= len && _ring.TimeS(a + k) <= endS; k++)
+        {
+            var f = (ImuSampleFlags)_ring.Flags(a + k);
+            if ((f & ImuSampleFlags.AccNearFullScale) == 0) continue;
+            var acc = _ring.AccMps2(a + k);
+            if ((f & ImuSampleFlags.AccNearFullScaleX) != 0) side.X = Side(side.X, acc.X);
+            if ((f & ImuSampleFlags.AccNearFullScaleY) != 0) side.Y = Side(side.Y, acc.Y);
+            if ((f & ImuSampleFlags.AccNearFullScaleZ) != 0) side.Z = Side(side.Z, acc.Z);
+        }
+
+        // The leftover in the sensor frame at the clip; a clip on side s leaves it along −s (either way when the
+        // axis saturated on both sides: a ringing impact).
+        var v = Vector3.Transform(vEnd, Quaternion.Conjugate(attitude));
+        var step = new Vector3(ClipShare(v.X, side.X), ClipShare(v.Y, side.Y), ClipShare(v.Z, side.Z));
+        return Vector3.Transform(step, attitude);
+
+        // Sides seen so far: 0 none, ±1 one side, 2 both.
+        static float Side(float seen, float value) => seen == 0 ? MathF.Sign(value) : seen != MathF.Sign(value) ? 2 : seen;
+        static float ClipShare(float v, float side) => side == 2 || v * side < 0 ? v : 0;
+    }
+
+    private const byte ClipFlags = (byte)ImuSampleFlags.AccNearFullScale;
+
     /// <summary>Offset of the first sample after mid-swing whose accelerometer clipped, or -1.</summary>
     private int FirstAccClipAfter(long a, int midSwingK, int len)
     {
         for (var k = midSwingK + 1; k <= len; k++)
-            if ((_ring.Flags(a + k) & (byte)ImuSampleFlags.AccClipped) != 0) return k;
+            if ((_ring.Flags(a + k) & ClipFlags) != 0) return k;
         return -1;
     }
 

@@ -16,11 +16,12 @@ public static class CsvImport
 
     /// <summary>
     /// Reads a one-sensor file (<see cref="CsvLayout.PerFoot"/> or <see cref="CsvLayout.Xio"/>) for
-    /// <paramref name="foot"/>, mapping its axes with <paramref name="axes"/> (null: the file is in the gateway frame).
+    /// <paramref name="foot"/>, mapping its axes with <paramref name="axes"/> (null: the file is in the gateway frame);
+    /// <paramref name="accRangeG"/>: the accelerometer's full scale, if known (<see cref="CsvImportOptions.AccRangeG"/>).
     /// </summary>
-    public static CsvFootData ReadFootFile(string path, Foot foot, AxisMap? axes = null)
+    public static CsvFootData ReadFootFile(string path, Foot foot, AxisMap? axes = null, double? accRangeG = null)
     {
-        using var reader = CsvImuReader.Open(path, new CsvImportOptions { Foot = foot, Axes = axes });
+        using var reader = CsvImuReader.Open(path, new CsvImportOptions { Foot = foot, Axes = axes, AccRangeG = accRangeG });
         if (reader.Layout == CsvLayout.GaitmapBothFeet)
             throw new CsvFormatException(path, 1, null, "this file holds both feet (gaitmap layout); import it with ReadGaitmapBothFeet / --both");
         var samples = new List<ImuSample>();
@@ -29,9 +30,9 @@ public static class CsvImport
     }
 
     /// <summary>Reads gaitmap's two-foot layout (time = sample index / <paramref name="sampleRateHz"/>).</summary>
-    public static (CsvFootData Left, CsvFootData Right) ReadGaitmapBothFeet(string path, double sampleRateHz = 204.8, AxisMap? axes = null)
+    public static (CsvFootData Left, CsvFootData Right) ReadGaitmapBothFeet(string path, double sampleRateHz = 204.8, AxisMap? axes = null, double? accRangeG = null)
     {
-        using var reader = CsvImuReader.Open(path, new CsvImportOptions { GaitmapSampleRateHz = sampleRateHz, Axes = axes });
+        using var reader = CsvImuReader.Open(path, new CsvImportOptions { GaitmapSampleRateHz = sampleRateHz, Axes = axes, AccRangeG = accRangeG });
         if (reader.Layout != CsvLayout.GaitmapBothFeet)
             throw new CsvFormatException(path, 1, null, $"expected gaitmap's two-foot layout ('sensor,…' header rows), found {reader.Layout}");
         var left = new List<ImuSample>();

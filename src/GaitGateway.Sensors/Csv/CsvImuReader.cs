@@ -24,6 +24,12 @@ public sealed record CsvImportOptions
     /// tested at; outside it a time column is more likely in the wrong unit than the rate real.</summary>
     public double MinSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MinSampleRateHz;
     public double MaxSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MaxSampleRateHz;
+
+    /// <summary>Full scale of the accelerometer that recorded the file, g (e.g. 16). Default null: unknown, and no sample
+    /// is marked saturated. Given, each axis at or near full scale is marked as a clip's packets mark it
+    /// (<see cref="Core.Protocol.ImuScale.AccSaturation"/>), so a clipped impact's velocity loss is removed as a step
+    /// (issue 11: a CSV carries no range of its own).</summary>
+    public double? AccRangeG { get; init; }
 }
 
 /// <summary>
@@ -47,6 +53,7 @@ public sealed class CsvImuReader : IDisposable
     private readonly BoundedLineReader _text;
     private readonly CsvImportOptions _options;
     private readonly AxisMap _axes;
+    private readonly double _accFullScaleMps2 = double.NaN;
     private readonly List<Channel> _channels;
     private readonly Column _time;
     private readonly bool _timeIsIndex;
@@ -103,6 +110,11 @@ public sealed class CsvImuReader : IDisposable
         _text = new BoundedLineReader(text, MaxLineChars);
         _options = options;
         _axes = options.Axes ?? AxisMap.Identity;
+        if (options.AccRangeG is { } range)
+        {
+            if (!(range > 0 && range < 1000)) throw Error(null, null, string.Create(CultureInfo.InvariantCulture, $"accelerometer range {range} g is not a positive number below 1000"));
+            _accFullScaleMps2 = range * Gravity.StandardMps2;
+        }
         var header = NextLine() ?? throw Error(1, null, "file is empty (no header line)");
         var headerCells = SplitHeader(header);
         _cells = new Range[Math.Max(headerCells.Count, 1) + 1];
@@ -269,7 +281,9 @@ public sealed class CsvImuReader : IDisposable
                     (float)(Number(span, ch.Gyro[0]) * ch.Gyro[0].Factor),
                     (float)(Number(span, ch.Gyro[1]) * ch.Gyro[1].Factor),
                     (float)(Number(span, ch.Gyro[2]) * ch.Gyro[2].Factor));
-                samples[c] = new FootSample(ch.Foot, new ImuSample(time, _axes.Apply(acc), _axes.Apply(gyro)));
+                var accMapped = _axes.Apply(acc);
+                var flags = double.IsNaN(_accFullScaleMps2) ? ImuSampleFlags.None : Core.Protocol.ImuScale.AccSaturation(accMapped, _accFullScaleMps2);
+                samples[c] = new FootSample(ch.Foot, new ImuSample(time, accMapped, _axes.Apply(gyro), flags));
             }
 
             row = new Row(_lineNumber, time, samples);

@@ -92,6 +92,7 @@ public static class SessionPlans
         ("run-steady", "steady run at RunSpeedMps with the runner's strike pattern for PlanDurationS (300 s)", RunSteady),
         ("overstride-test", "1 min normal run, 1 min overstriding at the same speed, 1 min normal", OverstrideTest),
         ("standing", "standing still for PlanDurationS (600 s): drift and bias tests", Standing),
+        ("walk-slow", "very slow walking, 0.5 m/s at 63, 60 and 67 steps/min (1.9, 2.0, 1.8 s strides), 40 s each with 4 s standing between", WalkSlow),
     ];
 
     /// <summary>The named plans, then the overstriding scenario matrix (<see cref="OverstrideScenarios"/>).</summary>
@@ -157,6 +158,15 @@ public static class SessionPlans
         new(PlanGait.Run, 60, s.RunSpeedMps, StrikePattern.Rearfoot, Overstride: true),
         new(PlanGait.Run, 60, s.RunSpeedMps),
     ]);
+
+    // Issue 11: very slow walking (~1.9 s per stride) gave half-length or dropped strides on real data, and the first
+    // stride after standing was missed. 0.5 m/s is the relation's slowest walk (85 steps/min); the cadence is lowered
+    // from there. A walking segment's style changes only its cadence.
+    private static SessionPlan WalkSlow(SimulationSettings s)
+    {
+        static PlanSegment Slow(double cadenceSpm) => new(PlanGait.Walk, 40, 0.5, Style: new RunStyle(CadenceFactor: cadenceSpm / GaitRelations.WalkCadenceSpm(0.5)));
+        return new("walk-slow", [Slow(63), new(PlanGait.Stand, 4, 0), Slow(60), new(PlanGait.Stand, 4, 0), Slow(66.7)]);
+    }
 
     private static SessionPlan Standing(SimulationSettings s) => new("standing", [new(PlanGait.Stand, s.PlanDurationS ?? 600, 0)]);
 }

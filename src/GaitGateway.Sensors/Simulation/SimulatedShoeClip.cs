@@ -83,6 +83,18 @@ public sealed class SimulatedShoeClip
     public double TrueTimeS(long sensorTimeUnwrappedUs) =>
         (sensorTimeUnwrappedUs - (long)SensorClockStartUs) / (1e6 * (1 + (ClockDriftPpm * 1e-6)));
 
+    /// <summary>Specific force as the sensing element sees it (sensor frame, bias included), clipped at ±full scale on
+    /// each axis: what reaches the decimation filter of a part that saturates ahead of it
+    /// (<see cref="SimulationSettings.AccSaturatesBeforeFilter"/>).</summary>
+    private V3 SaturatedSensorForce(V3 specificForceFoot, double fullScaleMps2)
+    {
+        var f = _mount.TransposeMul(specificForceFoot);
+        return new V3(
+            Math.Clamp(f.X + AccBiasMps2.X, -fullScaleMps2, fullScaleMps2),
+            Math.Clamp(f.Y + AccBiasMps2.Y, -fullScaleMps2, fullScaleMps2),
+            Math.Clamp(f.Z + AccBiasMps2.Z, -fullScaleMps2, fullScaleMps2));
+    }
+
     /// <summary>The clip's notifications in delivery order, generated lazily; each enumeration replays identically.</summary>
     public IEnumerable<Notification> Notifications()
     {
@@ -97,6 +109,8 @@ public sealed class SimulatedShoeClip
         var accSigma = s.AccNoiseDensityUgPerSqrtHz * 1e-6 * Gravity.StandardMps2 * Math.Sqrt(rate / 2.0);
         var gyroSigma = s.GyroNoiseDensityDpsPerSqrtHz * Math.Sqrt(rate / 2.0);
         var denseSubsamples = (int)Math.Ceiling(1e4 / rate);
+        var saturateFirst = s.AccSaturatesBeforeFilter;
+        var accFullScale = ImuScale.AccFullScaleG(s.AccRange) * Gravity.StandardMps2;
         var counts = new RawImuCounts[s.SamplesPerPacket];
         var bytes = new byte[ImuPacket.MaxPacketBytes];
         var pose = default(Pose);
@@ -129,17 +143,19 @@ public sealed class SimulatedShoeClip
                 for (var j = 0; j < m; j++)
                 {
                     foot.Evaluate(t0 + ((j + 0.5) / m * (t - t0)), ref pose);
-                    f += pose.SpecificForceFoot;
+                    f += saturateFirst ? SaturatedSensorForce(pose.SpecificForceFoot, accFullScale) : pose.SpecificForceFoot;
                     w += pose.AngularRateFoot;
                 }
 
-                f = _mount.TransposeMul((1.0 / m) * f);
+                // Saturating ahead of the filter: f is already in the sensor frame with the bias in it.
+                f = saturateFirst ? (1.0 / m) * f : _mount.TransposeMul((1.0 / m) * f);
                 w = _mount.TransposeMul((1.0 / m) * w);
                 const double r2d = 180 / Math.PI;
+                var bias = saturateFirst ? default : AccBiasMps2;
                 var acc = new Vector3(
-                    (float)(f.X + AccBiasMps2.X + (accSigma * noise.Gauss())),
-                    (float)(f.Y + AccBiasMps2.Y + (accSigma * noise.Gauss())),
-                    (float)(f.Z + AccBiasMps2.Z + (accSigma * noise.Gauss())));
+                    (float)(f.X + bias.X + (accSigma * noise.Gauss())),
+                    (float)(f.Y + bias.Y + (accSigma * noise.Gauss())),
+                    (float)(f.Z + bias.Z + (accSigma * noise.Gauss())));
                 var gyro = new Vector3(
                     (float)((w.X * r2d) + GyroBiasDps.X + (gyroSigma * noise.Gauss())),
                     (float)((w.Y * r2d) + GyroBiasDps.Y + (gyroSigma * noise.Gauss())),

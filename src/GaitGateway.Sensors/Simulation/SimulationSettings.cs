@@ -113,6 +113,24 @@ public sealed record SimulationSettings
     /// velocity one way, as on real feet.</summary>
     public double ImpactFrequencyHz { get; init; } = ImpactTransient.DefaultFrequencyHz;
 
+    /// <summary>Running impacts' peak, g: each running step's impact peak is spread over
+    /// [<see cref="RunImpactPeakMinG"/>, <see cref="RunImpactPeakMaxG"/>] (its variability draw mapped through the normal
+    /// CDF) instead of following speed and strike (<see cref="GaitRelations.ImpactPeakG"/>). Null (default): the speed
+    /// relation. Real heel strikes reach 20–40 g and more at the shoe (Bailey &amp; Harle 2014: up to 70 g), against a
+    /// ±16 g part (issue 11). <see cref="ImpactScale"/> still multiplies.</summary>
+    public double? RunImpactPeakMinG { get; init; }
+
+    /// <summary>Upper end of the running impacts' peak, g; see <see cref="RunImpactPeakMinG"/>. Null (default): the speed relation.</summary>
+    public double? RunImpactPeakMaxG { get; init; }
+
+    /// <summary>Where the accelerometer saturates. False (default; every earlier run, bit-identical): the sample — the
+    /// mean of the signal over its period — is clipped at the rails when it is quantised. True: the continuous specific
+    /// force is clipped at full scale on each axis before that mean, as in a MEMS part whose sensing element and ADC
+    /// saturate ahead of the decimation filter: the output sits flat at full scale while the impact is above it, the
+    /// samples on the clip's edges read just under full scale, and everything above the range is lost, at the impact
+    /// (issue 11's real ±16 g sprints, 800 Hz).</summary>
+    public bool AccSaturatesBeforeFilter { get; init; }
+
     /// <summary>Time over which speed changes between moving segments, s (a few strides).</summary>
     public double SpeedRampS { get; init; } = 4;
 
@@ -164,6 +182,9 @@ public sealed record SimulationSettings
         Check(AsymmetryRightStepPct is >= -20 and <= 20, nameof(AsymmetryRightStepPct), AsymmetryRightStepPct, "±20 %");
         Check(ImpactScale is >= 0 and <= 5, nameof(ImpactScale), ImpactScale, "0..5");
         Check(ImpactFrequencyHz is >= 20 and <= 150, nameof(ImpactFrequencyHz), ImpactFrequencyHz, "20..150 Hz");
+        Check(RunImpactPeakMinG is null == RunImpactPeakMaxG is null, nameof(RunImpactPeakMaxG), RunImpactPeakMaxG ?? double.NaN, "set with RunImpactPeakMinG");
+        Check(RunImpactPeakMinG is null or (>= 0 and <= 100), nameof(RunImpactPeakMinG), RunImpactPeakMinG ?? 0, "0..100 g");
+        Check(RunImpactPeakMaxG is null || (RunImpactPeakMaxG <= 100 && RunImpactPeakMaxG >= RunImpactPeakMinG), nameof(RunImpactPeakMaxG), RunImpactPeakMaxG ?? 0, "RunImpactPeakMinG..100 g");
         Check(SpeedRampS is >= 0.5 and <= 60, nameof(SpeedRampS), SpeedRampS, "0.5..60 s");
         Check(LeadInS is >= 1 and <= 600, nameof(LeadInS), LeadInS, "1..600 s");
         Check(LeadOutS is >= 0 and <= 600, nameof(LeadOutS), LeadOutS, "0..600 s");

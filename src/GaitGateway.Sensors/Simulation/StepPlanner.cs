@@ -97,7 +97,7 @@ internal static class StepPlanner
 
     private static double StrideTime(PlanSegment seg, double v)
     {
-        if (seg.Gait == PlanGait.Walk) return 120.0 / GaitRelations.WalkCadenceSpm(v);
+        if (seg.Gait == PlanGait.Walk) return 120.0 / (GaitRelations.WalkCadenceSpm(v) * (seg.Style?.CadenceFactor ?? 1));
         var cadence = GaitRelations.RunCadenceSpm(v);
         if (seg.Style is { } style) cadence *= style.CadenceFactor;
         else if (seg.Overstride) cadence *= GaitRelations.OverstrideCadenceFactor;
@@ -148,7 +148,15 @@ internal static class StepPlanner
         var toeOff = Math.Clamp(GaitRelations.ToeOffAngleDeg(gait, v) + (1.5 * rng.Gauss()), -45, -22);
         var clearance = GaitRelations.ClearanceM(gait, v) * (1 + (0.05 * rng.Gauss()));
         var icSpeed = style?.ContactSlideFraction is { } slide ? slide * v : legacyOver ? 0.15 * v : gait == PlanGait.Walk ? 0.05 : 0.1;
-        var impact = GaitRelations.ImpactPeakG(gait, pattern, v, legacyOver) * (style?.ImpactFactor ?? 1) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * rng.Gauss()));
+        var impactDraw = rng.Gauss();
+        var impact = GaitRelations.ImpactPeakG(gait, pattern, v, legacyOver) * (style?.ImpactFactor ?? 1) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * impactDraw));
+        if (gait == PlanGait.Run && s.RunImpactPeakMinG is { } minG && s.RunImpactPeakMaxG is { } maxG)
+        {
+            // The same draw, spread evenly over the range (logistic approximation of the normal CDF, within 1 %).
+            var u = 1 / (1 + Math.Exp(-1.702 * impactDraw));
+            impact = (minG + ((maxG - minG) * u)) * (style?.ImpactFactor ?? 1) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale;
+        }
+
         var roll = 3 * rng.Gauss();
         var yawWobble = 2 * rng.Gauss();
         var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss()));

@@ -18,6 +18,8 @@ public sealed record ReplayOptions
     public string? LeftCsv { get; init; }
     public string? RightCsv { get; init; }
     public string? Axes { get; init; }
+    /// <summary>Accelerometer full scale of CSV input, g; null = unknown (a recording carries its own).</summary>
+    public double? AccRangeG { get; init; }
     public string? ExportCsv { get; init; }
     /// <summary>SQLite file; null = the default store path; "" = do not store.</summary>
     public string? StorePath { get; init; }
@@ -137,21 +139,23 @@ public static class ReplayJob
             catch (FormatException e) { throw new InputException($"--axes '{o.Axes}': {e.Message}"); }
         }
 
+        if (o.AccRangeG is { } g && !(g > 0 && g < 1000)) throw new InputException($"--acc-range-g {g}: give the accelerometer's full scale in g, e.g. 16");
+        var range = o.AccRangeG;
         var feet = new List<FootData>();
-        if (o.LeftCsv is { } l) feet.Add(new FootData(Foot.Left, l, CsvImport.ReadFootFile(l, Foot.Left, axes).Samples));
-        if (o.RightCsv is { } r) feet.Add(new FootData(Foot.Right, r, CsvImport.ReadFootFile(r, Foot.Right, axes).Samples));
+        if (o.LeftCsv is { } l) feet.Add(new FootData(Foot.Left, l, CsvImport.ReadFootFile(l, Foot.Left, axes, range).Samples));
+        if (o.RightCsv is { } r) feet.Add(new FootData(Foot.Right, r, CsvImport.ReadFootFile(r, Foot.Right, axes, range).Samples));
         foreach (var f in o.CsvFiles)
         {
             if (CsvImport.DetectLayout(f) == CsvLayout.GaitmapBothFeet)
             {
-                var both = CsvImport.ReadGaitmapBothFeet(f);
+                var both = CsvImport.ReadGaitmapBothFeet(f, accRangeG: range);
                 feet.Add(new FootData(Foot.Left, f, both.Left.Samples));
                 feet.Add(new FootData(Foot.Right, f, both.Right.Samples));
             }
             else
             {
                 var foot = feet.Any(x => x.Foot == Foot.Left) ? Foot.Right : Foot.Left;
-                feet.Add(new FootData(foot, f, CsvImport.ReadFootFile(f, foot, axes).Samples));
+                feet.Add(new FootData(foot, f, CsvImport.ReadFootFile(f, foot, axes, range).Samples));
             }
         }
 
