@@ -51,8 +51,12 @@ internal sealed record StepPlan
     /// <summary>Landing roll to foot flat, s after IC.</summary>
     public double FootFlatAfterIcS => Math.Max(0.025, 0.6 * MidStanceAfterIcS);
 
-    /// <summary>Heel rise, s after IC; kept after the impact transient has died out.</summary>
-    public double HeelRiseAfterIcS => Math.Max(MidStanceAfterIcS + (0.25 * (ContactTimeS - MidStanceAfterIcS)), ImpactTransient.DurationS + 0.005);
+    /// <summary>When the last impact transient of this stance has died out, s after IC (the heel's; the forefoot slap's
+    /// when the settings add one).</summary>
+    public double ImpactsEndAfterIcS { get; init; } = ImpactTransient.DefaultDurationS;
+
+    /// <summary>Heel rise, s after IC; kept after the impact transients have died out.</summary>
+    public double HeelRiseAfterIcS => Math.Max(MidStanceAfterIcS + (0.25 * (ContactTimeS - MidStanceAfterIcS)), ImpactsEndAfterIcS + 0.005);
 }
 
 /// <summary>
@@ -149,10 +153,11 @@ internal static class StepPlanner
         var clearance = GaitRelations.ClearanceM(gait, v) * (1 + (0.05 * rng.Gauss()));
         var icSpeed = style?.ContactSlideFraction is { } slide ? slide * v : legacyOver ? 0.15 * v : gait == PlanGait.Walk ? 0.05 : 0.1;
         var impact = GaitRelations.ImpactPeakG(gait, pattern, v, legacyOver) * (style?.ImpactFactor ?? 1) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale * (1 + (0.1 * rng.Gauss()));
-        var roll = 3 * rng.Gauss();
-        var yawWobble = 2 * rng.Gauss();
-        var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss()));
-        return new StepPlan
+        // Drawn whatever the scale, so a planar or 3-D swing keeps every other draw of the default run.
+        var roll = 3 * rng.Gauss() * s.SwingWobbleScale;
+        var yawWobble = 2 * rng.Gauss() * s.SwingWobbleScale;
+        var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss())) * s.SwingWobbleScale;
+        var plan = new StepPlan
         {
             Foot = foot,
             IcTimeS = t,
@@ -179,5 +184,9 @@ internal static class StepPlanner
             YawWobbleDeg = yawWobble,
             LateralWobbleM = latWobble,
         };
+        var impactS = ImpactTransient.EnvelopeLengthTau * s.ImpactDampingMs / 1000;
+        var slapEndS = s.ForefootSlapFraction > 0 && strike > 0 ? plan.FootFlatAfterIcS + impactS : 0;
+        var impactsEnd = Math.Max(impactS, slapEndS);
+        return impactsEnd == plan.ImpactsEndAfterIcS ? plan : plan with { ImpactsEndAfterIcS = impactsEnd };
     }
 }

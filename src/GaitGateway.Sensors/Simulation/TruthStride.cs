@@ -95,6 +95,7 @@ internal static class TruthBuilder
     public static List<TruthStride> Strides(PlanTimeline timeline, SimulationSettings settings)
     {
         var steps = StepPlanner.Steps(timeline, settings).ToList();
+        var shape = FootShape.Of(settings);
         var result = new List<TruthStride>();
         for (var i = 0; i < steps.Count; i++)
         {
@@ -102,9 +103,9 @@ internal static class TruthBuilder
             var j = NextOfFoot(steps, i);
             if (j < 0 || steps[j].FromRest) continue;
             var k = NextOfFoot(steps, j);
-            var stance = Stance.FromStep(s, steps[j], settings.ImpactFrequencyHz);
-            var nextStance = Stance.FromStep(steps[j], k < 0 ? null : steps[k], settings.ImpactFrequencyHz);
-            var swing = new Swing(stance, nextStance);
+            var stance = Stance.FromStep(s, steps[j], shape);
+            var nextStance = Stance.FromStep(steps[j], k < 0 ? null : steps[k], shape);
+            var swing = new Swing(stance, nextStance, shape.SwingQuietMomentS);
             var other = i + 1 < steps.Count && steps[i + 1].Foot != s.Foot && !steps[i + 1].FromRest ? steps[i + 1] : null;
             var d = nextStance.FlatSensorW - stance.FlatSensorW;
             var pose = default(Pose);
