@@ -141,6 +141,9 @@ internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFrac
 {
     public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0);
 
+    /// <summary>The quiet moment of the swing that ends at <paramref name="step"/>, s (0 = none).</summary>
+    public double QuietMomentS(StepPlan step) => step.QuietMomentInSwing ? SwingQuietMomentS : 0;
+
     public static FootShape Of(SimulationSettings s) => new(
         ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000);
 }
@@ -552,6 +555,6 @@ internal sealed class FootTrajectory
     {
         var step = Ahead(0);
         _next = step is null ? null : Stance.FromStep(step, Ahead(1), _shape);
-        _swing = _next is null ? null : new Swing(_current, _next, _shape.SwingQuietMomentS);
+        _swing = _next is null ? null : new Swing(_current, _next, _shape.QuietMomentS(step!));
     }
 }

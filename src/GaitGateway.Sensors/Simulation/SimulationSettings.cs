@@ -137,6 +137,10 @@ public sealed record SimulationSettings
     /// planar swing, which an independently written simulator produced and which cost every running stride.</summary>
     public double SwingQuietMomentMs { get; init; }
 
+    /// <summary>Share of swings that get the quiet moment, 0–1 (default 1: every swing). Below 1 the swings are chosen
+    /// at random from a stream of their own: one odd moment among ordinary swings.</summary>
+    public double SwingQuietMomentShare { get; init; } = 1;
+
     /// <summary>Time over which speed changes between moving segments, s (a few strides).</summary>
     public double SpeedRampS { get; init; } = 4;
 
@@ -220,6 +224,7 @@ public sealed record SimulationSettings
         Check(ForefootSlapFraction is >= 0 and <= 1.5, nameof(ForefootSlapFraction), ForefootSlapFraction, "0..1.5");
         Check(SwingWobbleScale is >= 0 and <= 4, nameof(SwingWobbleScale), SwingWobbleScale, "0..4");
         Check(SwingQuietMomentMs is >= 0 and <= 40, nameof(SwingQuietMomentMs), SwingQuietMomentMs, "0..40 ms");
+        Check(SwingQuietMomentShare is >= 0 and <= 1, nameof(SwingQuietMomentShare), SwingQuietMomentShare, "0..1");
         Check(GyroSaturationDps is null or (>= 125 and <= 4000), nameof(GyroSaturationDps), GyroSaturationDps ?? 0, "125..4000 °/s");
         Check(SpeedRampS is >= 0.5 and <= 60, nameof(SpeedRampS), SpeedRampS, "0.5..60 s");
         Check(LeadInS is >= 1 and <= 600, nameof(LeadInS), LeadInS, "1..600 s");

@@ -44,6 +44,8 @@ internal sealed record StepPlan
     public required double RollWobbleDeg { get; init; }
     public required double YawWobbleDeg { get; init; }
     public required double LateralWobbleM { get; init; }
+    /// <summary>The swing that ends at this step has a quiet moment (<see cref="SimulationSettings.SwingQuietMomentMs"/>).</summary>
+    public bool QuietMomentInSwing { get; init; }
 
     /// <summary>Mid-stance (COM passes over the contact point), s after IC, clamped inside the contact.</summary>
     public double MidStanceAfterIcS => Math.Clamp(MidStanceDistanceM / ParamSpeedMps, 0.15 * ContactTimeS, 0.6 * ContactTimeS);
@@ -69,6 +71,8 @@ internal static class StepPlanner
     public static IEnumerable<StepPlan> Steps(PlanTimeline timeline, SimulationSettings settings)
     {
         var rng = SimRandom.Stream(settings.Seed, SimRandom.PurposePlan);
+        // Which swings get a quiet moment: a stream of its own, so the choice never shifts the plan's draws.
+        var shapeRng = SimRandom.Stream(settings.Seed, SimRandom.PurposeShape);
         foreach (var (start, end) in timeline.MovingPeriods)
         {
             var foot = Foot.Left;
@@ -77,6 +81,7 @@ internal static class StepPlanner
             while (t < end)
             {
                 var step = Make(timeline, settings, rng, foot, t, fresh > 0);
+                if (settings.SwingQuietMomentMs > 0 && shapeRng.NextDouble() < settings.SwingQuietMomentShare) step = step with { QuietMomentInSwing = true };
                 yield return step;
                 fresh--;
                 foot = foot == Foot.Left ? Foot.Right : Foot.Left;

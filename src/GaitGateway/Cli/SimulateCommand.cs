@@ -28,12 +28,13 @@ public static partial class GaitGatewayCli
         var swing = new Option<string?>("--swing") { Description = "Swing preset: planar (pitch only, 10-ms quiet moment where the pitch rate reverses) or 3d (3 x the roll/yaw/lateral wobble)" };
         var wobble = new Option<double?>("--swing-wobble") { Description = "Scales the swing's roll, yaw and lateral wobble (0–4; default 1; 0 = planar)" };
         var quiet = new Option<double?>("--swing-quiet-ms") { Description = "Quiet moment (1 g, pitch rate through zero) in every swing, ms (0–40; default 0)" };
+        var quietShare = new Option<double?>("--swing-quiet-share") { Description = "Share of swings with the quiet moment, 0–1 (default 1)" };
         var mountDeg = new Option<string?>("--mount-deg") { Description = "Both clips mounted at roll,pitch,yaw degrees (e.g. 0,35,0 or 30,0,0); overrides --mounting-deg" };
         var gyroSat = new Option<double?>("--gyro-saturation-dps") { Description = "Gyroscope flat-tops each axis at this rate, deg/s (e.g. 500; default: the range's rail)" };
         var cmd = new Command("simulate", "Write a recording of simulated shoe clips and its ground truth")
         {
             plan, output, seed, rate, strike, speed, mounting, loss, duration,
-            impactHz, impactDamping, impactScale, slap, shoe, swing, wobble, quiet, mountDeg, gyroSat,
+            impactHz, impactDamping, impactScale, slap, shoe, swing, wobble, quiet, quietShare, mountDeg, gyroSat,
         };
         cmd.SetAction(p =>
         {
@@ -77,6 +78,7 @@ public static partial class GaitGatewayCli
             if (p.GetValue(slap) is { } sl) s = s with { ForefootSlapFraction = sl };
             if (p.GetValue(wobble) is { } wb) s = s with { SwingWobbleScale = wb };
             if (p.GetValue(quiet) is { } q) s = s with { SwingQuietMomentMs = q };
+            if (p.GetValue(quietShare) is { } qs) s = s with { SwingQuietMomentShare = qs };
             if (p.GetValue(gyroSat) is { } gs) s = s with { GyroSaturationDps = gs };
             if (p.GetValue(mountDeg) is { } md)
             {
