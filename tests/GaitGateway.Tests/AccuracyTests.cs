@@ -168,6 +168,25 @@ public sealed class AccuracyTests
     }
 
     [Theory]
+    [InlineData(200)]
+    [InlineData(400)]
+    [InlineData(1000)]
+    public void A_500_dps_gyroscope_that_flat_tops_in_the_swing_keeps_stride_length_and_strike_angle(int rateHz)
+    {
+        // Issue 11: a ±500 °/s gyroscope saturates in running (at 4.5 m/s the pitch rate passes 500 °/s on every swing);
+        // the flat top loses rotation, and with it gravity's removal and the stride's length.
+        var settings = new SimulationSettings
+        {
+            Seed = 3, SampleRateHz = rateHz, StrikePattern = StrikePattern.Rearfoot, RunSpeedMps = 4.5, MountingMaxDeg = 15,
+            PlanDurationS = 60, GyroSaturationDps = 500,
+        };
+        var (f, _, _) = RunPlan("run-steady", settings);
+        Assert.True(f.Matched >= 0.97 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
+        Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
+        Assert.True(f.StrikeAngleMaeDeg <= 2.5, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
+    }
+
+    [Theory]
     [InlineData(200, 2.2)]
     [InlineData(200, 4.5)]
     [InlineData(400, 2.2)]
