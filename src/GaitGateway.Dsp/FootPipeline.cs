@@ -293,6 +293,9 @@ public sealed class FootPipeline
 
         var threshold = _segmenter.SwingThresholdRps;
 
+        // 0. A gyroscope that flat-topped at its rail loses rotation: the stretch is reconstructed before anything reads it.
+        GyroFlatTopRepair.Repair(_ring, a, b);
+
         // 1. Alignment, axis (its sign is fixed after integration, from the direction of travel).
         var upB = Vector3.Normalize(gravityB);
         var any = _alignment.SwingAxis(a, b, threshold, out var axis);

@@ -51,6 +51,9 @@ public sealed class SampleRing
 
     public bool Holds(long n) => n >= Oldest && n < Next;
 
+    /// <summary>Replaces a held sample's angular rate (a saturated stretch reconstructed, <see cref="Calibration.GyroFlatTopRepair"/>).</summary>
+    public void SetGyroRps(long n, Vector3 gyroRps) => _gyroRps[(int)(n & _mask)] = gyroRps;
+
     // The accessors run several times per sample per pass, inside large loops whose inlining budget the JIT had spent
     // (TimeS stayed a call, ~1 % of a replay): inlined by request.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -61,23 +61,30 @@ internal static class FootGeometry
 /// </summary>
 internal sealed class ImpactTransient
 {
-    public const double TauS = 0.0025;
+    /// <summary>Envelope time constant unless the settings say otherwise, s (<see cref="SimulationSettings.ImpactDampingMs"/>).</summary>
+    public const double DefaultTauS = 0.0025;
 
     /// <summary>Ring frequency unless the settings say otherwise, Hz (<see cref="SimulationSettings.ImpactFrequencyHz"/>).</summary>
     public const double DefaultFrequencyHz = 60;
 
     /// <summary>After 16 τ the envelope is below 10⁻⁴ of its peak; it is cut there.</summary>
-    public const double DurationS = 16 * TauS;
+    public const double EnvelopeLengthTau = 16;
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<double, ImpactTransient> Shapes = new();
+    /// <summary>Length of the default transient, s.</summary>
+    public const double DefaultDurationS = EnvelopeLengthTau * DefaultTauS;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double), ImpactTransient> Shapes = new();
 
     private readonly double _omega;
+    private readonly double _tauS;
     private readonly double _unitPeakAcc;
     private readonly double _unitPeakRate;
 
-    private ImpactTransient(double frequencyHz)
+    private ImpactTransient(double frequencyHz, double tauS)
     {
         _omega = 2 * Math.PI * frequencyHz;
+        _tauS = tauS;
+        DurationS = EnvelopeLengthTau * tauS;
         for (var t = 0.0; t < DurationS; t += 1e-6)
         {
             Unit(t, out _, out var d1, out var d2);
@@ -86,8 +93,12 @@ internal sealed class ImpactTransient
         }
     }
 
-    /// <summary>The transient ringing at <paramref name="frequencyHz"/> (normalised once per frequency, shared).</summary>
-    public static ImpactTransient At(double frequencyHz) => Shapes.GetOrAdd(frequencyHz, f => new ImpactTransient(f));
+    /// <summary>Length of the transient (16 τ), s.</summary>
+    public double DurationS { get; }
+
+    /// <summary>The transient ringing at <paramref name="frequencyHz"/> with envelope time constant <paramref name="tauS"/>
+    /// (normalised once per shape, shared).</summary>
+    public static ImpactTransient At(double frequencyHz, double tauS = DefaultTauS) => Shapes.GetOrAdd((frequencyHz, tauS), k => new ImpactTransient(k.Item1, k.Item2));
 
     /// <summary>Transient scaled so its second derivative peaks at <paramref name="peakSecondDerivative"/>.</summary>
     public void ByPeakSecondDerivative(double t, double peakSecondDerivative, out double d, out double d1, out double d2)
@@ -114,12 +125,27 @@ internal sealed class ImpactTransient
         }
 
         // d = Im(t² e^{λt}), λ = −1/τ + iω: d′ = Im((2t + λt²)e^{λt}), d″ = Im((2 + 4λt + λ²t²)e^{λt}).
-        var lambda = new Complex(-1 / TauS, _omega);
+        var lambda = new Complex(-1 / _tauS, _omega);
         var e = Complex.Exp(lambda * t);
         d = (t * t * e).Imaginary;
         d1 = (((2 * t) + (lambda * t * t)) * e).Imaginary;
         d2 = ((2 + (4 * lambda * t) + (lambda * lambda * t * t)) * e).Imaginary;
     }
+}
+
+/// <summary>
+/// The shapes of one simulated runner's feet that the settings widen beyond the default (issue 11): the impact's ring
+/// and damping, a forefoot slap after a heel strike, and a swing with a quiet moment in it.
+/// </summary>
+internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS)
+{
+    public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0);
+
+    /// <summary>The quiet moment of the swing that ends at <paramref name="step"/>, s (0 = none).</summary>
+    public double QuietMomentS(StepPlan step) => step.QuietMomentInSwing ? SwingQuietMomentS : 0;
+
+    public static FootShape Of(SimulationSettings s) => new(
+        ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000);
 }
 
 /// <summary>
@@ -156,11 +182,16 @@ internal sealed class Stance
     public double YawRad => _yawRad;
 
     private readonly ImpactTransient _impact;
+    private readonly double _slapAccPeakMps2;
+    private readonly double _slapPitchRatePeakRps;
 
-    private Stance(StepPlan? step, V3 heelW, double yawRad, StepPlan? next, double restSinceS, double impactFrequencyHz)
+    /// <summary>Time after IC when the stance's motion has settled (landing roll and every transient over), s.</summary>
+    private readonly double _settledAfterIcS;
+
+    private Stance(StepPlan? step, V3 heelW, double yawRad, StepPlan? next, double restSinceS, FootShape shape)
     {
         Step = step;
-        _impact = ImpactTransient.At(impactFrequencyHz);
+        _impact = shape.Impact;
         _yawRad = yawRad;
         _rz = M3.RotZ(yawRad);
         if (step is null)
@@ -195,6 +226,16 @@ internal sealed class Stance
             // Mostly vertical, with the braking component along the direction of travel.
             var dir = new V3(-0.3, 0, 1);
             _impactDirW = (1 / dir.Length) * dir;
+            _settledAfterIcS = Math.Max(_landS, _impact.DurationS);
+            if (shape.ForefootSlapFraction > 0 && strikeRad > 0)
+            {
+                // Heel-then-forefoot double impact: the forefoot slaps down when the landing roll ends (foot flat),
+                // ~30–60 ms after the heel (Giandolini 2014 timed strike patterns from heel and metatarsal impacts),
+                // vertically, and stops the toes-down roll with a toes-up jolt.
+                _slapAccPeakMps2 = shape.ForefootSlapFraction * step.ImpactPeakMps2;
+                _slapPitchRatePeakRps = -shape.ForefootSlapFraction * _impactPitchRatePeakRps;
+                _settledAfterIcS = Math.Max(_settledAfterIcS, _landS + _impact.DurationS);
+            }
         }
 
         FlatSensorW = FlatHeelW + _rz.Mul(FootGeometry.Sensor);
@@ -213,7 +254,7 @@ internal sealed class Stance
             toeOff = next.IcTimeS - (next.NominalStrideTimeS - next.ContactTimeS);
             heelRise = toeOff - (next.ContactTimeS - next.HeelRiseAfterIcS);
             toeOffDeg = next.ToeOffAngleDeg;
-            var earliest = Math.Max(FlatStartS, ImpactEnd) + 0.05;
+            var earliest = Math.Max(FlatStartS, ImpactsEndS) + 0.05;
             if (heelRise < earliest)
             {
                 heelRise = earliest;
@@ -236,11 +277,12 @@ internal sealed class Stance
         _risePitch = Quintic.Hermite(0, 0, 0, toRad, 1.5 * toRad / rise, 0, rise);
     }
 
-    private double ImpactEnd => IcTimeS + ImpactTransient.DurationS;
+    /// <summary>End of the last impact transient of this stance (the heel's, or the forefoot slap's), s.</summary>
+    public double ImpactsEndS => IcTimeS + (_slapAccPeakMps2 > 0 ? _landS + _impact.DurationS : _impact.DurationS);
 
-    public static Stance Standing(V3 heelW, double yawRad, StepPlan? next, double sinceS) => new(null, heelW, yawRad, next, sinceS, ImpactTransient.DefaultFrequencyHz);
+    public static Stance Standing(V3 heelW, double yawRad, StepPlan? next, double sinceS, FootShape shape) => new(null, heelW, yawRad, next, sinceS, shape);
 
-    public static Stance FromStep(StepPlan step, StepPlan? nextOfSameFoot, double impactFrequencyHz) => new(step, default, step.YawDeg * Math.PI / 180, nextOfSameFoot, 0, impactFrequencyHz);
+    public static Stance FromStep(StepPlan step, StepPlan? nextOfSameFoot, FootShape shape) => new(step, default, step.YawDeg * Math.PI / 180, nextOfSameFoot, 0, shape);
 
     public void Evaluate(double t, ref Pose pose)
     {
@@ -251,7 +293,7 @@ internal sealed class Stance
         if (t < HeelRiseS)
         {
             var tau = t - IcTimeS;
-            if (Step is null || tau >= Math.Max(_landS, ImpactTransient.DurationS))
+            if (Step is null || tau >= _settledAfterIcS)
             {
                 pose.PosW = FlatSensorW;
                 pose.VelW = pose.AccW = default;
@@ -263,6 +305,12 @@ internal sealed class Stance
             if (tau < _landS) _landPitch.Eval(tau, out th, out th1, out th2);
             _impact.ByPeakFirstDerivative(tau, _impactPitchRatePeakRps, out var i0, out var i1, out var i2);
             th += i0; th1 += i1; th2 += i2;
+            if (_slapAccPeakMps2 > 0 && tau > _landS)
+            {
+                _impact.ByPeakFirstDerivative(tau - _landS, _slapPitchRatePeakRps, out var p0, out var p1, out var p2);
+                th += p0; th1 += p1; th2 += p2;
+            }
+
             double sx = _slideEndM, sv = 0, sa = 0;
             if (tau < _slideS) _slide.Eval(tau, out sx, out sv, out sa);
             var pivot = _pivotIcW + new V3(sx, 0, 0);
@@ -271,6 +319,14 @@ internal sealed class Stance
             pose.PosW += d0 * _impactDirW;
             pose.VelW += d1 * _impactDirW;
             pose.AccW += d2 * _impactDirW;
+            if (_slapAccPeakMps2 > 0 && tau > _landS)
+            {
+                _impact.ByPeakSecondDerivative(tau - _landS, _slapAccPeakMps2, out var s0, out var s1, out var s2);
+                pose.PosW += new V3(0, 0, s0);
+                pose.VelW += new V3(0, 0, s1);
+                pose.AccW += new V3(0, 0, s2);
+            }
+
             return;
         }
 
@@ -302,14 +358,31 @@ internal sealed class Stance
 /// position, velocity and acceleration (and pitch, pitch rate, pitch acceleration) at both ends, plus C2 bumps for
 /// foot clearance, a little lateral swing and roll/yaw wobble.
 /// </summary>
+/// <remarks>
+/// With a quiet moment (<see cref="SimulationSettings.SwingQuietMomentMs"/>) the swing is built in two halves around
+/// the moment the pitch rate reverses (the foot's most toes-down pitch): there the foot moves on at constant velocity
+/// (specific force exactly 1 g) while the pitch rate passes through zero at ±<see cref="QuietEdgeRateDps"/>, for the
+/// given time. In a planar swing (no roll or yaw) that is a moment in which the clip sees neither rotation nor
+/// acceleration — what a stance looks like (issue 11: an independently written simulator's planar swing, and real
+/// walking swings dipping to 25–40 % of the swing threshold for 40–75 ms).
+/// </remarks>
 internal sealed class Swing
 {
+    /// <summary>Pitch rate at the edges of a quiet moment, °/s (it passes through zero in between).</summary>
+    public const double QuietEdgeRateDps = 20;
+
     private readonly double _t0;
     private readonly double _durationS;
     private readonly Quintic _x, _y, _z, _pitch, _yaw;
     private readonly double _clearBumpM, _latBumpM, _rollBumpRad, _yawBumpRad;
 
-    public Swing(Stance from, Stance to)
+    // Quiet moment (when _quietS > 0): first halves end at _qa, the hold lasts to _qb, second halves follow.
+    private readonly double _quietS, _qa, _qb;
+    private readonly Quintic _x2, _y2, _z2, _pitch2;
+    private readonly V3 _qPos, _qVel;
+    private readonly double _qPitch, _qPitchAcc;
+
+    public Swing(Stance from, Stance to, double quietMomentS = 0)
     {
         ArgumentNullException.ThrowIfNull(to.Step);
         _t0 = from.ToeOffS;
@@ -330,6 +403,42 @@ internal sealed class Swing
         _latBumpM = step.LateralWobbleM;
         _rollBumpRad = step.RollWobbleDeg * Math.PI / 180;
         _yawBumpRad = step.YawWobbleDeg * Math.PI / 180;
+        if (!(quietMomentS > 0)) return;
+
+        // Where the default swing's pitch rate turns from toes-down to toes-up (its most toes-down pitch), kept within
+        // the middle of the swing so both halves have room; the state there is the default swing's, with the linear
+        // acceleration set to zero.
+        var centre = 0.5 * _durationS;
+        for (var tau = 0.2 * _durationS; tau <= 0.8 * _durationS; tau += 0.0005)
+        {
+            _pitch.Eval(tau, out _, out var r, out _);
+            if (r >= 0) { centre = tau; break; }
+        }
+
+        var q = default(Pose);
+        Evaluate(_t0 + centre, ref q); // still the default swing: _quietS is set below
+        _quietS = Math.Min(quietMomentS, 0.2 * _durationS);
+        _qa = centre - (_quietS / 2);
+        _qb = centre + (_quietS / 2);
+        _qPos = q.PosW;
+        _qVel = q.VelW;
+        _qPitch = q.PitchRad;
+        var edgeRate = QuietEdgeRateDps * Math.PI / 180;
+        _qPitchAcc = 2 * edgeRate / _quietS;
+        var h = _quietS / 2;
+        var pa = _qPos - (h * _qVel);
+        var pb = _qPos + (h * _qVel);
+        var edgePitch = _qPitch + (0.5 * _qPitchAcc * h * h);
+        _x2 = Quintic.Hermite(pb.X, _qVel.X, 0, b.PosW.X, b.VelW.X, b.AccW.X, _durationS - _qb);
+        _y2 = Quintic.Hermite(pb.Y, _qVel.Y, 0, b.PosW.Y, b.VelW.Y, b.AccW.Y, _durationS - _qb);
+        _z2 = Quintic.Hermite(pb.Z, _qVel.Z, 0, b.PosW.Z, b.VelW.Z, b.AccW.Z, _durationS - _qb);
+        _pitch2 = Quintic.Hermite(edgePitch, edgeRate, _qPitchAcc, b.PitchRad, b.PitchRateRps, b.PitchAccRps2, _durationS - _qb);
+        _x = Quintic.Hermite(a.PosW.X, a.VelW.X, a.AccW.X, pa.X, _qVel.X, 0, _qa);
+        _y = Quintic.Hermite(a.PosW.Y, a.VelW.Y, a.AccW.Y, pa.Y, _qVel.Y, 0, _qa);
+        _z = Quintic.Hermite(a.PosW.Z, a.VelW.Z, a.AccW.Z, pa.Z, _qVel.Z, 0, _qa);
+        _pitch = Quintic.Hermite(a.PitchRad, a.PitchRateRps, a.PitchAccRps2, edgePitch, -edgeRate, _qPitchAcc, _qa);
+        // The bumps are in the sampled state at the centre; the roll and yaw wobble stay as drawn (zero in a planar swing).
+        _clearBumpM = _latBumpM = 0;
     }
 
     public double StartS => _t0;
@@ -338,15 +447,45 @@ internal sealed class Swing
     public void Evaluate(double t, ref Pose pose)
     {
         var tau = Math.Clamp(t - _t0, 0, _durationS);
-        _x.Eval(tau, out var x0, out var x1, out var x2);
-        _y.Eval(tau, out var y0, out var y1, out var y2);
-        _z.Eval(tau, out var z0, out var z1, out var z2);
-        SmoothBump.Eval(tau, _durationS, _clearBumpM, out var h0, out var h1, out var h2);
-        SmoothBump.Eval(tau, _durationS, _latBumpM, out var l0, out var l1, out var l2);
-        pose.PosW = new V3(x0, y0 + l0, z0 + h0);
-        pose.VelW = new V3(x1, y1 + l1, z1 + h1);
-        pose.AccW = new V3(x2, y2 + l2, z2 + h2);
-        _pitch.Eval(tau, out pose.PitchRad, out pose.PitchRateRps, out pose.PitchAccRps2);
+        double x0, x1, x2, y0, y1, y2, z0, z1, z2;
+        if (_quietS > 0 && tau >= _qa)
+        {
+            if (tau < _qb)
+            {
+                var u = tau - (0.5 * (_qa + _qb));
+                var p = _qPos + (u * _qVel);
+                pose.PosW = p;
+                pose.VelW = _qVel;
+                pose.AccW = default;
+                pose.PitchRad = _qPitch + (0.5 * _qPitchAcc * u * u);
+                pose.PitchRateRps = _qPitchAcc * u;
+                pose.PitchAccRps2 = _qPitchAcc;
+            }
+            else
+            {
+                var v = tau - _qb;
+                _x2.Eval(v, out x0, out x1, out x2);
+                _y2.Eval(v, out y0, out y1, out y2);
+                _z2.Eval(v, out z0, out z1, out z2);
+                pose.PosW = new V3(x0, y0, z0);
+                pose.VelW = new V3(x1, y1, z1);
+                pose.AccW = new V3(x2, y2, z2);
+                _pitch2.Eval(v, out pose.PitchRad, out pose.PitchRateRps, out pose.PitchAccRps2);
+            }
+        }
+        else
+        {
+            _x.Eval(tau, out x0, out x1, out x2);
+            _y.Eval(tau, out y0, out y1, out y2);
+            _z.Eval(tau, out z0, out z1, out z2);
+            SmoothBump.Eval(tau, _durationS, _clearBumpM, out var h0, out var h1, out var h2);
+            SmoothBump.Eval(tau, _durationS, _latBumpM, out var l0, out var l1, out var l2);
+            pose.PosW = new V3(x0, y0 + l0, z0 + h0);
+            pose.VelW = new V3(x1, y1 + l1, z1 + h1);
+            pose.AccW = new V3(x2, y2 + l2, z2 + h2);
+            _pitch.Eval(tau, out pose.PitchRad, out pose.PitchRateRps, out pose.PitchAccRps2);
+        }
+
         _yaw.Eval(tau, out var w0, out var w1, out _);
         SmoothBump.Eval(tau, _durationS, _yawBumpRad, out var yb0, out var yb1, out _);
         SmoothBump.Eval(tau, _durationS, _rollBumpRad, out var rb0, out var rb1, out _);
@@ -369,17 +508,17 @@ internal sealed class FootTrajectory
     private Stance? _next;
     private Swing? _swing;
 
-    private readonly double _impactFrequencyHz;
+    private readonly FootShape _shape;
 
     public FootTrajectory(Foot foot, PlanTimeline timeline, SimulationSettings settings)
     {
-        _impactFrequencyHz = settings.ImpactFrequencyHz;
+        _shape = FootShape.Of(settings);
         _steps = StepPlanner.Steps(timeline, settings).Where(s => s.Foot == foot).GetEnumerator();
         var side = foot == Foot.Left ? 1 : -1;
         // Standing with the feet side by side, the centre of mass above the middle of the feet.
         var heel = new V3(-0.10, side * 0.06, 0);
         Fill();
-        _current = Stance.Standing(heel, side * 5 * Math.PI / 180, Ahead(0), 0);
+        _current = Stance.Standing(heel, side * 5 * Math.PI / 180, Ahead(0), 0, _shape);
         BuildNext();
     }
 
@@ -389,7 +528,7 @@ internal sealed class FootTrajectory
     public bool ImpactOverlaps(double t0, double t1) => Overlaps(_current, t0, t1) || (_next is not null && Overlaps(_next, t0, t1));
 
     private static bool Overlaps(Stance s, double t0, double t1) =>
-        s.Step is not null && s.IcTimeS <= t1 && s.IcTimeS + ImpactTransient.DurationS >= t0;
+        s.Step is not null && s.IcTimeS <= t1 && s.ImpactsEndS >= t0;
 
     public void Evaluate(double t, ref Pose pose)
     {
@@ -415,7 +554,7 @@ internal sealed class FootTrajectory
     private void BuildNext()
     {
         var step = Ahead(0);
-        _next = step is null ? null : Stance.FromStep(step, Ahead(1), _impactFrequencyHz);
-        _swing = _next is null ? null : new Swing(_current, _next);
+        _next = step is null ? null : Stance.FromStep(step, Ahead(1), _shape);
+        _swing = _next is null ? null : new Swing(_current, _next, _shape.QuietMomentS(step!));
     }
 }

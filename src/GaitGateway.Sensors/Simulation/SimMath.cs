@@ -125,4 +125,5 @@ internal static class SimRandom
     public const int PurposeCalibration = 2;
     public const int PurposeNoise = 3;
     public const int PurposeLink = 4;
+    public const int PurposeShape = 5;
 }

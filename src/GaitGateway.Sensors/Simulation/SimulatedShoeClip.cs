@@ -160,6 +160,13 @@ public sealed class SimulatedShoeClip
                     (float)((w.X * r2d) + GyroBiasDps.X + (gyroSigma * noise.Gauss())),
                     (float)((w.Y * r2d) + GyroBiasDps.Y + (gyroSigma * noise.Gauss())),
                     (float)((w.Z * r2d) + GyroBiasDps.Z + (gyroSigma * noise.Gauss())));
+                if (s.GyroSaturationDps is { } sat)
+                {
+                    // A smaller part's rail: each axis flat-tops there, as a real MEMS gyroscope's output does.
+                    var rail = (float)sat;
+                    gyro = Vector3.Clamp(gyro, new Vector3(-rail), new Vector3(rail));
+                }
+
                 counts[k] = ImuScale.ToCounts(acc, gyro, s.AccRange, s.GyroRange);
             }
 

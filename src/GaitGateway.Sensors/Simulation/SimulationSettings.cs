@@ -21,6 +21,12 @@ public sealed record SimulationSettings
 
     public GyroRange GyroRange { get; init; } = GyroRange.Dps2000;
 
+    /// <summary>Gyroscope saturation, °/s per axis; null = the range's own rail. A ±500 °/s part flat-tops each axis at
+    /// ±500 like a real MEMS gyroscope (REFERENCES.md: a ±500 °/s gyroscope flat-tops in jogging; the footprints-walk-jog
+    /// clip saturates near ±500 °/s). The packet format has no ±500 range, so the samples carry no clipping flag — as
+    /// such a part's data replayed from CSV carries none either.</summary>
+    public double? GyroSaturationDps { get; init; }
+
     /// <summary>Samples batched in one notification, 1..19 (19 fills ATT MTU 247).</summary>
     public int SamplesPerPacket { get; init; } = ImuPacket.MaxSamples;
 
@@ -131,6 +137,28 @@ public sealed record SimulationSettings
     /// (issue 11's real ±16 g sprints, 800 Hz).</summary>
     public bool AccSaturatesBeforeFilter { get; init; }
 
+    /// <summary>Time constant of the impact's envelope t²·e^(−t/τ), ms (1–6). Default 2.5 ms; longer rings longer (less
+    /// damped: at 60 Hz, 2.5 ms is near critical, 5 ms rings two periods), shorter is a single jolt.</summary>
+    public double ImpactDampingMs { get; init; } = 2.5;
+
+    /// <summary>Heel-then-forefoot double impact: heel strikes get a second, vertical transient when the forefoot slaps
+    /// down at foot flat, this fraction of the heel impact's peak (0 = none, the default; 0–1.5).</summary>
+    public double ForefootSlapFraction { get; init; }
+
+    /// <summary>Scales the swing's roll, yaw and lateral wobble (default 1; 0 = a planar swing, pitch only; 3 = strongly
+    /// three-dimensional: roll σ 9°, yaw σ 6°, lateral 3 cm).</summary>
+    public double SwingWobbleScale { get; init; } = 1;
+
+    /// <summary>A quiet moment in every swing, ms: where the pitch rate reverses (most toes-down) the foot moves on at
+    /// constant velocity — specific force exactly 1 g — while the pitch rate passes through zero (0 = none, the
+    /// default; 0–40). With <see cref="SwingWobbleScale"/> 0 the clip then sees no motion at all for that long: issue 11's
+    /// planar swing, which an independently written simulator produced and which cost every running stride.</summary>
+    public double SwingQuietMomentMs { get; init; }
+
+    /// <summary>Share of swings that get the quiet moment, 0–1 (default 1: every swing). Below 1 the swings are chosen
+    /// at random from a stream of their own: one odd moment among ordinary swings.</summary>
+    public double SwingQuietMomentShare { get; init; } = 1;
+
     /// <summary>Time over which speed changes between moving segments, s (a few strides).</summary>
     public double SpeedRampS { get; init; } = 4;
 
@@ -153,6 +181,34 @@ public sealed record SimulationSettings
         LatencyMinMs = 10,
         LatencyMaxMs = 10,
         ClockDriftMaxPpm = 0,
+    };
+
+    /// <summary>
+    /// These settings in a different shoe: <see cref="ShoeKind.Soft"/> rings at 30 Hz with a 4-ms envelope and 0.8 × the
+    /// impact, <see cref="ShoeKind.Hard"/> at 90 Hz, 1.5 ms, 1.3 ×; <see cref="ShoeKind.Default"/> leaves them as they are.
+    /// </summary>
+    /// <remarks>The direction, not the numbers, comes from the literature: a softer midsole takes longer to the impact
+    /// peak (Clarke, Frederick &amp; Cooper 1983, Int J Sports Med 4:247: 26.6 vs 22.5 ms) and lowers the impact's median
+    /// power frequency (Hennig, Valiant &amp; Liu 1996, J Appl Biomech 12:143); the frequencies sit inside issue 11's
+    /// 25–100 Hz. Nothing here is fitted to a recording.</remarks>
+    public SimulationSettings WithShoe(ShoeKind shoe) => shoe switch
+    {
+        ShoeKind.Soft => this with { ImpactFrequencyHz = 30, ImpactDampingMs = 4, ImpactScale = ImpactScale * 0.8 },
+        ShoeKind.Hard => this with { ImpactFrequencyHz = 90, ImpactDampingMs = 1.5, ImpactScale = ImpactScale * 1.3 },
+        _ => this,
+    };
+
+    /// <summary>
+    /// These settings with a different swing: <see cref="SwingKind.Planar"/> is pitch only (no roll, yaw or lateral
+    /// wobble) with a 10-ms quiet moment where the pitch rate reverses; <see cref="SwingKind.ThreeD"/> has three times the
+    /// default wobble. Real jogging keeps ~200 °/s of motion in mid-swing (issue 11), so the planar swing is the odd case
+    /// the detector must survive, not a typical one.
+    /// </summary>
+    public SimulationSettings WithSwing(SwingKind swing) => swing switch
+    {
+        SwingKind.Planar => this with { SwingWobbleScale = 0, SwingQuietMomentMs = 10 },
+        SwingKind.ThreeD => this with { SwingWobbleScale = 3 },
+        _ => this,
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
@@ -185,6 +241,12 @@ public sealed record SimulationSettings
         Check(RunImpactPeakMinG is null == RunImpactPeakMaxG is null, nameof(RunImpactPeakMaxG), RunImpactPeakMaxG ?? double.NaN, "set with RunImpactPeakMinG");
         Check(RunImpactPeakMinG is null or (>= 0 and <= 100), nameof(RunImpactPeakMinG), RunImpactPeakMinG ?? 0, "0..100 g");
         Check(RunImpactPeakMaxG is null || (RunImpactPeakMaxG <= 100 && RunImpactPeakMaxG >= RunImpactPeakMinG), nameof(RunImpactPeakMaxG), RunImpactPeakMaxG ?? 0, "RunImpactPeakMinG..100 g");
+        Check(ImpactDampingMs is >= 1 and <= 6, nameof(ImpactDampingMs), ImpactDampingMs, "1..6 ms");
+        Check(ForefootSlapFraction is >= 0 and <= 1.5, nameof(ForefootSlapFraction), ForefootSlapFraction, "0..1.5");
+        Check(SwingWobbleScale is >= 0 and <= 4, nameof(SwingWobbleScale), SwingWobbleScale, "0..4");
+        Check(SwingQuietMomentMs is >= 0 and <= 40, nameof(SwingQuietMomentMs), SwingQuietMomentMs, "0..40 ms");
+        Check(SwingQuietMomentShare is >= 0 and <= 1, nameof(SwingQuietMomentShare), SwingQuietMomentShare, "0..1");
+        Check(GyroSaturationDps is null or (>= 125 and <= 4000), nameof(GyroSaturationDps), GyroSaturationDps ?? 0, "125..4000 °/s");
         Check(SpeedRampS is >= 0.5 and <= 60, nameof(SpeedRampS), SpeedRampS, "0.5..60 s");
         Check(LeadInS is >= 1 and <= 600, nameof(LeadInS), LeadInS, "1..600 s");
         Check(LeadOutS is >= 0 and <= 600, nameof(LeadOutS), LeadOutS, "0..600 s");
@@ -193,4 +255,20 @@ public sealed record SimulationSettings
             throw new ArgumentException("StrikePattern must be rearfoot, midfoot or forefoot", nameof(StrikePattern));
     }
 
+}
+
+/// <summary>Shoe presets of <see cref="SimulationSettings.WithShoe"/>.</summary>
+public enum ShoeKind
+{
+    Default,
+    Soft,
+    Hard,
+}
+
+/// <summary>Swing presets of <see cref="SimulationSettings.WithSwing"/>.</summary>
+public enum SwingKind
+{
+    Default,
+    Planar,
+    ThreeD,
 }

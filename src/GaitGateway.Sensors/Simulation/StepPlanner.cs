@@ -44,6 +44,8 @@ internal sealed record StepPlan
     public required double RollWobbleDeg { get; init; }
     public required double YawWobbleDeg { get; init; }
     public required double LateralWobbleM { get; init; }
+    /// <summary>The swing that ends at this step has a quiet moment (<see cref="SimulationSettings.SwingQuietMomentMs"/>).</summary>
+    public bool QuietMomentInSwing { get; init; }
 
     /// <summary>Mid-stance (COM passes over the contact point), s after IC, clamped inside the contact.</summary>
     public double MidStanceAfterIcS => Math.Clamp(MidStanceDistanceM / ParamSpeedMps, 0.15 * ContactTimeS, 0.6 * ContactTimeS);
@@ -51,8 +53,12 @@ internal sealed record StepPlan
     /// <summary>Landing roll to foot flat, s after IC.</summary>
     public double FootFlatAfterIcS => Math.Max(0.025, 0.6 * MidStanceAfterIcS);
 
-    /// <summary>Heel rise, s after IC; kept after the impact transient has died out.</summary>
-    public double HeelRiseAfterIcS => Math.Max(MidStanceAfterIcS + (0.25 * (ContactTimeS - MidStanceAfterIcS)), ImpactTransient.DurationS + 0.005);
+    /// <summary>When the last impact transient of this stance has died out, s after IC (the heel's; the forefoot slap's
+    /// when the settings add one).</summary>
+    public double ImpactsEndAfterIcS { get; init; } = ImpactTransient.DefaultDurationS;
+
+    /// <summary>Heel rise, s after IC; kept after the impact transients have died out.</summary>
+    public double HeelRiseAfterIcS => Math.Max(MidStanceAfterIcS + (0.25 * (ContactTimeS - MidStanceAfterIcS)), ImpactsEndAfterIcS + 0.005);
 }
 
 /// <summary>
@@ -65,6 +71,8 @@ internal static class StepPlanner
     public static IEnumerable<StepPlan> Steps(PlanTimeline timeline, SimulationSettings settings)
     {
         var rng = SimRandom.Stream(settings.Seed, SimRandom.PurposePlan);
+        // Which swings get a quiet moment: a stream of its own, so the choice never shifts the plan's draws.
+        var shapeRng = SimRandom.Stream(settings.Seed, SimRandom.PurposeShape);
         foreach (var (start, end) in timeline.MovingPeriods)
         {
             var foot = Foot.Left;
@@ -73,6 +81,7 @@ internal static class StepPlanner
             while (t < end)
             {
                 var step = Make(timeline, settings, rng, foot, t, fresh > 0);
+                if (settings.SwingQuietMomentMs > 0 && shapeRng.NextDouble() < settings.SwingQuietMomentShare) step = step with { QuietMomentInSwing = true };
                 yield return step;
                 fresh--;
                 foot = foot == Foot.Left ? Foot.Right : Foot.Left;
@@ -157,10 +166,11 @@ internal static class StepPlanner
             impact = (minG + ((maxG - minG) * u)) * (style?.ImpactFactor ?? 1) * Core.Samples.Gravity.StandardMps2 * s.ImpactScale;
         }
 
-        var roll = 3 * rng.Gauss();
-        var yawWobble = 2 * rng.Gauss();
-        var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss()));
-        return new StepPlan
+        // Drawn whatever the scale, so a planar or 3-D swing keeps every other draw of the default run.
+        var roll = 3 * rng.Gauss() * s.SwingWobbleScale;
+        var yawWobble = 2 * rng.Gauss() * s.SwingWobbleScale;
+        var latWobble = side * 0.01 * (1 + (0.3 * rng.Gauss())) * s.SwingWobbleScale;
+        var plan = new StepPlan
         {
             Foot = foot,
             IcTimeS = t,
@@ -187,5 +197,9 @@ internal static class StepPlanner
             YawWobbleDeg = yawWobble,
             LateralWobbleM = latWobble,
         };
+        var impactS = ImpactTransient.EnvelopeLengthTau * s.ImpactDampingMs / 1000;
+        var slapEndS = s.ForefootSlapFraction > 0 && strike > 0 ? plan.FootFlatAfterIcS + impactS : 0;
+        var impactsEnd = Math.Max(impactS, slapEndS);
+        return impactsEnd == plan.ImpactsEndAfterIcS ? plan : plan with { ImpactsEndAfterIcS = impactsEnd };
     }
 }

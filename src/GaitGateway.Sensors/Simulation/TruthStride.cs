@@ -48,6 +48,8 @@ public sealed record TruthStride
     public required double PeakSwingSpeedMps { get; init; }
     /// <summary>Peak of the impact transient added at IC, g (not counting gravity or the smooth motion).</summary>
     public required double ImpactPeakG { get; init; }
+    /// <summary>The swing of this stride has a quiet moment (<see cref="SimulationSettings.SwingQuietMomentMs"/>).</summary>
+    public bool SwingQuietMoment { get; init; }
 
     /// <summary>The stride as Core metrics (calf load unknown = NaN, exported empty).</summary>
     public StrideMetrics ToStrideMetrics() => new()
@@ -95,6 +97,7 @@ internal static class TruthBuilder
     public static List<TruthStride> Strides(PlanTimeline timeline, SimulationSettings settings)
     {
         var steps = StepPlanner.Steps(timeline, settings).ToList();
+        var shape = FootShape.Of(settings);
         var result = new List<TruthStride>();
         for (var i = 0; i < steps.Count; i++)
         {
@@ -102,9 +105,9 @@ internal static class TruthBuilder
             var j = NextOfFoot(steps, i);
             if (j < 0 || steps[j].FromRest) continue;
             var k = NextOfFoot(steps, j);
-            var stance = Stance.FromStep(s, steps[j], settings.ImpactFrequencyHz);
-            var nextStance = Stance.FromStep(steps[j], k < 0 ? null : steps[k], settings.ImpactFrequencyHz);
-            var swing = new Swing(stance, nextStance);
+            var stance = Stance.FromStep(s, steps[j], shape);
+            var nextStance = Stance.FromStep(steps[j], k < 0 ? null : steps[k], shape);
+            var swing = new Swing(stance, nextStance, shape.QuietMomentS(steps[j]));
             var other = i + 1 < steps.Count && steps[i + 1].Foot != s.Foot && !steps[i + 1].FromRest ? steps[i + 1] : null;
             var d = nextStance.FlatSensorW - stance.FlatSensorW;
             var pose = default(Pose);
@@ -136,6 +139,7 @@ internal static class TruthBuilder
                 FootClearanceM = clearance,
                 PeakSwingSpeedMps = peakSpeed,
                 ImpactPeakG = s.ImpactPeakMps2 / Gravity.StandardMps2,
+                SwingQuietMoment = shape.QuietMomentS(steps[j]) > 0,
             });
         }
 
