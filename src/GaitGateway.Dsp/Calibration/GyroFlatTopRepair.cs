@@ -29,6 +29,9 @@ public static class GyroFlatTopRepair
     /// <summary>Repairs every flat top inside [a, b] of <paramref name="ring"/> in place; returns how many samples changed.</summary>
     public static int Repair(SampleRing ring, long a, long b)
     {
+        // Nearly every segment has no flat top: one pass over all three axes at once says so (three samples in a row on
+        // the rail, within SameRps) before the per-axis search below runs.
+        if (!AnyRailRun(ring, a, b)) return 0;
         var changed = 0;
         for (var axis = 0; axis < 3; axis++)
         {
@@ -52,6 +55,27 @@ public static class GyroFlatTopRepair
         }
 
         return changed;
+    }
+
+    private static bool AnyRailRun(SampleRing ring, long a, long b)
+    {
+        // A flat top is MinRunSamples (3) samples on one rail: the same axis equal to its two predecessors, on the rail.
+        var view = ring.Read();
+        var rail = new Vector3(MinRailRps - (2 * SameRps)); // a run's later samples need only be within SameRps of the rail
+        var same = new Vector3(SameRps);
+        var p2 = view.GyroRps(a);
+        var p1 = view.GyroRps(a + 1);
+        for (var k = a + 2; k < b - 1; k++)
+        {
+            var v = view.GyroRps(k);
+            var run = Vector3.LessThanOrEqual(Vector3.Abs(v - p1), same) & Vector3.LessThanOrEqual(Vector3.Abs(p1 - p2), same)
+                      & Vector3.GreaterThanOrEqual(Vector3.Abs(v), rail);
+            if (run != Vector3.Zero) return true;
+            p2 = p1;
+            p1 = v;
+        }
+
+        return false;
     }
 
     private static int Bridge(SampleRing ring, int axis, long i0, long i1, float rail)

@@ -70,14 +70,15 @@ public sealed class SampleRing
     /// <summary>The ring's arrays for one pass: a loop that reads them through this view keeps them in registers, where
     /// the accessors above reload each array from the ring on every use (the JIT cannot prove the loop's own stores
     /// leave the ring's fields alone).</summary>
-    public View Read() => new(_timeS, _accMps2, _gyroRps, _flags, _mask);
+    public View Read() => new(_timeS, _accMps2, _gyroRps, _energyRps, _flags, _mask);
 
     /// <summary>See <see cref="Read"/>; the same accessors by absolute sample number.</summary>
-    public readonly ref struct View(double[] timeS, Vector3[] accMps2, Vector3[] gyroRps, byte[] flags, long mask)
+    public readonly ref struct View(double[] timeS, Vector3[] accMps2, Vector3[] gyroRps, float[] energyRps, byte[] flags, long mask)
     {
         private readonly ReadOnlySpan<double> _timeS = timeS;
         private readonly ReadOnlySpan<Vector3> _accMps2 = accMps2;
         private readonly ReadOnlySpan<Vector3> _gyroRps = gyroRps;
+        private readonly ReadOnlySpan<float> _energyRps = energyRps;
         private readonly ReadOnlySpan<byte> _flags = flags;
         private readonly long _mask = mask;
 
@@ -89,6 +90,8 @@ public sealed class SampleRing
         public Vector3 GyroRps(long n) => _gyroRps[(int)(n & _mask)];
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public byte Flags(long n) => _flags[(int)(n & _mask)];
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float EnergyRps(long n) => _energyRps[(int)(n & _mask)];
     }
 
     /// <summary>Sample rate around sample <paramref name="n"/> from the last 16 intervals, Hz (400 with no history):

@@ -75,6 +75,7 @@ public sealed class StanceSegmenter
     private float _sustainedEmaBeforeSwingEnd = 300f * DegToRad;
     private long _swingStart = -1;
     private readonly long[] _minQueue = new long[256]; // SustainedPeak's monotonic queue: ≥ SwingSustainS at 1600 Hz
+    private readonly float[] _minQueueValue = new float[256]; // and its energies, so the queue never reads the ring again
     private float _peakEma = 300f * DegToRad;
     private float _peakEmaBeforeSwingEnd = 300f * DegToRad;
     private long _lastSwingEnd = -1;
@@ -194,15 +195,20 @@ public sealed class StanceSegmenter
         var window = Math.Clamp((int)Math.Round(_s.SwingSustainS * _ring.RateHzAt(to)), 1, _minQueue.Length - 1);
         if (to - from + 1 < window) window = (int)Math.Max(1, to - from + 1);
         const int Mask = 255;
+        var ring = _ring.Read();
+        var at = _minQueue.AsSpan();
+        var value = _minQueueValue.AsSpan();
         int head = 0, tail = 0;
         var best = 0f;
         for (var i = from; i <= to; i++)
         {
-            var e = _ring.EnergyRps(i);
-            while (tail > head && _ring.EnergyRps(_minQueue[(tail - 1) & Mask]) >= e) tail--;
-            _minQueue[tail++ & Mask] = i;
-            if (_minQueue[head & Mask] <= i - window) head++;
-            if (i - from + 1 >= window) best = MathF.Max(best, _ring.EnergyRps(_minQueue[head & Mask]));
+            var e = ring.EnergyRps(i);
+            while (tail > head && value[(tail - 1) & Mask] >= e) tail--;
+            at[tail & Mask] = i;
+            value[tail & Mask] = e;
+            tail++;
+            if (at[head & Mask] <= i - window) head++;
+            if (i - from + 1 >= window) best = MathF.Max(best, value[head & Mask]);
         }
 
         return best;
