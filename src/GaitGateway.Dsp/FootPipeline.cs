@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
 using GaitGateway.Dsp.Calibration;
