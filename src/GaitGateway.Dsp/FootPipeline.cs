@@ -325,7 +325,8 @@ public sealed class FootPipeline
         // enough to end the swing — fast running at a low rate can blur a short stance — and an IC-to-IC span over
         // it would be one stride of twice the time. Position and orientation carry on; no stride is emitted and the
         // chain restarts at MS_b. (Either witness alone misfires: slow forefoot running shows two speed humps.)
-        var doubled = t1 - t0 > 1.5 * _lastStrideTimeS && _trajectory.CountSwingsBySpeed(len, seg.MaxHorizontalSpeedMps) > 1;
+        var swings = t1 - t0 > 1.5 * _lastStrideTimeS ? _trajectory.SwingsBySpeed(len, seg.MaxHorizontalSpeedMps) : (Count: 1, LastPeakK: -1);
+        var doubled = swings.Count > 1;
 
         // Alignment, sign: forward = left × up must point along the travel.
         var upA = Vector3.Normalize(_trajectory.MeanAccMps2(a));
@@ -334,8 +335,7 @@ public sealed class FootPipeline
 
         // 3. Events: TO of the stance at MS_a, IC of the stance at MS_b.
         // A doubled segment's events follow its last swing: its contact (the landing before MS_b) opens the next stride.
-        var midSwingK = doubled ? _trajectory.LastSwingPeakK(len, seg.MaxHorizontalSpeedMps) : seg.MidSwingK;
-        if (midSwingK <= 0) midSwingK = seg.MidSwingK;
+        var midSwingK = doubled && swings.LastPeakK > 0 ? swings.LastPeakK : seg.MidSwingK;
         var ev = _events.Detect(a, len, midSwingK, left, _lastGait == Gait.Walk);
         var toS = ev.ToTimeS;
         var icS = ev.IcTimeS;

@@ -351,42 +351,25 @@ public sealed class StrideIntegrator
     }
 
     /// <summary>Swings in the horizontal speed of the segment just integrated: the foot fast (above half its peak speed),
-    /// then slow (below a sixth of it), counted.</summary>
-    public int CountSwingsBySpeed(int len, float maxHorizontalSpeedMps)
+    /// then slow (below a sixth of it), counted; and the offset of the last one's speed peak (where a segment holds two
+    /// swings, the contact before MS_b follows that one), −1 with none.</summary>
+    public (int Count, int LastPeakK) SwingsBySpeed(int len, float maxHorizontalSpeedMps)
     {
         var fast = 0.5f * maxHorizontalSpeedMps;
         var slow = maxHorizontalSpeedMps / 6f;
         var swings = 0;
-        var moving = false;
-        for (var k = 1; k <= len; k++)
-        {
-            var hs = _horizontalSpeedMps[k];
-            if (!moving && hs > fast) { swings++; moving = true; }
-            else if (moving && hs < slow) moving = false;
-        }
-
-        return swings;
-    }
-
-    /// <summary>Offset of the last swing's speed peak in the segment integrated last (the swings as
-    /// <see cref="CountSwingsBySpeed"/> counts them): where a segment holds two swings, the contact before MS_b follows
-    /// this one.</summary>
-    public int LastSwingPeakK(int len, float maxHorizontalSpeedMps)
-    {
-        var fast = 0.5f * maxHorizontalSpeedMps;
-        var slow = maxHorizontalSpeedMps / 6f;
         var moving = false;
         var peakK = -1;
         var peak = 0f;
         for (var k = 1; k <= len; k++)
         {
             var hs = _horizontalSpeedMps[k];
-            if (!moving && hs > fast) { moving = true; peak = 0f; }
+            if (!moving && hs > fast) { swings++; moving = true; peak = 0f; }
             else if (moving && hs < slow) moving = false;
             if (moving && hs > peak) { peak = hs; peakK = k; }
         }
 
-        return peakK;
+        return (swings, peakK);
     }
 
     /// <summary>Attitude at the last mid-stance and position, to undo a committed segment once (<see cref="Restore"/>).</summary>
