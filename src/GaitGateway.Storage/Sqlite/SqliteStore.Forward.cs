@@ -187,86 +187,69 @@ public sealed partial class SqliteStore
         return _forwardMeta[sessionId] = new SessionForwardMeta(runner, left, right);
     }
 
-    public IReadOnlyList<ForwardBout> ReadBoutsAfter(long afterRowId, int limit)
-    {
-        lock (_gate)
+    public IReadOnlyList<ForwardBout> ReadBoutsAfter(long afterRowId, int limit) => ReadAfter(
+        """
+        SELECT b.id, b.session_id, r.name, s.started_utc_ns, b.seq,
+               b.gait, b.start_time_s, b.end_time_s, b.strides, b.cadence_spm, b.stride_length_m, b.speed_mps,
+               b.distance_m, b.contact_time_s, b.strike_angle_deg, b.strike_pattern, b.overstride_fraction, b.calf_load
+        FROM bouts b JOIN sessions s ON s.id = b.session_id JOIN runners r ON r.id = s.runner_id
+        WHERE b.id > @after ORDER BY b.id LIMIT @limit;
+        """,
+        afterRowId, limit, r =>
         {
-            ThrowIfDisposed();
-            using var cmd = Command(
-                """
-                SELECT b.id, b.session_id, r.name, s.started_utc_ns, b.seq,
-                       b.gait, b.start_time_s, b.end_time_s, b.strides, b.cadence_spm, b.stride_length_m, b.speed_mps,
-                       b.distance_m, b.contact_time_s, b.strike_angle_deg, b.strike_pattern, b.overstride_fraction, b.calf_load
-                FROM bouts b JOIN sessions s ON s.id = b.session_id JOIN runners r ON r.id = s.runner_id
-                WHERE b.id > @after ORDER BY b.id LIMIT @limit;
-                """);
-            cmd.Parameters.AddWithValue("@after", afterRowId);
-            cmd.Parameters.AddWithValue("@limit", limit);
-            using var r = cmd.ExecuteReader();
-            var list = new List<ForwardBout>();
-            while (r.Read())
-            {
-                var bout = ReadBout(r, 5);
-                var t = r.GetInt64(3) + (long)Math.Round(bout.StartTimeS * 1e9);
-                list.Add(new ForwardBout(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, null), r.GetInt64(4), bout));
-            }
-            return list;
-        }
-    }
+            var bout = ReadBout(r, 5);
+            return new ForwardBout(ForwardKeyAt(r, bout.StartTimeS, null), r.GetInt64(4), bout);
+        });
 
-    public IReadOnlyList<ForwardStatus> ReadSensorStatusAfter(long afterRowId, int limit)
-    {
-        lock (_gate)
+    public IReadOnlyList<ForwardStatus> ReadSensorStatusAfter(long afterRowId, int limit) => ReadAfter(
+        """
+        SELECT x.id, x.session_id, r.name, s.started_utc_ns,
+               x.sensor_id, x.time_s, x.battery_pct, x.packets_received, x.packets_lost, x.link_state,
+               x.connect_attempts, x.connect_failures, x.last_error
+        FROM sensor_status x JOIN sessions s ON s.id = x.session_id JOIN runners r ON r.id = s.runner_id
+        WHERE x.id > @after ORDER BY x.id LIMIT @limit;
+        """,
+        afterRowId, limit, r =>
         {
-            ThrowIfDisposed();
-            using var cmd = Command(
-                """
-                SELECT x.id, x.session_id, r.name, s.started_utc_ns,
-                       x.sensor_id, x.time_s, x.battery_pct, x.packets_received, x.packets_lost, x.link_state,
-                       x.connect_attempts, x.connect_failures, x.last_error
-                FROM sensor_status x JOIN sessions s ON s.id = x.session_id JOIN runners r ON r.id = s.runner_id
-                WHERE x.id > @after ORDER BY x.id LIMIT @limit;
-                """);
-            cmd.Parameters.AddWithValue("@after", afterRowId);
-            cmd.Parameters.AddWithValue("@limit", limit);
-            using var r = cmd.ExecuteReader();
-            var list = new List<ForwardStatus>();
-            while (r.Read())
-            {
-                var status = new SensorStatusRecord(r.GetString(4), r.GetDouble(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8), r.GetString(9),
-                    r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetString(12));
-                var t = r.GetInt64(3) + (long)Math.Round(status.TimeS * 1e9);
-                list.Add(new ForwardStatus(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, status.SensorId), status));
-            }
-            return list;
-        }
-    }
+            var status = new SensorStatusRecord(r.GetString(4), r.GetDouble(5), Real(r, 6), r.GetInt64(7), r.GetInt64(8), r.GetString(9),
+                r.IsDBNull(10) ? null : r.GetInt64(10), r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? null : r.GetString(12));
+            return new ForwardStatus(ForwardKeyAt(r, status.TimeS, status.SensorId), status);
+        });
 
     /// <summary>Up to <paramref name="limit"/> alerts after row <paramref name="afterRowId"/>, in row order.</summary>
-    public IReadOnlyList<ForwardAlert> ReadAlertsAfter(long afterRowId, int limit)
+    public IReadOnlyList<ForwardAlert> ReadAlertsAfter(long afterRowId, int limit) => ReadAfter(
+        """
+        SELECT a.id, a.session_id, r.name, s.started_utc_ns, a.time_s, a.kind, a.message, a.measurement, a.value, a.detail, a.baseline
+        FROM alerts a JOIN sessions s ON s.id = a.session_id JOIN runners r ON r.id = s.runner_id
+        WHERE a.id > @after ORDER BY a.id LIMIT @limit;
+        """,
+        afterRowId, limit, r =>
+        {
+            var alert = new AlertRecord(r.GetDouble(4), r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Real(r, 8), r.IsDBNull(9) ? null : r.GetString(9), Real(r, 10));
+            return new ForwardAlert(ForwardKeyAt(r, alert.TimeS, null), alert);
+        });
+
+    /// <summary>The forward cursor's read: up to <paramref name="limit"/> rows after <paramref name="afterRowId"/>, in row
+    /// order. <paramref name="sql"/> selects row id, session id, runner name and session start (UTC ns) first.</summary>
+    private List<T> ReadAfter<T>(string sql, long afterRowId, int limit, Func<SqliteDataReader, T> read)
     {
         lock (_gate)
         {
             ThrowIfDisposed();
-            using var cmd = Command(
-                """
-                SELECT a.id, a.session_id, r.name, s.started_utc_ns, a.time_s, a.kind, a.message, a.measurement, a.value, a.detail, a.baseline
-                FROM alerts a JOIN sessions s ON s.id = a.session_id JOIN runners r ON r.id = s.runner_id
-                WHERE a.id > @after ORDER BY a.id LIMIT @limit;
-                """);
+            using var cmd = Command(sql);
             cmd.Parameters.AddWithValue("@after", afterRowId);
             cmd.Parameters.AddWithValue("@limit", limit);
             using var r = cmd.ExecuteReader();
-            var list = new List<ForwardAlert>();
-            while (r.Read())
-            {
-                var alert = new AlertRecord(r.GetDouble(4), r.GetString(5), r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Real(r, 8), r.IsDBNull(9) ? null : r.GetString(9), Real(r, 10));
-                var t = r.GetInt64(3) + (long)Math.Round(alert.TimeS * 1e9);
-                list.Add(new ForwardAlert(new ForwardKey(r.GetInt64(0), r.GetInt64(1), r.GetString(2), t, null), alert));
-            }
+            var list = new List<T>();
+            while (r.Read()) list.Add(read(r));
             return list;
         }
     }
+
+    /// <summary>A forwarded row's key from the first four columns <see cref="ReadAfter"/> selects, at
+    /// <paramref name="timeS"/> into its session.</summary>
+    private static ForwardKey ForwardKeyAt(SqliteDataReader r, double timeS, string? sensorId) =>
+        new(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3) + (long)Math.Round(timeS * 1e9), sensorId);
 
     /// <summary>Ids of the sessions not ended (running, or never ended: a crash).</summary>
     public IReadOnlyList<long> OpenSessionIds()
