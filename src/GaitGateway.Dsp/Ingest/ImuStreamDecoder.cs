@@ -24,6 +24,10 @@ public sealed class ImuStreamDecoder
     private double _dspOffsetS = double.NaN;
     private double _expectedNextS = double.NaN;
     private long _packets, _lost, _malformed, _samples, _clockResets;
+    // i / rate for each sample of a packet, computed when the rate changes: the same doubles as dividing per sample,
+    // without a division per sample.
+    private readonly double[] _sampleOffsetS = new double[ImuPacket.MaxSamples];
+    private double _offsetsRateHz = double.NaN;
 
     public ImuStreamDecoder(SensorClockSettings? clock = null) => _clock = new SensorClock(clock);
 
@@ -90,14 +94,22 @@ public sealed class ImuStreamDecoder
         if (!double.IsNaN(_expectedNextS) && t0SensorS - _expectedNextS > 1.5 / rate) gap = true;
         _expectedNextS = t0SensorS + (h.SampleCount / rate);
 
-        var n = Math.Min(h.SampleCount, destination.Length);
+        var n = Math.Min(Math.Min(h.SampleCount, destination.Length), ImuPacket.MaxSamples);
         var scale = CountScale.For(h.AccRange, h.GyroRange);
-        for (var i = 0; i < n; i++)
+        if (rate != _offsetsRateHz)
+        {
+            for (var i = 0; i < _sampleOffsetS.Length; i++) _sampleOffsetS[i] = i / rate;
+            _offsetsRateHz = rate;
+        }
+
+        var offsets = _sampleOffsetS.AsSpan(0, n);
+        for (var i = 0; i < offsets.Length; i++)
         {
             var raw = ImuPacket.ReadSample(payload, i);
-            var flags = i == 0 && gap ? ImuSampleFlags.GapBefore : ImuSampleFlags.None;
-            destination[i] = ImuScale.ToSample(raw, t0SensorS + (i / rate) + _dspOffsetS, scale, flags);
+            destination[i] = ImuScale.ToSample(raw, t0SensorS + offsets[i] + _dspOffsetS, scale);
         }
+
+        if (gap && n > 0) destination[0] = destination[0] with { Flags = destination[0].Flags | ImuSampleFlags.GapBefore };
 
         _samples += n;
         return n;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace GaitGateway.Dsp.Segmentation;
 
@@ -73,25 +74,28 @@ public sealed class SampleRing
     public View Read() => new(_timeS, _accMps2, _gyroRps, _energyRps, _flags, _mask);
 
     /// <summary>See <see cref="Read"/>; the same accessors by absolute sample number.</summary>
+    /// <remarks>Unchecked: every array is exactly <c>mask + 1</c> long (the constructor makes them so), so <c>n &amp; mask</c>
+    /// is always an index inside them; the bounds checks the JIT could not remove were a compare and a branch per
+    /// array read in every per-stride pass.</remarks>
     public readonly ref struct View(double[] timeS, Vector3[] accMps2, Vector3[] gyroRps, float[] energyRps, byte[] flags, long mask)
     {
-        private readonly ReadOnlySpan<double> _timeS = timeS;
-        private readonly ReadOnlySpan<Vector3> _accMps2 = accMps2;
-        private readonly ReadOnlySpan<Vector3> _gyroRps = gyroRps;
-        private readonly ReadOnlySpan<float> _energyRps = energyRps;
-        private readonly ReadOnlySpan<byte> _flags = flags;
-        private readonly long _mask = mask;
+        private readonly ref double _timeS = ref MemoryMarshal.GetArrayDataReference(timeS);
+        private readonly ref Vector3 _accMps2 = ref MemoryMarshal.GetArrayDataReference(accMps2);
+        private readonly ref Vector3 _gyroRps = ref MemoryMarshal.GetArrayDataReference(gyroRps);
+        private readonly ref float _energyRps = ref MemoryMarshal.GetArrayDataReference(energyRps);
+        private readonly ref byte _flags = ref MemoryMarshal.GetArrayDataReference(flags);
+        private readonly nint _mask = (nint)mask;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double TimeS(long n) => _timeS[(int)(n & _mask)];
+        public double TimeS(long n) => Unsafe.Add(ref _timeS, (nint)n & _mask);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector3 AccMps2(long n) => _accMps2[(int)(n & _mask)];
+        public Vector3 AccMps2(long n) => Unsafe.Add(ref _accMps2, (nint)n & _mask);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector3 GyroRps(long n) => _gyroRps[(int)(n & _mask)];
+        public Vector3 GyroRps(long n) => Unsafe.Add(ref _gyroRps, (nint)n & _mask);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public byte Flags(long n) => _flags[(int)(n & _mask)];
+        public byte Flags(long n) => Unsafe.Add(ref _flags, (nint)n & _mask);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float EnergyRps(long n) => _energyRps[(int)(n & _mask)];
+        public float EnergyRps(long n) => Unsafe.Add(ref _energyRps, (nint)n & _mask);
     }
 
     /// <summary>Sample rate around sample <paramref name="n"/> from the last 16 intervals, Hz (400 with no history):

@@ -46,6 +46,11 @@ public sealed class GaitSession
     private readonly ImuSample[] _scratch = new ImuSample[ImuPacket.MaxSamples];
     private double _dataTimeS = double.NegativeInfinity;
     private bool _completing;
+    // ResolvePending's answer changes only when a contact or a stride arrives, or when the data time passes the earliest
+    // pending stride's wait: it runs then, not on every sample (it scanned the other foot's contacts per sample while a
+    // stride waited, half of all samples).
+    private bool _resolveDue;
+    private double _earliestWaitFromS = double.PositiveInfinity;
 
     public GaitSession(IReadOnlyList<RecordingSensor> sensors, IGaitSink sink, GaitSessionSettings? settings = null)
     {
@@ -194,9 +199,21 @@ public sealed class GaitSession
         var ic = ch.Pipeline.LastIcTimeS;
         var now = ch.Decoder.ToSessionS(sample.TimeS);
         if (double.IsFinite(now) && now > _dataTimeS) _dataTimeS = now;
-        if (!ic.Equals(hadIc) && double.IsFinite(ic)) ch.AddIc(ch.Decoder.ToSessionS(ic));
-        if (done) Enqueue(ch, stride);
-        ResolvePending();
+        if (!ic.Equals(hadIc) && double.IsFinite(ic))
+        {
+            ch.AddIc(ch.Decoder.ToSessionS(ic));
+            _resolveDue = true;
+        }
+
+        if (done)
+        {
+            Enqueue(ch, stride);
+            _resolveDue = true;
+        }
+
+        // The same test as ResolvePending's on the stride that waits longest (a difference is monotonic in its operand,
+        // so no other stride can be due when this one is not).
+        if (_resolveDue || _dataTimeS - _earliestWaitFromS > _settings.FlightWaitS) ResolvePending();
     }
 
     private void Enqueue(FootChannel ch, in StrideMetrics stride)
@@ -232,6 +249,14 @@ public sealed class GaitSession
                 if (_dataTimeS - s.NextIcTimeS > _settings.FlightWaitS) { EmitPending(ch, double.NaN); continue; }
                 break;
             }
+        }
+
+        _resolveDue = false;
+        _earliestWaitFromS = double.PositiveInfinity;
+        foreach (var ch in _byFoot)
+        {
+            // A NaN next contact never times out above, and never compares smaller here.
+            if (ch is { PendingCount: > 0 } && ch.Pending[0].NextIcTimeS < _earliestWaitFromS) _earliestWaitFromS = ch.Pending[0].NextIcTimeS;
         }
     }
 
