@@ -17,12 +17,18 @@ public static class ContactMeasures
     /// </summary>
     public static double StrikeAngleDeg(SampleRing ring, long ic, long b, Vector3 upB, Vector3 forwardSensor)
     {
+        // Renormalised every 16 samples, not every sample, as StrideIntegrator's chain (its remarks give the error bound):
+        // the sqrt and divide sat on the chain's latency.
         var rel = Quaternion.Identity;
+        var view = ring.Read();
         for (var n = ic; n < b; n++)
         {
-            var dt = (float)(ring.TimeS(n + 1) - ring.TimeS(n));
-            rel = Quaternion.Normalize(rel * QuaternionMath.Increment(0.5f * (ring.GyroRps(n) + ring.GyroRps(n + 1)), dt));
+            var dt = (float)(view.TimeS(n + 1) - view.TimeS(n));
+            rel *= QuaternionMath.Increment(0.5f * (view.GyroRps(n) + view.GyroRps(n + 1)), dt);
+            if (((n - ic) & 15) == 15) rel = Quaternion.Normalize(rel);
         }
+
+        rel = Quaternion.Normalize(rel);
 
         var qB = QuaternionMath.FromTo(upB, Vector3.UnitZ);
         var qIc = qB * Quaternion.Conjugate(rel);
