@@ -21,11 +21,11 @@ namespace GaitGateway.Dsp.Events;
 /// kink's shrinks with its square), which put one toe-off in twenty off by 30–90 ms in the simulator's 1000-Hz runs
 /// (toe-off MAE 1.5–4.2 ms over 40-s runs; 1.0–2.4 ms now). Unchanged at 200 Hz and on the gaitmap walk (204.8 Hz).
 /// A 10-ms step was better still in simulation but moved the gaitmap walk's toe-offs 2.4 ms later.</param>
-/// <param name="ImpactOnsetFraction">Initial contact is where the impact's summed departure from the swing reaches this
+/// <param name="ImpactOnsetFraction">Walking only (a running contact is the last sample before the impact shows): initial contact is where the impact's summed departure from the swing reaches this
 /// fraction of its total over the onset span. Default 0.03: near the onset, above the swing's residual. Over the
 /// simulator's 27 running configurations (200–1000 Hz) 0.03 and 0.05 did alike (200-Hz cadence 0.22–0.42 steps/min); 0.1
 /// and above timed contacts 2–5 ms late.</param>
-/// <param name="ImpactOnsetSpanS">How long after the onset the departure is summed, s. Default 0.01 s: the impact's
+/// <param name="ImpactOnsetSpanS">Walking only: how long after the onset the departure is summed, s. Default 0.01 s: the impact's
 /// rising edge.</param>
 /// <param name="ImpactWindowS">Window after initial contact searched for the peak impact, s. Default 0.06 s.</param>
 /// <param name="DoubleImpactMaxS">How far before the loudest landing jolt an earlier impact (the heel's, before a forefoot
@@ -33,6 +33,18 @@ namespace GaitGateway.Dsp.Events;
 /// <param name="ImpactRiseRatio">An impact's jerk jumps at least this many times over the interval before it. Default 3:
 /// at the onset of an impact the jerk rises from the swing's level (hundreds of m/s³) to thousands within one interval;
 /// a swinging foot's jerk changes by tens of per cent from one interval to the next.</param>
+/// <param name="ImpactBackgroundRatio">An interval departs from the swing — is part of the impact — when its departure is
+/// at least this many times the swing's own level (the median departure over
+/// <see cref="ImpactBackgroundFromS"/>…<see cref="ImpactBackgroundToS"/> before the impact), even when it is below a tenth
+/// of the impact's jerk. Default 5. The first sample after a contact sees only the part of its period after the contact
+/// (the clip's filter averages over the period), so how much of the impact it shows depends on where the contact falls
+/// within the period and on how fast the impact rises — at 200 Hz with a 100-Hz ring it was often under a tenth of the
+/// impact's jerk and the contact came a whole sample late on a third of the strides. Measured against the swing it is 5–50×
+/// the swing's level at any phase and any ring; 5× is the conventional onset picker's margin above background.</param>
+/// <param name="ImpactBackgroundFromS">Start of the swing window that sets the background level, s before the impact.
+/// Default 0.05 s.</param>
+/// <param name="ImpactBackgroundToS">End of that window, s before the impact. Default 0.02 s: clear of the impact's
+/// rising edge (walked back at most 15 ms).</param>
 public sealed record GaitEventSettings(
     double ToeOffSearchFraction = 0.4,
     double ToeOffSearchMaxS = 0.06,
@@ -42,7 +54,10 @@ public sealed record GaitEventSettings(
     double WalkingContactSearchS = 0.03,
     double ImpactWindowS = 0.06,
     double DoubleImpactMaxS = 0.08,
-    double ImpactRiseRatio = 3);
+    double ImpactRiseRatio = 3,
+    double ImpactBackgroundRatio = 5,
+    double ImpactBackgroundFromS = 0.05,
+    double ImpactBackgroundToS = 0.02);
 
 /// <summary>Initial contact and toe-off of one mid-stance-to-mid-stance segment, with sub-sample timing.</summary>
 /// <param name="ToTimeS">Toe-off ending the stance at MS_a, s.</param>
@@ -68,12 +83,14 @@ public sealed class GaitEventDetector
     private readonly GaitEventSettings _s;
     private readonly SampleRing _ring;
     private readonly float[] _toesUpRate;
+    private readonly float[] _background;
 
     public GaitEventDetector(GaitEventSettings settings, SampleRing ring)
     {
         _s = settings;
         _ring = ring;
         _toesUpRate = new float[ring.Capacity];
+        _background = new float[ring.Capacity];
     }
 
     /// <summary>Events of the segment [a, a + len] whose mid-swing is at offset <paramref name="midSwingK"/>.</summary>
@@ -91,8 +108,17 @@ public sealed class GaitEventDetector
         for (var k = midSwingK + 1; k <= len; k++) gapAfterMidSwing |= GapBefore(a, k);
         var icK = FindImpact(a, midSwingK, len, walking);
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
-        var icS = ImpactOnsetTimeS(a, icK, 1, len);
-        if (walking) icS = Math.Min(icS, WalkingContactS(a, icK, midSwingK, len));
+        // Running: the contact is the last sample that does not yet show the impact. The first sample that does averages
+        // the impact over only the part of its period after the contact, so it shows it only once the impact has built up
+        // — how soon depends on the impact's shape (a 100-Hz ring at 200 Hz often not within the first 1–2 ms) — and the
+        // contact lies within about a period of that quiet sample, whatever the shape. A sub-sample estimate from the
+        // impact's samples (the cumulative departure, ImpactOnsetTimeS) assumes a shape: at 200 Hz it stuck near one end
+        // of the interval and jumped a whole sample with the contact's phase (cadence 0.73 steps/min with a 100-Hz ring,
+        // 0.31 with the default 60-Hz one; now 0.43 for both). Walking: the contact is the pitch reversal, and the soft
+        // heel's jolt only bounds it.
+        var icS = walking
+            ? Math.Min(ImpactOnsetTimeS(a, icK, 1, len), WalkingContactS(a, icK, midSwingK, len))
+            : _ring.TimeS(a + icK - 1);
         return new SegmentEvents(toS, icS, a + icK, gapAfterMidSwing);
     }
 
@@ -150,7 +176,37 @@ public sealed class GaitEventDetector
             break;
         }
 
+        // The first sample after the contact averages the impact over only part of its period: it can be quiet beside
+        // the impact's jerk yet far above the swing's own level. Such a sample just before the onset is the impact's.
+        var background = walking ? 0 : SwingBackground(a, fromK, first);
+        if (background > 0)
+        {
+            var quiet = Math.Min(loud, (float)(_s.ImpactBackgroundRatio * background));
+            while (onset - 1 >= lo && _ring.TimeS(a + onset - 1) >= limitS && Departure(a, onset - 1) >= quiet) onset--;
+        }
+
         return onset;
+    }
+
+    /// <summary>Median departure over the swing window <see cref="GaitEventSettings.ImpactBackgroundFromS"/>…
+    /// <see cref="GaitEventSettings.ImpactBackgroundToS"/> before sample <paramref name="first"/> (after mid-swing); 0 when
+    /// the window holds fewer than three intervals.</summary>
+    private float SwingBackground(long a, int fromK, int first)
+    {
+        var t = _ring.TimeS(a + first);
+        var n = 0;
+        for (var k = Math.Max(2, fromK + 1); k < first; k++)
+        {
+            var tk = _ring.TimeS(a + k);
+            if (tk < t - _s.ImpactBackgroundFromS) continue;
+            if (tk > t - _s.ImpactBackgroundToS) break;
+            _background[n++] = Departure(a, k);
+        }
+
+        if (n < 3) return 0;
+        var span = _background.AsSpan(0, n);
+        span.Sort();
+        return span[n / 2];
     }
 
     /// <summary>A contact lost with the samples of a gap: <paramref name="predictedS"/> (where the stride rhythm puts it)
