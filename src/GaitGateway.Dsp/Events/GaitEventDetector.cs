@@ -21,11 +21,11 @@ namespace GaitGateway.Dsp.Events;
 /// kink's shrinks with its square), which put one toe-off in twenty off by 30–90 ms in the simulator's 1000-Hz runs
 /// (toe-off MAE 1.5–4.2 ms over 40-s runs; 1.0–2.4 ms now). Unchanged at 200 Hz and on the gaitmap walk (204.8 Hz).
 /// A 10-ms step was better still in simulation but moved the gaitmap walk's toe-offs 2.4 ms later.</param>
-/// <param name="ImpactOnsetFraction">Walking only (a running contact is the last sample before the impact shows): initial contact is where the impact's summed departure from the swing reaches this
+/// <param name="ImpactOnsetFraction">Initial contact is where the impact's summed departure from the swing reaches this
 /// fraction of its total over the onset span. Default 0.03: near the onset, above the swing's residual. Over the
 /// simulator's 27 running configurations (200–1000 Hz) 0.03 and 0.05 did alike (200-Hz cadence 0.22–0.42 steps/min); 0.1
 /// and above timed contacts 2–5 ms late.</param>
-/// <param name="ImpactOnsetSpanS">Walking only: how long after the onset the departure is summed, s. Default 0.01 s: the impact's
+/// <param name="ImpactOnsetSpanS">How long after the onset the departure is summed, s. Default 0.01 s: the impact's
 /// rising edge.</param>
 /// <param name="ImpactWindowS">Window after initial contact searched for the peak impact, s. Default 0.06 s.</param>
 /// <param name="DoubleImpactMaxS">How far before the loudest landing jolt an earlier impact (the heel's, before a forefoot
@@ -102,23 +102,15 @@ public sealed class GaitEventDetector
         var toK = 0;
         for (var k = 1; k < midSwingK; k++)
             if (_toesUpRate[k] < _toesUpRate[toK]) toK = k;
-        var toS = ToeOffByLoadRelease(a, toK, midSwingK);
+        var toS = ToeOffByLoadRelease(a, toK, midSwingK, walking);
 
         var gapAfterMidSwing = false;
         for (var k = midSwingK + 1; k <= len; k++) gapAfterMidSwing |= GapBefore(a, k);
         var icK = FindImpact(a, midSwingK, len, walking);
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
-        // Running: the contact is the last sample that does not yet show the impact. The first sample that does averages
-        // the impact over only the part of its period after the contact, so it shows it only once the impact has built up
-        // — how soon depends on the impact's shape (a 100-Hz ring at 200 Hz often not within the first 1–2 ms) — and the
-        // contact lies within about a period of that quiet sample, whatever the shape. A sub-sample estimate from the
-        // impact's samples (the cumulative departure, ImpactOnsetTimeS) assumes a shape: at 200 Hz it stuck near one end
-        // of the interval and jumped a whole sample with the contact's phase (cadence 0.73 steps/min with a 100-Hz ring,
-        // 0.31 with the default 60-Hz one; now 0.43 for both). Walking: the contact is the pitch reversal, and the soft
-        // heel's jolt only bounds it.
         var icS = walking
             ? Math.Min(ImpactOnsetTimeS(a, icK, 1, len), WalkingContactS(a, icK, midSwingK, len))
-            : _ring.TimeS(a + icK - 1);
+            : RunningContactS(a, icK, len);
         return new SegmentEvents(toS, icS, a + icK, gapAfterMidSwing);
     }
 
@@ -256,6 +248,29 @@ public sealed class GaitEventDetector
     }
 
     /// <summary>
+    /// Running: the contact happened in the interval before sample <paramref name="icK"/>, the first that departs from
+    /// the swing. Within it, the sub-sample estimate (<see cref="ImpactOnsetTimeS"/>) is kept only in the interval's
+    /// first half; elsewhere the interval's midpoint stands for it.
+    /// </summary>
+    /// <remarks>
+    /// The first sample after a contact averages the impact over only the part of its period after the contact. The
+    /// sub-sample estimate reads the contact's place from how much of the impact's early rise that sample holds, which
+    /// assumes the impact rises steadily through it; it then sits in the interval's first half (it is pulled towards the
+    /// sample that holds the rise: over 25–100-Hz rings at 200 Hz, wherever the contact fell, it did so unless the
+    /// assumption failed). When the ring turns within one sample period — 100 Hz at 200 Hz, at Nyquist — the sample's
+    /// average cancels, the estimate lands late in the interval and is wrong by up to a whole period, which moved
+    /// stride-to-stride cadence by 0.7–0.8 steps/min (0.3–0.4 with 25- and 60-Hz rings). Where the shape misleads it,
+    /// the interval's midpoint is what the samples tell without a shape: within half a period of the contact.
+    /// </remarks>
+    private double RunningContactS(long a, int icK, int len)
+    {
+        var quiet = _ring.TimeS(a + icK - 1);
+        var middle = 0.5 * (quiet + _ring.TimeS(a + icK));
+        var t = ImpactOnsetTimeS(a, icK, 1, len);
+        return t >= quiet && t <= middle ? t : middle;
+    }
+
+    /// <summary>
     /// Sub-sample contact time. The impact's departure from the swing, summed over the intervals from two before the
     /// onset to <see cref="GaitEventSettings.ImpactOnsetSpanS"/> after it, grows continuously as the contact moves
     /// within a sample interval (the clip's anti-alias filter spreads it over the samples); the moment that sum reaches
@@ -294,19 +309,23 @@ public sealed class GaitEventDetector
     /// of it and before mid-swing. Against motion capture (gaitmap walk) this brings the median toe-off error from
     /// 5.8 ms (the pitch-rate marker alone) to 4.9 ms and the contact-time error from 28 to 21 ms.
     /// </summary>
-    private double ToeOffByLoadRelease(long a, int toK, int swingPeakK)
+    private double ToeOffByLoadRelease(long a, int toK, int swingPeakK, bool walking)
     {
         var rate = _ring.RateHzAt(a + toK);
         var h = Math.Max(1, (int)Math.Round(_s.ToeOffSlopeScaleS * rate));
         var w = Math.Max(2, (int)Math.Round(Math.Min(_s.ToeOffSearchFraction * toK, _s.ToeOffSearchMaxS * rate)));
-        var from = Math.Max(h, toK - w);
-        var to = Math.Min(swingPeakK - 1 - h, toK + w);
+        // Running: a slope break is told from a curved swing by standing out from the second differences 2h either
+        // side (SlopeBreak), which reach 3h from the candidate.
+        var reach = walking ? h : 3 * h;
+        var from = Math.Max(reach, toK - w);
+        var to = Math.Min(swingPeakK - 1 - reach, toK + w);
         if (to < from) return _ring.TimeS(a + Math.Clamp(toK, 0, swingPeakK));
         var best = from;
         var bestChange = -1f;
+        float Change(int c) => walking ? SlopeChange(a, c, h) : SlopeBreak(a, c, h);
         for (var c = from; c <= to; c++)
         {
-            var change = SlopeChange(a, c, h);
+            var change = Change(c);
             if (change > bestChange) { bestChange = change; best = c; }
         }
 
@@ -314,8 +333,8 @@ public sealed class GaitEventDetector
         // quantised to a whole sample: ±2.5 ms at 200 Hz).
         var t = _ring.TimeS(a + best);
         if (best - 1 < from || best + 1 > to) return t;
-        var cm = SlopeChange(a, best - 1, h);
-        var cp = SlopeChange(a, best + 1, h);
+        var cm = Change(best - 1);
+        var cp = Change(best + 1);
         var denom = cm - (2 * bestChange) + cp;
         if (!(denom < 0)) return t;
         var delta = Math.Clamp(0.5 * (cm - cp) / denom, -0.5, 0.5);
@@ -324,8 +343,25 @@ public sealed class GaitEventDetector
     }
 
     /// <summary>Magnitude of the second difference of the specific force over ±h samples around sample c.</summary>
-    private float SlopeChange(long a, int c, int h) =>
-        ((_ring.AccMps2(a + c + h) - _ring.AccMps2(a + c)) - (_ring.AccMps2(a + c) - _ring.AccMps2(a + c - h))).Length();
+    private float SlopeChange(long a, int c, int h) => SecondDifference(a, c, h).Length();
+
+    /// <summary>
+    /// How far the second difference at sample c stands out from those 2h either side (their mean): a break in the
+    /// acceleration's slope shows in the second differences within h of it only, where a smoothly curving swing raises
+    /// them all alike (a curvature that changes steadily cancels exactly).
+    /// </summary>
+    /// <remarks>
+    /// A planar swing (pitch only, issue 11) curves hard right after the toe leaves: at 200 Hz its second differences
+    /// 5–15 ms after toe-off matched or beat the load release's own (2–3 against 3 m/s² per 5 ms), and the largest
+    /// second difference put toe-off 8–12 ms late on half the strides (MAE 7.6 ms). Measured against its surroundings,
+    /// the break is found whatever the swing's shape. Running only: a walking foot unloads over tens of ms, a break too
+    /// broad for this contrast (on the gaitmap walk it moved the median toe-off error from 4.5 to 5.1 ms).
+    /// </remarks>
+    private float SlopeBreak(long a, int c, int h) =>
+        (SecondDifference(a, c, h) - (0.5f * (SecondDifference(a, c - (2 * h), h) + SecondDifference(a, c + (2 * h), h)))).Length();
+
+    private Vector3 SecondDifference(long a, int c, int h) =>
+        (_ring.AccMps2(a + c + h) - _ring.AccMps2(a + c)) - (_ring.AccMps2(a + c) - _ring.AccMps2(a + c - h));
 
     /// <summary>Departure of the jerk over interval k from the jerk over interval k − 1 (the swing's smooth trend).</summary>
     private float Departure(long a, int k)
