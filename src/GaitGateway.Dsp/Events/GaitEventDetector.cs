@@ -62,7 +62,8 @@ public sealed record GaitEventSettings(
 /// <summary>Initial contact and toe-off of one mid-stance-to-mid-stance segment, with sub-sample timing.</summary>
 /// <param name="ToTimeS">Toe-off ending the stance at MS_a, s.</param>
 /// <param name="IcTimeS">Initial contact starting the stance at MS_b, s (NaN when no impact was found).</param>
-/// <param name="IcSample">First sample after that contact's impact (absolute number), or -1.</param>
+/// <param name="IcSample">First sample of that contact's loud rise (absolute number; the strike angle is read just
+/// before it), or -1.</param>
 /// <param name="GapAfterMidSwing">Samples were lost between mid-swing and MS_b: the impact may have been among them.</param>
 public readonly record struct SegmentEvents(double ToTimeS, double IcTimeS, long IcSample, bool GapAfterMidSwing);
 
@@ -106,16 +107,19 @@ public sealed class GaitEventDetector
 
         var gapAfterMidSwing = false;
         for (var k = midSwingK + 1; k <= len; k++) gapAfterMidSwing |= GapBefore(a, k);
-        var icK = FindImpact(a, midSwingK, len, walking);
+        var (icK, loudK) = FindImpact(a, midSwingK, len, walking);
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
         var icS = walking
             ? Math.Min(ImpactOnsetTimeS(a, icK, 1, len), WalkingContactS(a, icK, midSwingK, len))
             : RunningContactS(a, icK, len);
-        return new SegmentEvents(toS, icS, a + icK, gapAfterMidSwing);
+        // The strike angle and the impact's peak are read from the loud rise's first sample, as before the swing-level
+        // onset: that onset times the contact, and one sample earlier in late swing is a degree of foot rotation.
+        return new SegmentEvents(toS, icS, a + loudK, gapAfterMidSwing);
     }
 
-    /// <summary>Index (relative to a) of the first sample after the impact, or -1.</summary>
-    private int FindImpact(long a, int fromK, int len, bool walking)
+    /// <summary>Indices (relative to a) of the first sample that departs from the swing (the onset) and of the first of
+    /// the impact's loud rise (≥ a tenth of its jerk; the same in walking); (-1, -1) when there is no impact.</summary>
+    private (int Onset, int LoudOnset) FindImpact(long a, int fromK, int len, bool walking)
     {
         var maxJerk = 0f;
         var maxK = -1;
@@ -125,7 +129,7 @@ public sealed class GaitEventDetector
             if (j > maxJerk) { maxJerk = j; maxK = k; }
         }
 
-        if (maxK < 0) return -1;
+        if (maxK < 0) return (-1, -1);
         // The contact is the FIRST strong jerk, not the largest: in walking the forefoot slap ~50 ms after heel
         // strike can out-jerk the heel strike itself. From there, walk back up the impact's rising edge (at most
         // 15 ms) to its onset: the contact happened just before the first sample that departs from swing. "Departs"
@@ -170,6 +174,7 @@ public sealed class GaitEventDetector
 
         // The first sample after the contact averages the impact over only part of its period: it can be quiet beside
         // the impact's jerk yet far above the swing's own level. Such a sample just before the onset is the impact's.
+        var loudOnset = onset;
         var background = walking ? 0 : SwingBackground(a, fromK, first);
         if (background > 0)
         {
@@ -177,7 +182,7 @@ public sealed class GaitEventDetector
             while (onset - 1 >= lo && _ring.TimeS(a + onset - 1) >= limitS && Departure(a, onset - 1) >= quiet) onset--;
         }
 
-        return onset;
+        return (onset, loudOnset);
     }
 
     /// <summary>Median departure over the swing window <see cref="GaitEventSettings.ImpactBackgroundFromS"/>…
