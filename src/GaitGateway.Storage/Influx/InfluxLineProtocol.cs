@@ -103,10 +103,7 @@ public sealed class LineProtocolWriter : IDisposable
     public void AppendStride(in ForwardStride row)
     {
         var s = row.Stride;
-        BeginLine("stride"u8);
-        Tag("gateway"u8, Gateway);
-        Tag("runner"u8, row.Key.Runner);
-        Tag("session"u8, row.Key.SessionId);
+        BeginSessionLine("stride"u8, row.Key.Runner, row.Key.SessionId);
         Tag("foot"u8, s.Foot == Foot.Left ? "left"u8 : "right"u8);
         Tag("sensor"u8, row.Key.SensorId);
         Tag("strike_pattern"u8, PatternTag(s.StrikePattern));
@@ -142,10 +139,7 @@ public sealed class LineProtocolWriter : IDisposable
     public void AppendBout(in ForwardBout row)
     {
         var o = row.Bout;
-        BeginLine("bout"u8);
-        Tag("gateway"u8, Gateway);
-        Tag("runner"u8, row.Key.Runner);
-        Tag("session"u8, row.Key.SessionId);
+        BeginSessionLine("bout"u8, row.Key.Runner, row.Key.SessionId);
         Tag("gait"u8, SqliteStore.GaitWord(o.Gait) ?? "unknown");
         Tag("strike_pattern"u8, PatternTag(o.StrikePattern));
         _firstField = true;
@@ -169,10 +163,7 @@ public sealed class LineProtocolWriter : IDisposable
     public void AppendSensorStatus(in ForwardStatus row)
     {
         var s = row.Status;
-        BeginLine("sensor_status"u8);
-        Tag("gateway"u8, Gateway);
-        Tag("runner"u8, row.Key.Runner);
-        Tag("session"u8, row.Key.SessionId);
+        BeginSessionLine("sensor_status"u8, row.Key.Runner, row.Key.SessionId);
         Tag("sensor"u8, s.SensorId);
         Tag("link_state"u8, s.LinkState);
         _firstField = true;
@@ -193,10 +184,7 @@ public sealed class LineProtocolWriter : IDisposable
     public void AppendAlert(in ForwardAlert row)
     {
         var a = row.Alert;
-        BeginLine("alert"u8);
-        Tag("gateway"u8, Gateway);
-        Tag("runner"u8, row.Key.Runner);
-        Tag("session"u8, row.Key.SessionId);
+        BeginSessionLine("alert"u8, row.Key.Runner, row.Key.SessionId);
         Tag("kind"u8, a.Kind);
         _firstField = true;
         Float("time_s"u8, a.TimeS);
@@ -218,10 +206,7 @@ public sealed class LineProtocolWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(session);
         var startNs = SqliteStore.ToUnixNs(session.StartedUtc);
-        BeginLine("session"u8);
-        Tag("gateway"u8, Gateway);
-        Tag("runner"u8, session.Runner);
-        Tag("session"u8, session.Id);
+        BeginSessionLine("session"u8, session.Runner, session.Id);
         _firstField = true;
         Str("name"u8, session.Name);
         Str("source"u8, session.Source);
@@ -275,6 +260,16 @@ public sealed class LineProtocolWriter : IDisposable
     {
         if (Lines > 0) Byte((byte)'\n');
         Raw(measurement);
+    }
+
+    /// <summary>A line of one session's data: the measurement and the gateway, runner and session tags every such point
+    /// carries (the central reader selects by gateway and session).</summary>
+    private void BeginSessionLine(ReadOnlySpan<byte> measurement, string runner, long sessionId)
+    {
+        BeginLine(measurement);
+        Tag("gateway"u8, Gateway);
+        Tag("runner"u8, runner);
+        Tag("session"u8, sessionId);
     }
 
     private void EndLine(long timeNs)

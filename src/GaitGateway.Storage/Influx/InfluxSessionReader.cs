@@ -65,7 +65,7 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
         var rows = await RowsOfAsync("bout", sessionId, cancellationToken).ConfigureAwait(false);
         return rows.OrderBy(r => r.Whole("seq") ?? 0).Select(r => new BoutSummary
         {
-            Gait = GaitOf(r.Text("gait")),
+            Gait = SqliteStore.ParseGait(r.Text("gait") ?? ""),
             StartTimeS = r.Number("start_time_s"),
             EndTimeS = r.Number("end_time_s"),
             Strides = (int)(r.Whole("strides") ?? 0),
@@ -75,7 +75,7 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
             DistanceM = r.Number("distance_m"),
             ContactTimeS = r.Number("contact_time_s"),
             StrikeAngleDeg = r.Number("strike_angle_deg"),
-            StrikePattern = PatternOf(r.Text("strike_pattern")),
+            StrikePattern = StrideCsv.ParsePattern(r.Text("strike_pattern") ?? ""),
             OverstrideFraction = r.Number("overstride_fraction"),
             CalfLoad = r.Number("calf_load"),
             // The asymmetry fields are not stored (the bouts table has no such columns): left at their default, as
@@ -164,7 +164,7 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
         SwingTimeS = r.Number("swing_time_s"),
         DutyFactor = r.Number("duty_factor"),
         StrikeAngleDeg = r.Number("strike_angle_deg"),
-        StrikePattern = PatternOf(r.Text("strike_pattern")),
+        StrikePattern = StrideCsv.ParsePattern(r.Text("strike_pattern") ?? ""),
         CadenceSpm = r.Number("cadence_spm"),
         PeakImpactG = r.Number("peak_impact_g"),
         FootClearanceM = r.Number("foot_clearance_m"),
@@ -174,20 +174,5 @@ public sealed class InfluxSessionReader(InfluxQueryClient client) : ISessionRead
         CalfLoad = r.Number("calf_load"),
         Gait = (Gait)(r.Whole("gait") ?? 0),
         Flags = (StrideFlags)(r.Whole("flags") ?? 0),
-    };
-
-    private static StrikePattern PatternOf(string? word) => word switch
-    {
-        "rearfoot" => StrikePattern.Rearfoot,
-        "midfoot" => StrikePattern.Midfoot,
-        "forefoot" => StrikePattern.Forefoot,
-        _ => StrikePattern.Unknown,
-    };
-
-    private static Gait GaitOf(string? word) => word switch
-    {
-        "walk" => Gait.Walk,
-        "run" => Gait.Run,
-        _ => Gait.Unknown,
     };
 }

@@ -759,7 +759,8 @@ public sealed partial class SqliteStore : IDisposable
 
     private static object GaitOrNull(Gait g) => (object?)GaitWord(g) ?? DBNull.Value;
 
-    private static Gait ParseGait(string w) => w switch { "walk" => Gait.Walk, "run" => Gait.Run, _ => Gait.Unknown };
+    /// <summary>The gait word <see cref="GaitWord"/> writes, back (anything else is unknown).</summary>
+    internal static Gait ParseGait(string w) => w switch { "walk" => Gait.Walk, "run" => Gait.Run, _ => Gait.Unknown };
 
     private static Foot ParseFoot(string w) =>
         FootNames.TryParse(w, out var f) ? f : throw new StoreException($"bad foot '{w}' in store");
