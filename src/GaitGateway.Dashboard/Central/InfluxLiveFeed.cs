@@ -30,21 +30,8 @@ public sealed class InfluxLiveFeed(LiveBoard board, InfluxQueryClient client, IL
     /// <summary>How long a runner's last tile stays on the board. Default 2 minutes (fixed in the query text).</summary>
     public static TimeSpan Window => TimeSpan.FromMinutes(2);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(PollInterval);
-        try
-        {
-            do
-            {
-                await PollAsync(cancellationToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        PeriodicLoop.RunAsync(PollInterval, ct => PollAsync(ct), cancellationToken);
 
     /// <summary>One poll; a failure is logged once until the next success and leaves the board as it was.</summary>
     public async Task PollAsync(CancellationToken cancellationToken = default)

@@ -51,21 +51,8 @@ public sealed class LiveTilePublisher : IDisposable
     public long TilesSent { get; private set; }
 
     /// <summary>Publishes every <see cref="Interval"/> until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        try
-        {
-            do
-            {
-                await PublishAsync(cancellationToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        PeriodicLoop.RunAsync(Interval, ct => PublishAsync(ct), cancellationToken);
 
     /// <summary>Sends the board's tiles now (also the last, "ended" ones on stop); false when the server did not take them.</summary>
     public async Task<bool> PublishAsync(CancellationToken cancellationToken = default)
