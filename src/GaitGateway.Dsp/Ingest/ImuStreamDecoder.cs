@@ -94,7 +94,7 @@ public sealed class ImuStreamDecoder
         if (!double.IsNaN(_expectedNextS) && t0SensorS - _expectedNextS > 1.5 / rate) gap = true;
         _expectedNextS = t0SensorS + (h.SampleCount / rate);
 
-        var n = Math.Min(Math.Min(h.SampleCount, destination.Length), ImuPacket.MaxSamples);
+        var n = Math.Min(h.SampleCount, destination.Length); // the header check holds SampleCount to MaxSamples
         var scale = CountScale.For(h.AccRange, h.GyroRange);
         if (rate != _offsetsRateHz)
         {
