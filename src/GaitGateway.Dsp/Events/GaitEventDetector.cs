@@ -57,7 +57,11 @@ public sealed record GaitEventSettings(
     double ImpactRiseRatio = 3,
     double ImpactBackgroundRatio = 5,
     double ImpactBackgroundFromS = 0.05,
-    double ImpactBackgroundToS = 0.02);
+    double ImpactBackgroundToS = 0.02)
+{
+    /// <summary>The runner's own impact, learned to time running contacts between samples (<see cref="ImpactPhaseTemplate"/>).</summary>
+    public ImpactTemplateSettings Template { get; init; } = new();
+}
 
 /// <summary>Initial contact and toe-off of one mid-stance-to-mid-stance segment, with sub-sample timing.</summary>
 /// <param name="ToTimeS">Toe-off ending the stance at MS_a, s.</param>
@@ -85,6 +89,7 @@ public sealed class GaitEventDetector
     private readonly SampleRing _ring;
     private readonly float[] _toesUpRate;
     private readonly float[] _background;
+    private readonly ImpactPhaseTemplate _template;
 
     public GaitEventDetector(GaitEventSettings settings, SampleRing ring)
     {
@@ -92,6 +97,7 @@ public sealed class GaitEventDetector
         _ring = ring;
         _toesUpRate = new float[ring.Capacity];
         _background = new float[ring.Capacity];
+        _template = new ImpactPhaseTemplate(settings.Template, ring);
     }
 
     /// <summary>Events of the segment [a, a + len] whose mid-swing is at offset <paramref name="midSwingK"/>.</summary>
@@ -111,7 +117,7 @@ public sealed class GaitEventDetector
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
         var icS = walking
             ? Math.Min(ImpactOnsetTimeS(a, icK, 1, len), WalkingContactS(a, icK, midSwingK, len))
-            : RunningContactS(a, icK, len);
+            : _template.Refine(a, icK, len, RunningContactS(a, icK, len));
         // The strike angle and the impact's peak are read from the loud rise's first sample, as before the swing-level
         // onset: that onset times the contact, and one sample earlier in late swing is a degree of foot rotation.
         return new SegmentEvents(toS, icS, a + loudK, gapAfterMidSwing);
