@@ -86,6 +86,11 @@ public sealed class ImpactPhaseTemplate
     {
         _s = settings;
         _ring = ring;
+        // Sized once for the highest rate served (the grid and windows only shrink below it): nothing is allocated
+        // while samples flow.
+        if (settings.LearnStrides <= 0) return;
+        Resize(settings.MaxRateHz * 1.1);
+        _rateHz = 0;
     }
 
     /// <summary>Whether the template has been built (its first strides seen) and times contacts.</summary>
@@ -300,25 +305,31 @@ public sealed class ImpactPhaseTemplate
     /// value ≈ scale · template + offset.</summary>
     private (double Shift, float Scale, Vector3 Offset, double Misfit) FitAt(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, double shift)
     {
+        // One pass: the centred products follow from the raw sums (every term is tens of m/s² over ≤ 40 samples, far
+        // from cancelling in double).
         Vector3 sv = default, sg = default;
-        for (var k = 0; k < tau.Length; k++) { sv += value[k]; sg += Template(tau[k] - shift); }
-        var inv = 1f / tau.Length;
-        var mv = sv * inv;
-        var mg = sg * inv;
-        float vg = 0, gg = 0, vv = 0;
+        double svg = 0, sgg = 0, svv = 0;
         for (var k = 0; k < tau.Length; k++)
         {
-            var v = value[k] - mv;
-            var g = Template(tau[k] - shift) - mg;
-            vg += Vector3.Dot(v, g);
-            gg += Vector3.Dot(g, g);
-            vv += Vector3.Dot(v, v);
+            var v = value[k];
+            var g = Template(tau[k] - shift);
+            sv += v;
+            sg += g;
+            svg += Vector3.Dot(v, g);
+            sgg += Vector3.Dot(g, g);
+            svv += Vector3.Dot(v, v);
         }
 
+        var n = tau.Length;
+        var mv = sv / n;
+        var mg = sg / n;
+        var vg = svg - (n * (double)Vector3.Dot(mv, mg));
+        var gg = sgg - (n * (double)mg.LengthSquared());
+        var vv = svv - (n * (double)mv.LengthSquared());
         if (!(gg > 0) || !(vv > 0)) return (shift, 0, default, double.PositiveInfinity);
         var scale = vg / gg;
         var misfit = (vv - (scale * vg)) / vv;
-        return (shift, scale, mv - (scale * mg), misfit);
+        return (shift, (float)scale, mv - ((float)scale * mg), misfit);
     }
 
     private Vector3 Template(double tau)
