@@ -82,6 +82,8 @@ public readonly record struct SegmentEvents(double ToTimeS, double IcTimeS, long
 /// <para>Initial contact (IC): the impact — the onset of the first strong jerk between mid-swing and the next MS —
 /// which holds for rearfoot, midfoot and forefoot landings alike, where pitch-rate extrema do not. In walking the heel
 /// lands softly and the contact is the pitch-rate reversal just before the jolt.</para>
+/// <para>Running contacts at up to 500 Hz are then timed between samples against the runner's own impact, learned from
+/// her strides (<see cref="ImpactPhaseTemplate"/>).</para>
 /// </remarks>
 public sealed class GaitEventDetector
 {

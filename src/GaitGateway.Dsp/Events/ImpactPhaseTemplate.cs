@@ -49,7 +49,14 @@ public sealed record ImpactTemplateSettings(
 /// contact time is unchanged: the template sharpens the stride-to-stride timing, the single-stride estimate still sets
 /// the absolute one. A stride whose impact does not fit (<see cref="ImpactTemplateSettings.MaxMisfit"/>: a stumble, a
 /// change of surface, a gap) keeps the single-stride estimate and is not learned; a change of the sample rate starts
-/// over. Allocation only when the template is (re)sized, never per sample or per stride.</para>
+/// over. Everything is sized in the constructor for the highest rate served: nothing is allocated per sample or per
+/// stride.</para>
+/// <para>Where it cannot help: an impact ringing at the Nyquist rate (100 Hz at 200 Hz). Moving such a ring within the
+/// period mostly changes its sampled amplitude, which the free scale absorbs; and a template bootstrapped from contacts
+/// whose error follows the phase is self-consistent — a warping of the phase within the period that is the same for
+/// every stride fits every stride equally well. Building it a second time from the interval midpoints (which need no
+/// shape) and keeping the better fit does not undo that either; those impacts stay at the sample interval's accuracy
+/// (README, "Open").</para>
 /// </remarks>
 public sealed class ImpactPhaseTemplate
 {
@@ -93,9 +100,6 @@ public sealed class ImpactPhaseTemplate
         _rateHz = 0;
     }
 
-    /// <summary>Whether the template has been built (its first strides seen) and times contacts.</summary>
-    public bool Ready => _ready;
-
     /// <summary>The contact of the impact around sample <paramref name="icK"/> of segment [a, a + len], refined from
     /// the single-stride estimate <paramref name="contactS"/>; the stride's impact is learned when it fits.</summary>
     public double Refine(long a, int icK, int len, double contactS)
@@ -120,7 +124,7 @@ public sealed class ImpactPhaseTemplate
 
         var (shift, scale, offset, misfit) = Fit(_tau, _value, n);
         if (!(misfit <= _s.MaxMisfit) || !(scale > 0)) return contactS;
-        Learn(_tau, _value, n, shift, scale, offset, 1.0f / _s.LearnStrides);
+        Learn(_tau.AsSpan(0, n), _value.AsSpan(0, n), shift, scale, offset);
         return contactS + shift;
     }
 
@@ -360,10 +364,11 @@ public sealed class ImpactPhaseTemplate
     }
 
     /// <summary>Running average: the learned waveform forgets at 1/LearnStrides per stride.</summary>
-    private void Learn(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, int n, double shift, float scale, Vector3 offset, float rate)
+    private void Learn(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, double shift, float scale, Vector3 offset)
     {
-        for (var i = 0; i < _bins; i++) { _sum[i] *= 1 - rate; _weight[i] *= 1 - rate; }
-        Add(tau[..n], value[..n], shift, 1 / scale, offset, rate * _s.LearnStrides);
+        var keep = 1 - (1f / _s.LearnStrides);
+        for (var i = 0; i < _bins; i++) { _sum[i] *= keep; _weight[i] *= keep; }
+        Add(tau, value, shift, 1 / scale, offset, 1);
         Rebuild();
     }
 
