@@ -1,4 +1,5 @@
 using System.Numerics;
+using GaitGateway.Core.Samples;
 using GaitGateway.Dsp.Events;
 using GaitGateway.Dsp.Segmentation;
 using Xunit;
@@ -147,7 +148,9 @@ public sealed class GaitEventDetectorTests(ITestOutputHelper output)
     /// <summary>Contact errors (s) of <paramref name="strides"/> consecutive running strides landing with one impact shape
     /// at random phases of the sample clock, varying from stride to stride (strength ±20 %, ring frequency ±5 %, envelope
     /// ±10 %), timed by one detector as a foot's pipeline does.</summary>
-    private static double[] StrideSeriesErrors(double rateHz, string shape, double ringHz, double tauS, int strides, ImpactTemplateSettings template)
+    /// <remarks>With <paramref name="gapEvery"/> &gt; 0, every such stride loses a packet of 8 samples ending 15 ms before
+    /// its contact, outside the impact's window.</remarks>
+    private static double[] StrideSeriesErrors(double rateHz, string shape, double ringHz, double tauS, int strides, ImpactTemplateSettings template, int gapEvery = 0)
     {
         var samplesPerStride = (int)(LengthS * rateHz);
         var ring = new SampleRing((strides + 1) * samplesPerStride);
@@ -176,19 +179,27 @@ public sealed class GaitEventDetectorTests(ITestOutputHelper output)
             return swing + new Vector3((float)(0.3 * impact), 0, (float)impact);
         }
 
+        var starts = new long[strides + 1];
+        var gap = false;
         for (var k = 0; k < strides * samplesPerStride; k++)
         {
+            var i = k / samplesPerStride;
+            if (k % samplesPerStride == 0) starts[i] = ring.Next;
             var t = k / rateHz;
             var sum = Vector3.Zero;
             for (var j = 0; j < SubSamples; j++) sum += Acc(t - ((j + 0.5) / SubSamples / rateHz));
             var a = (sum / SubSamples) + new Vector3((float)(0.05 * Gauss(noise)), (float)(0.05 * Gauss(noise)), (float)(0.05 * Gauss(noise)));
-            ring.Add(t, a, Vector3.Zero, 0, 0);
+            var beforeContactS = contacts[i] - t;
+            if (gapEvery > 0 && i % gapEvery == 0 && beforeContactS > 0.015 && beforeContactS <= 0.015 + (8 / rateHz)) { gap = true; continue; }
+            ring.Add(t, a, Vector3.Zero, 0, gap ? (byte)ImuSampleFlags.GapBefore : (byte)0);
+            gap = false;
         }
 
+        starts[strides] = ring.Next;
         var errors = new double[strides];
         for (var i = 0; i < strides; i++)
         {
-            var ev = detector.Detect((long)i * samplesPerStride, samplesPerStride - 1, (int)(MidSwingS * rateHz), new Vector3(0, -1, 0), walking: false);
+            var ev = detector.Detect(starts[i], (int)(starts[i + 1] - starts[i] - 1), (int)(MidSwingS * rateHz), new Vector3(0, -1, 0), walking: false);
             errors[i] = ev.IcTimeS - contacts[i];
         }
 
@@ -217,18 +228,24 @@ public sealed class GaitEventDetectorTests(ITestOutputHelper output)
         {
             var single = StrideSeriesErrors(rateHz, shape, ringHz, tauS, strides, new ImpactTemplateSettings { LearnStrides = 0 });
             var learned = StrideSeriesErrors(rateHz, shape, ringHz, tauS, strides, new ImpactTemplateSettings());
+            // A packet lost now and then in late swing (every fifth stride) must not start the template over.
+            var singleWithGaps = StrideSeriesErrors(rateHz, shape, ringHz, tauS, strides, new ImpactTemplateSettings { LearnStrides = 0 }, gapEvery: 5);
+            var withGaps = StrideSeriesErrors(rateHz, shape, ringHz, tauS, strides, new ImpactTemplateSettings(), gapEvery: 5);
             double Jump(double[] e) => Enumerable.Range(learn + 1, strides - learn - 1).Average(i => Math.Abs(e[i] - e[i - 1]));
             double Mean(double[] e) => e.Skip(learn).Average();
-            var (a, b) = (Jump(single), Jump(learned));
-            output.WriteLine($"{rateHz} Hz {shape} {ringHz} Hz τ {tauS * 1000} ms: stride-to-stride change of the contact error {a * 1000:F2} → {b * 1000:F2} ms, mean error {Mean(single) * 1000:F2} → {Mean(learned) * 1000:F2} ms");
+            var (a, b, ag, c) = (Jump(single), Jump(learned), Jump(singleWithGaps), Jump(withGaps));
+            output.WriteLine($"{rateHz} Hz {shape} {ringHz} Hz τ {tauS * 1000} ms: stride-to-stride change of the contact error {a * 1000:F2} → {b * 1000:F2} ms ({ag * 1000:F2} → {c * 1000:F2} ms with a packet lost every fifth stride), mean error {Mean(single) * 1000:F2} → {Mean(learned) * 1000:F2} ms");
             Assert.True(Math.Abs(Mean(learned) - Mean(single)) <= 0.25 * period, $"{shape} {ringHz} Hz at {rateHz} Hz: mean contact moved {(Mean(learned) - Mean(single)) * 1000:F2} ms");
             // Known limit (README, "Open"): a 100-Hz ring that builds up over 5 ms shows at 200 Hz neither its first
             // moments (below the swing's level) nor its phase (it turns within a sample); the template learned there can
             // settle on a self-consistent wrong phase (1.46 → 1.46 ms here; 2.02 ms with a tighter misfit gate during
             // development). Reported above, not asserted.
             if (rateHz == 200 && shape == "builds-as-u" && ringHz == 100) continue;
-            if (rateHz == 200) Assert.True(b * 1.5 <= a, $"{shape} {ringHz} Hz at {rateHz} Hz: {a * 1000:F2} → {b * 1000:F2} ms");
-            else Assert.True(b <= 1.1 * a, $"{shape} {ringHz} Hz at {rateHz} Hz: {a * 1000:F2} → {b * 1000:F2} ms");
+            foreach (var (without, with, what) in new[] { (a, b, "learned"), (ag, c, "learned, packets lost") })
+            {
+                if (rateHz == 200) Assert.True(with * 1.5 <= without, $"{shape} {ringHz} Hz at {rateHz} Hz, {what}: {without * 1000:F2} → {with * 1000:F2} ms");
+                else Assert.True(with <= 1.1 * without, $"{shape} {ringHz} Hz at {rateHz} Hz, {what}: {without * 1000:F2} → {with * 1000:F2} ms");
+            }
         }
     }
 }

@@ -55,8 +55,8 @@ public sealed record ImpactTemplateSettings(
 /// period mostly changes its sampled amplitude, which the free scale absorbs; and a template bootstrapped from contacts
 /// whose error follows the phase is self-consistent — a warping of the phase within the period that is the same for
 /// every stride fits every stride equally well. Building it a second time from the interval midpoints (which need no
-/// shape) and keeping the better fit does not undo that either; those impacts stay at the sample interval's accuracy
-/// (README, "Open").</para>
+/// shape) and keeping the better fit did not undo that either (and changed no other case by more than 0.01 steps/min,
+/// so it went); those impacts stay at the sample interval's accuracy (README, "Open").</para>
 /// </remarks>
 public sealed class ImpactPhaseTemplate
 {
@@ -81,13 +81,12 @@ public sealed class ImpactPhaseTemplate
     private int[] _bootCount = [];
     private double[] _bootShift = [];
     private double[] _bootMisfit = [];
-    private double[] _bootMid = [];
-    private Vector3[] _sumAlt = [];
-    private float[] _weightAlt = [];
 
     // One stride's window: times relative to the single-stride contact, and specific force.
     private double[] _tau = [];
     private Vector3[] _value = [];
+    private int[] _bin = [];
+    private float[] _within = [];
 
     public ImpactPhaseTemplate(ImpactTemplateSettings settings, SampleRing ring)
     {
@@ -105,9 +104,11 @@ public sealed class ImpactPhaseTemplate
     public double Refine(long a, int icK, int len, double contactS)
     {
         if (_s.LearnStrides <= 0 || !double.IsFinite(contactS)) return contactS;
-        var rate = _ring.RateHzAt(a + icK);
+        // The clip's rate from the two intervals around the impact, unless a packet was lost there (the window would
+        // hold the gap anyway): a lost packet must never pass for a new rate, which starts the template over.
+        if (icK < 1 || icK + 1 > len || Gap(a + icK) || Gap(a + icK + 1)) return contactS;
+        var rate = 2 / (_ring.TimeS(a + icK + 1) - _ring.TimeS(a + icK - 1));
         if (!(rate > 0) || rate > _s.MaxRateHz * 1.1) return contactS;
-        // A lost packet stretches the local interval; only a new sample rate (200 → 400 Hz) starts over.
         if (Math.Abs(rate - _rateHz) > 0.2 * rate) Resize(rate);
         var n = Window(a, icK, len, contactS);
         if (n == 0) return contactS;
@@ -116,7 +117,6 @@ public sealed class ImpactPhaseTemplate
         {
             Array.Copy(_tau, 0, _bootTau, _boot * _maxWindow, n);
             Array.Copy(_value, 0, _bootValue, _boot * _maxWindow, n);
-            _bootMid[_boot] = (0.5 * (_ring.TimeS(a + icK - 1) + _ring.TimeS(a + icK))) - contactS;
             _bootCount[_boot++] = n;
             if (_boot == _s.LearnStrides) Bootstrap();
             return contactS;
@@ -142,13 +142,15 @@ public sealed class ImpactPhaseTemplate
         for (var k = 0; k < n; k++)
         {
             var s = a + from + k;
-            if (k > 0 && (_ring.Flags(s) & (byte)ImuSampleFlags.GapBefore) != 0) return 0;
+            if (k > 0 && Gap(s)) return 0;
             _tau[k] = _ring.TimeS(s) - contactS;
             _value[k] = _ring.AccMps2(s);
         }
 
         return n;
     }
+
+    private bool Gap(long n) => (_ring.Flags(n) & (byte)ImuSampleFlags.GapBefore) != 0;
 
     private void Resize(double rate)
     {
@@ -168,14 +170,14 @@ public sealed class ImpactPhaseTemplate
             _sum = new Vector3[_bins];
             _weight = new float[_bins];
             _h = new Vector3[_bins];
-            _sumAlt = new Vector3[_bins];
-            _weightAlt = new float[_bins];
         }
 
         if (_tau.Length < _maxWindow)
         {
             _tau = new double[_maxWindow];
             _value = new Vector3[_maxWindow];
+            _bin = new int[_maxWindow];
+            _within = new float[_maxWindow];
         }
 
         if (_bootTau.Length < _s.LearnStrides * _maxWindow)
@@ -185,33 +187,20 @@ public sealed class ImpactPhaseTemplate
             _bootCount = new int[_s.LearnStrides];
             _bootShift = new double[_s.LearnStrides];
             _bootMisfit = new double[_s.LearnStrides];
-            _bootMid = new double[_s.LearnStrides];
         }
     }
 
-    /// <summary>Builds the template from the first strides, twice: laid at their single-stride contacts, and laid at
-    /// the middle of their contacts' sample intervals (which needs no shape); each then goes through three rounds of
-    /// fitting every stride to the others and rebuilding, and the one that explains the strides better is kept. The
-    /// origin keeps the single-stride contacts' mean.</summary>
+    /// <summary>Builds the template from the first strides: laid at their single-stride contacts, then three rounds of
+    /// fitting every stride to the others and rebuilding; the origin keeps their mean contact. When fewer than half of
+    /// them fit, their impacts are too unlike each other: it starts over with the next strides.</summary>
     private void Bootstrap()
     {
-        var fromEstimate = Build(midpoint: false);
-        Array.Copy(_sum, _sumAlt, _bins);
-        Array.Copy(_weight, _weightAlt, _bins);
-        var fromMidpoint = Build(midpoint: true);
-        if (!(fromMidpoint < fromEstimate))
-        {
-            Array.Copy(_sumAlt, _sum, _bins);
-            Array.Copy(_weightAlt, _weight, _bins);
-        }
-
-        if (double.IsPositiveInfinity(Math.Min(fromEstimate, fromMidpoint))) { _boot = 0; return; } // impacts too unlike: start over
-        Rebuild();
+        if (double.IsPositiveInfinity(Build())) { _boot = 0; return; }
         _ready = true;
     }
 
     /// <summary>One build from the first strides; the mean misfit of those that fit, +∞ when fewer than half do.</summary>
-    private double Build(bool midpoint)
+    private double Build()
     {
         var misfitSum = 0.0;
         var used = 0;
@@ -226,7 +215,7 @@ public sealed class ImpactPhaseTemplate
                     // Scale and offset from the stride itself: its deviation from its mean, over its root-mean-square.
                     var value = _bootValue.AsSpan(i * _maxWindow, _bootCount[i]);
                     var (centre, rms) = MeanRms(value);
-                    if (rms > 0) Add(_bootTau.AsSpan(i * _maxWindow, _bootCount[i]), value, midpoint ? _bootMid[i] : 0, 1 / rms, centre, 1);
+                    if (rms > 0) Add(_bootTau.AsSpan(i * _maxWindow, _bootCount[i]), value, 0, 1 / rms, centre, 1);
                 }
 
                 Rebuild();
@@ -283,13 +272,29 @@ public sealed class ImpactPhaseTemplate
     {
         tau = tau[..n];
         value = value[..n];
+        // A shift by whole bins moves every sample by whole bins: each sample's bin and place within it are found once,
+        // and the stride's own sums do not depend on the shift.
+        Vector3 sv = default;
+        double svv = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var x = (tau[k] / _binS) + _originBin;
+            var i = Math.Floor(x);
+            _bin[k] = (int)i;
+            _within[k] = (float)(x - i);
+            sv += value[k];
+            svv += Vector3.Dot(value[k], value[k]);
+        }
+
+        var mv = sv / n;
+        var vv = svv - (n * (double)mv.LengthSquared());
         var j = (int)Math.Floor(_s.SearchSamples * _s.BinsPerSample);
         var bestJ = 0;
         var best = double.PositiveInfinity;
         double before = double.NaN, after = double.NaN, prev = double.NaN;
         for (var i = -j; i <= j; i++)
         {
-            var m = FitAt(tau, value, i * _binS).Misfit;
+            var m = MisfitAtBins(value, i, mv, vv);
             if (m < best) { best = m; bestJ = i; before = prev; after = double.NaN; }
             else if (i == bestJ + 1) after = m;
             prev = m;
@@ -303,6 +308,30 @@ public sealed class ImpactPhaseTemplate
         }
 
         return FitAt(tau, value, shift);
+    }
+
+    /// <summary><see cref="FitAt"/>'s misfit for the template moved by <paramref name="bins"/> whole bins, from the bins
+    /// and places <see cref="Fit"/> found for the samples.</summary>
+    private double MisfitAtBins(ReadOnlySpan<Vector3> value, int bins, Vector3 mv, double vv)
+    {
+        Vector3 sg = default;
+        double svg = 0, sgg = 0;
+        var last = _bins - 1;
+        for (var k = 0; k < value.Length; k++)
+        {
+            var i = _bin[k] - bins;
+            var g = i < 0 ? _h[0] : i >= last ? _h[last] : _h[i] + (_within[k] * (_h[i + 1] - _h[i]));
+            sg += g;
+            svg += Vector3.Dot(value[k], g);
+            sgg += Vector3.Dot(g, g);
+        }
+
+        var n = value.Length;
+        var mg = sg / n;
+        var vg = svg - (n * (double)Vector3.Dot(mv, mg));
+        var gg = sgg - (n * (double)mg.LengthSquared());
+        if (!(gg > 0) || !(vv > 0)) return double.PositiveInfinity;
+        return (vv - (vg * vg / gg)) / vv;
     }
 
     /// <summary>Least-squares fit of the stride's window to the template moved by <paramref name="shift"/>:
