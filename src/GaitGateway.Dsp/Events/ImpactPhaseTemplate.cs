@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using GaitGateway.Core.Samples;
 using GaitGateway.Dsp.Segmentation;
 
@@ -72,6 +74,7 @@ public sealed class ImpactPhaseTemplate
     private float[] _weight = [];
     private Vector3[] _h = [];
     private bool _ready;
+    private float _gain = 1;
 
     // The first strides' windows, kept to align them to each other once there are enough.
     private int _maxWindow;
@@ -195,6 +198,7 @@ public sealed class ImpactPhaseTemplate
     /// them fit, their impacts are too unlike each other: it starts over with the next strides.</summary>
     private void Bootstrap()
     {
+        _gain = 1;
         if (double.IsPositiveInfinity(Build())) { _boot = 0; return; }
         _ready = true;
     }
@@ -288,17 +292,21 @@ public sealed class ImpactPhaseTemplate
 
         var mv = sv / n;
         var vv = svv - (n * (double)mv.LengthSquared());
+        // Every other bin first (a quarter sample at 8 bins per sample), then the bins either side of the best: the misfit
+        // changes smoothly over a bin, and this halves the work per stride.
         var j = (int)Math.Floor(_s.SearchSamples * _s.BinsPerSample);
         var bestJ = 0;
         var best = double.PositiveInfinity;
-        double before = double.NaN, after = double.NaN, prev = double.NaN;
-        for (var i = -j; i <= j; i++)
+        for (var i = -j; i <= j; i += 2)
         {
             var m = MisfitAtBins(value, i, mv, vv);
-            if (m < best) { best = m; bestJ = i; before = prev; after = double.NaN; }
-            else if (i == bestJ + 1) after = m;
-            prev = m;
+            if (m < best) { best = m; bestJ = i; }
         }
+
+        var before = bestJ - 1 >= -j ? MisfitAtBins(value, bestJ - 1, mv, vv) : double.NaN;
+        var after = bestJ + 1 <= j ? MisfitAtBins(value, bestJ + 1, mv, vv) : double.NaN;
+        if (before < best && !(after < before)) { (after, best) = (best, before); bestJ--; before = bestJ - 1 >= -j ? MisfitAtBins(value, bestJ - 1, mv, vv) : double.NaN; }
+        else if (after < best) { (before, best) = (best, after); bestJ++; after = bestJ + 1 <= j ? MisfitAtBins(value, bestJ + 1, mv, vv) : double.NaN; }
 
         var shift = bestJ * _binS;
         if (double.IsFinite(before) && double.IsFinite(after))
@@ -314,22 +322,23 @@ public sealed class ImpactPhaseTemplate
     /// and places <see cref="Fit"/> found for the samples.</summary>
     private double MisfitAtBins(ReadOnlySpan<Vector3> value, int bins, Vector3 mv, double vv)
     {
-        Vector3 sg = default;
-        double svg = 0, sgg = 0;
-        var last = _bins - 1;
-        for (var k = 0; k < value.Length; k++)
+        var n = value.Length;
+        // The grid spans every candidate's window (Resize), so no sample falls off it: read it unchecked.
+        if (_bin[0] - bins < 0 || _bin[n - 1] - bins + 1 >= _bins) return double.PositiveInfinity;
+        ref var h = ref MemoryMarshal.GetArrayDataReference(_h);
+        Vector3 sg = default, svg = default, sgg = default;
+        for (var k = 0; k < n; k++)
         {
-            var i = _bin[k] - bins;
-            var g = i < 0 ? _h[0] : i >= last ? _h[last] : _h[i] + (_within[k] * (_h[i + 1] - _h[i]));
+            ref var h0 = ref Unsafe.Add(ref h, _bin[k] - bins);
+            var g = Vector3.Lerp(h0, Unsafe.Add(ref h0, 1), _within[k]);
             sg += g;
-            svg += Vector3.Dot(value[k], g);
-            sgg += Vector3.Dot(g, g);
+            svg += value[k] * g;
+            sgg += g * g;
         }
 
-        var n = value.Length;
         var mg = sg / n;
-        var vg = svg - (n * (double)Vector3.Dot(mv, mg));
-        var gg = sgg - (n * (double)mg.LengthSquared());
+        var vg = (double)svg.X + svg.Y + svg.Z - (n * (double)Vector3.Dot(mv, mg));
+        var gg = (double)sgg.X + sgg.Y + sgg.Z - (n * (double)mg.LengthSquared());
         if (!(gg > 0) || !(vv > 0)) return double.PositiveInfinity;
         return (vv - (vg * vg / gg)) / vv;
     }
@@ -392,13 +401,26 @@ public sealed class ImpactPhaseTemplate
         }
     }
 
-    /// <summary>Running average: the learned waveform forgets at 1/LearnStrides per stride.</summary>
+    /// <summary>Running average: the learned waveform forgets at 1/LearnStrides per stride. Rather than shrinking every
+    /// bin's sum and weight, each new stride weighs 1/(1 − 1/LearnStrides) times the last (the same ratios), rescaled
+    /// now and then; and since a bin's value is their ratio, only the bins the stride reached change.</summary>
     private void Learn(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, double shift, float scale, Vector3 offset)
     {
-        var keep = 1 - (1f / _s.LearnStrides);
-        for (var i = 0; i < _bins; i++) { _sum[i] *= keep; _weight[i] *= keep; }
-        Add(tau, value, shift, 1 / scale, offset, 1);
-        Rebuild();
+        _gain /= 1 - (1f / _s.LearnStrides);
+        if (_gain > 1e4f)
+        {
+            for (var i = 0; i < _bins; i++) { _sum[i] /= _gain; _weight[i] /= _gain; }
+            _gain = 1;
+        }
+
+        Add(tau, value, shift, 1 / scale, offset, _gain);
+        for (var k = 0; k < tau.Length; k++)
+        {
+            var i = (int)Math.Floor(((tau[k] - shift) / _binS) + _originBin);
+            if (i < 0 || i >= _bins - 1) continue;
+            if (_weight[i] > 0) _h[i] = _sum[i] / _weight[i];
+            if (_weight[i + 1] > 0) _h[i + 1] = _sum[i + 1] / _weight[i + 1];
+        }
     }
 
     /// <summary>Template = weighted mean per bin; a bin no sample reached takes the line between its filled neighbours.</summary>
