@@ -208,6 +208,8 @@ public sealed class ImpactPhaseTemplate
     {
         var misfitSum = 0.0;
         var used = 0;
+        var lastMean = 0.0;
+        Array.Fill(_bootShift, double.NaN);
         for (var round = 0; round <= Rounds; round++)
         {
             Array.Clear(_sum, 0, _bins);
@@ -228,7 +230,11 @@ public sealed class ImpactPhaseTemplate
 
             for (var i = 0; i < _boot; i++)
             {
-                var (shift, scale, _, misfit) = Fit(_bootTau.AsSpan(i * _maxWindow, _bootCount[i]), _bootValue.AsSpan(i * _maxWindow, _bootCount[i]), _bootCount[i]);
+                // After the first round a stride moves little: search half a sample around where it was (its shift less the
+                // origin's move), the whole range when it did not fit.
+                var placed = round > 1 && double.IsFinite(_bootShift[i]);
+                var centre = placed ? (int)Math.Round((_bootShift[i] - lastMean) / _binS) : 0;
+                var (shift, scale, _, misfit) = Fit(_bootTau.AsSpan(i * _maxWindow, _bootCount[i]), _bootValue.AsSpan(i * _maxWindow, _bootCount[i]), _bootCount[i], centre, placed ? _s.BinsPerSample / 2 : -1);
                 _bootShift[i] = misfit <= _s.MaxMisfit && scale > 0 ? shift : double.NaN;
                 _bootMisfit[i] = misfit;
             }
@@ -243,6 +249,7 @@ public sealed class ImpactPhaseTemplate
 
             if (used < _boot / 2) return double.PositiveInfinity;
             var mean = sum / used;
+            lastMean = mean;
             Array.Clear(_sum, 0, _bins);
             Array.Clear(_weight, 0, _bins);
             for (var i = 0; i < _boot; i++)
@@ -272,7 +279,9 @@ public sealed class ImpactPhaseTemplate
 
     /// <summary>Best shift of the template along the stride's window (grid of bins, refined by a parabola), with the scale,
     /// offset and misfit there.</summary>
-    private (double Shift, float Scale, Vector3 Offset, double Misfit) Fit(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, int n)
+    /// <param name="centre">Middle of the search, bins (a stride already placed by an earlier round).</param>
+    /// <param name="reach">Bins searched either side of it; −1 for the whole <see cref="ImpactTemplateSettings.SearchSamples"/>.</param>
+    private (double Shift, float Scale, Vector3 Offset, double Misfit) Fit(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, int n, int centre = 0, int reach = -1)
     {
         tau = tau[..n];
         value = value[..n];
@@ -294,19 +303,21 @@ public sealed class ImpactPhaseTemplate
         var vv = svv - (n * (double)mv.LengthSquared());
         // Every other bin first (a quarter sample at 8 bins per sample), then the bins either side of the best: the misfit
         // changes smoothly over a bin, and this halves the work per stride.
-        var j = (int)Math.Floor(_s.SearchSamples * _s.BinsPerSample);
-        var bestJ = 0;
+        var full = (int)Math.Floor(_s.SearchSamples * _s.BinsPerSample);
+        var lo = reach < 0 ? -full : Math.Max(-full, centre - reach);
+        var hi = reach < 0 ? full : Math.Min(full, centre + reach);
+        var bestJ = lo;
         var best = double.PositiveInfinity;
-        for (var i = -j; i <= j; i += 2)
+        for (var i = lo; i <= hi; i += 2)
         {
             var m = MisfitAtBins(value, i, mv, vv);
             if (m < best) { best = m; bestJ = i; }
         }
 
-        var before = bestJ - 1 >= -j ? MisfitAtBins(value, bestJ - 1, mv, vv) : double.NaN;
-        var after = bestJ + 1 <= j ? MisfitAtBins(value, bestJ + 1, mv, vv) : double.NaN;
-        if (before < best && !(after < before)) { (after, best) = (best, before); bestJ--; before = bestJ - 1 >= -j ? MisfitAtBins(value, bestJ - 1, mv, vv) : double.NaN; }
-        else if (after < best) { (before, best) = (best, after); bestJ++; after = bestJ + 1 <= j ? MisfitAtBins(value, bestJ + 1, mv, vv) : double.NaN; }
+        var before = bestJ - 1 >= lo ? MisfitAtBins(value, bestJ - 1, mv, vv) : double.NaN;
+        var after = bestJ + 1 <= hi ? MisfitAtBins(value, bestJ + 1, mv, vv) : double.NaN;
+        if (before < best && !(after < before)) { (after, best) = (best, before); bestJ--; before = bestJ - 1 >= lo ? MisfitAtBins(value, bestJ - 1, mv, vv) : double.NaN; }
+        else if (after < best) { (before, best) = (best, after); bestJ++; after = bestJ + 1 <= hi ? MisfitAtBins(value, bestJ + 1, mv, vv) : double.NaN; }
 
         var shift = bestJ * _binS;
         if (double.IsFinite(before) && double.IsFinite(after))
