@@ -248,4 +248,14 @@ public sealed class GaitEventDetectorTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Fact]
+    public void Impact_template_settings_out_of_range_are_refused_when_it_is_on()
+    {
+        var ring = new SampleRing(64);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImpactPhaseTemplate(new ImpactTemplateSettings(BinsPerSample: 0), ring));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImpactPhaseTemplate(new ImpactTemplateSettings(AfterS: 0), ring));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ImpactPhaseTemplate(new ImpactTemplateSettings(MaxMisfit: double.NaN), ring));
+        _ = new ImpactPhaseTemplate(new ImpactTemplateSettings(LearnStrides: 0, BinsPerSample: 0), ring); // off: nothing to check
+    }
 }

@@ -95,9 +95,16 @@ public sealed class ImpactPhaseTemplate
     {
         _s = settings;
         _ring = ring;
+        if (settings.LearnStrides <= 0) return;
+        if (settings.BinsPerSample < 1 || !(settings.BeforeS > 0) || !(settings.AfterS > 0) || !(settings.SearchSamples > 0)
+            || !(settings.MaxRateHz > 0) || !(settings.MaxMisfit > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings,
+                "ImpactTemplateSettings: BinsPerSample must be at least 1, and BeforeS, AfterS, SearchSamples, MaxRateHz and MaxMisfit positive");
+        }
+
         // Sized once for the highest rate served (the grid and windows only shrink below it): nothing is allocated
         // while samples flow.
-        if (settings.LearnStrides <= 0) return;
         Resize(settings.MaxRateHz * 1.1);
         _rateHz = 0;
     }
