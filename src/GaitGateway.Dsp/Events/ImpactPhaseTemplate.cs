@@ -311,6 +311,7 @@ public sealed class ImpactPhaseTemplate
         // Every other bin first (a quarter sample at 8 bins per sample), then the bins either side of the best: the misfit
         // changes smoothly over a bin, and this halves the work per stride.
         var full = (int)Math.Floor(_s.SearchSamples * _s.BinsPerSample);
+        centre = Math.Clamp(centre, -full, full);
         var lo = reach < 0 ? -full : Math.Max(-full, centre - reach);
         var hi = reach < 0 ? full : Math.Min(full, centre + reach);
         var bestJ = lo;
