@@ -114,7 +114,7 @@ public sealed class GaitEventDetector
         var toS = ToeOffByLoadRelease(a, toK, midSwingK, walking);
 
         var gapAfterMidSwing = false;
-        for (var k = midSwingK + 1; k <= len; k++) gapAfterMidSwing |= GapBefore(a, k);
+        for (var k = midSwingK + 1; k <= len; k++) gapAfterMidSwing |= _ring.GapBefore(a + k);
         var (icK, loudK) = FindImpact(a, midSwingK, len, walking);
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
         var icS = walking
@@ -222,7 +222,7 @@ public sealed class GaitEventDetector
         var bestDistance = double.PositiveInfinity;
         for (var k = midSwingK + 1; k <= len; k++)
         {
-            if (!GapBefore(a, k)) continue;
+            if (!_ring.GapBefore(a + k)) continue;
             var t = Math.Clamp(predictedS, _ring.TimeS(a + k - 1), _ring.TimeS(a + k));
             var distance = Math.Abs(t - predictedS);
             if (distance < bestDistance) { bestDistance = distance; best = t; }
@@ -230,8 +230,6 @@ public sealed class GaitEventDetector
 
         return best;
     }
-
-    private bool GapBefore(long a, int k) => (_ring.Flags(a + k) & (byte)ImuSampleFlags.GapBefore) != 0;
 
     /// <summary>
     /// Walking: the heel lands softly and the clip's jolt comes 10–20 ms after the contact (gaitmap walk: our impact onset

@@ -117,7 +117,7 @@ public sealed class ImpactPhaseTemplate
         if (_s.LearnStrides <= 0 || !double.IsFinite(contactS)) return contactS;
         // The clip's rate from the two intervals around the impact, unless a packet was lost there (the window would
         // hold the gap anyway): a lost packet must never pass for a new rate, which starts the template over.
-        if (icK < 1 || icK + 1 > len || Gap(a + icK) || Gap(a + icK + 1)) return contactS;
+        if (icK < 1 || icK + 1 > len || _ring.GapBefore(a + icK) || _ring.GapBefore(a + icK + 1)) return contactS;
         var rate = 2 / (_ring.TimeS(a + icK + 1) - _ring.TimeS(a + icK - 1));
         if (!(rate > 0) || rate > _s.MaxRateHz * 1.1) return contactS;
         if (Math.Abs(rate - _rateHz) > 0.2 * rate) Resize(rate);
@@ -153,15 +153,13 @@ public sealed class ImpactPhaseTemplate
         for (var k = 0; k < n; k++)
         {
             var s = a + from + k;
-            if (k > 0 && Gap(s)) return 0;
+            if (k > 0 && _ring.GapBefore(s)) return 0;
             _tau[k] = _ring.TimeS(s) - contactS;
             _value[k] = _ring.AccMps2(s);
         }
 
         return n;
     }
-
-    private bool Gap(long n) => (_ring.Flags(n) & (byte)ImuSampleFlags.GapBefore) != 0;
 
     private void Resize(double rate)
     {
