@@ -84,7 +84,6 @@ public sealed class ImpactPhaseTemplate
     private Vector3[] _bootValue = [];
     private int[] _bootCount = [];
     private double[] _bootShift = [];
-    private double[] _bootMisfit = [];
 
     // One stride's window: times relative to the single-stride contact, and specific force.
     private double[] _tau = [];
@@ -133,9 +132,11 @@ public sealed class ImpactPhaseTemplate
             return contactS;
         }
 
-        var (shift, scale, offset, misfit) = Fit(_tau, _value, n);
+        var tau = _tau.AsSpan(0, n);
+        var value = _value.AsSpan(0, n);
+        var (shift, scale, offset, misfit) = Fit(tau, value);
         if (!(misfit <= _s.MaxMisfit) || !(scale > 0)) return contactS;
-        Learn(_tau.AsSpan(0, n), _value.AsSpan(0, n), shift, scale, offset);
+        Learn(tau, value, shift, scale, offset);
         return contactS + shift;
     }
 
@@ -195,7 +196,6 @@ public sealed class ImpactPhaseTemplate
             _bootValue = new Vector3[_s.LearnStrides * _maxWindow];
             _bootCount = new int[_s.LearnStrides];
             _bootShift = new double[_s.LearnStrides];
-            _bootMisfit = new double[_s.LearnStrides];
         }
     }
 
@@ -205,15 +205,13 @@ public sealed class ImpactPhaseTemplate
     private void Bootstrap()
     {
         _gain = 1;
-        if (double.IsPositiveInfinity(Build())) { _boot = 0; return; }
-        _ready = true;
+        if (Build()) _ready = true;
+        else _boot = 0;
     }
 
-    /// <summary>One build from the first strides; the mean misfit of those that fit, +∞ when fewer than half do.</summary>
-    private double Build()
+    /// <summary>One build from the first strides; false when fewer than half of them fit.</summary>
+    private bool Build()
     {
-        var misfitSum = 0.0;
-        var used = 0;
         var lastMean = 0.0;
         Array.Fill(_bootShift, double.NaN);
         for (var round = 0; round <= Rounds; round++)
@@ -240,20 +238,18 @@ public sealed class ImpactPhaseTemplate
                 // origin's move), the whole range when it did not fit.
                 var placed = round > 1 && double.IsFinite(_bootShift[i]);
                 var centre = placed ? (int)Math.Round((_bootShift[i] - lastMean) / _binS) : 0;
-                var (shift, scale, _, misfit) = Fit(_bootTau.AsSpan(i * _maxWindow, _bootCount[i]), _bootValue.AsSpan(i * _maxWindow, _bootCount[i]), _bootCount[i], centre, placed ? _s.BinsPerSample / 2 : -1);
+                var (shift, scale, _, misfit) = Fit(_bootTau.AsSpan(i * _maxWindow, _bootCount[i]), _bootValue.AsSpan(i * _maxWindow, _bootCount[i]), centre, placed ? _s.BinsPerSample / 2 : -1);
                 _bootShift[i] = misfit <= _s.MaxMisfit && scale > 0 ? shift : double.NaN;
-                _bootMisfit[i] = misfit;
             }
 
             // Keep the single-stride estimates' mean contact: the template refines timing between strides, not the
             // contact's definition.
             var sum = 0.0;
-            used = 0;
-            misfitSum = 0;
+            var used = 0;
             for (var i = 0; i < _boot; i++)
-                if (double.IsFinite(_bootShift[i])) { sum += _bootShift[i]; misfitSum += _bootMisfit[i]; used++; }
+                if (double.IsFinite(_bootShift[i])) { sum += _bootShift[i]; used++; }
 
-            if (used < _boot / 2) return double.PositiveInfinity;
+            if (used < _boot / 2) return false;
             var mean = sum / used;
             lastMean = mean;
             Array.Clear(_sum, 0, _bins);
@@ -270,7 +266,7 @@ public sealed class ImpactPhaseTemplate
             Rebuild();
         }
 
-        return misfitSum / used;
+        return true;
     }
 
     private static (Vector3 Mean, float Rms) MeanRms(ReadOnlySpan<Vector3> v)
@@ -287,17 +283,16 @@ public sealed class ImpactPhaseTemplate
     /// offset and misfit there.</summary>
     /// <param name="centre">Middle of the search, bins (a stride already placed by an earlier round).</param>
     /// <param name="reach">Bins searched either side of it; −1 for the whole <see cref="ImpactTemplateSettings.SearchSamples"/>.</param>
-    private (double Shift, float Scale, Vector3 Offset, double Misfit) Fit(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, int n, int centre = 0, int reach = -1)
+    private (double Shift, float Scale, Vector3 Offset, double Misfit) Fit(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, int centre = 0, int reach = -1)
     {
-        tau = tau[..n];
-        value = value[..n];
+        var n = tau.Length;
         // A shift by whole bins moves every sample by whole bins: each sample's bin and place within it are found once,
         // and the stride's own sums do not depend on the shift.
         Vector3 sv = default;
         double svv = 0;
         for (var k = 0; k < n; k++)
         {
-            var x = (tau[k] / _binS) + _originBin;
+            var x = GridX(tau[k]);
             var i = Math.Floor(x);
             _bin[k] = (int)i;
             _within[k] = (float)(x - i);
@@ -354,11 +349,7 @@ public sealed class ImpactPhaseTemplate
             sgg += g * g;
         }
 
-        var mg = sg / n;
-        var vg = (double)svg.X + svg.Y + svg.Z - (n * (double)Vector3.Dot(mv, mg));
-        var gg = (double)sgg.X + sgg.Y + sgg.Z - (n * (double)mg.LengthSquared());
-        if (!(gg > 0) || !(vv > 0)) return double.PositiveInfinity;
-        return (vv - (vg * vg / gg)) / vv;
+        return CentredFit(n, mv, sg / n, (double)svg.X + svg.Y + svg.Z, (double)sgg.X + sgg.Y + sgg.Z, vv).Misfit;
     }
 
     /// <summary>Least-squares fit of the stride's window to the template moved by <paramref name="shift"/>:
@@ -383,18 +374,28 @@ public sealed class ImpactPhaseTemplate
         var n = tau.Length;
         var mv = sv / n;
         var mg = sg / n;
+        var (scale, misfit) = CentredFit(n, mv, mg, svg, sgg, svv - (n * (double)mv.LengthSquared()));
+        return double.IsPositiveInfinity(misfit) ? (shift, 0, default, misfit) : (shift, (float)scale, mv - ((float)scale * mg), misfit);
+    }
+
+    /// <summary>Least squares of value ≈ scale · template + offset from sums over <paramref name="n"/> samples (the centred
+    /// products follow from the raw ones): the scale, and the share of the value's variance <paramref name="vv"/> it leaves
+    /// unexplained (+∞ when either side does not vary).</summary>
+    private static (double Scale, double Misfit) CentredFit(int n, Vector3 mv, Vector3 mg, double svg, double sgg, double vv)
+    {
         var vg = svg - (n * (double)Vector3.Dot(mv, mg));
         var gg = sgg - (n * (double)mg.LengthSquared());
-        var vv = svv - (n * (double)mv.LengthSquared());
-        if (!(gg > 0) || !(vv > 0)) return (shift, 0, default, double.PositiveInfinity);
+        if (!(gg > 0) || !(vv > 0)) return (0, double.PositiveInfinity);
         var scale = vg / gg;
-        var misfit = (vv - (scale * vg)) / vv;
-        return (shift, (float)scale, mv - ((float)scale * mg), misfit);
+        return (scale, (vv - (scale * vg)) / vv);
     }
+
+    /// <summary>Place of a time relative to the contact on the template's grid, bins (fraction included).</summary>
+    private double GridX(double tau) => (tau / _binS) + _originBin;
 
     private Vector3 Template(double tau)
     {
-        var x = (tau / _binS) + _originBin;
+        var x = GridX(tau);
         var i = (int)Math.Floor(x);
         if (i < 0) return _h[0];
         if (i >= _bins - 1) return _h[_bins - 1];
@@ -402,12 +403,13 @@ public sealed class ImpactPhaseTemplate
         return _h[i] + (f * (_h[i + 1] - _h[i]));
     }
 
-    /// <summary>Lays a stride's window, normalised (value − offset) · gain, on the grid at its contact + shift.</summary>
-    private void Add(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, double shift, float gain, Vector3 offset, float weight)
+    /// <summary>Lays a stride's window, normalised (value − offset) · gain, on the grid at its contact + shift; with
+    /// <paramref name="refresh"/>, the template's value at each bin it reaches follows at once (the others keep theirs).</summary>
+    private void Add(ReadOnlySpan<double> tau, ReadOnlySpan<Vector3> value, double shift, float gain, Vector3 offset, float weight, bool refresh = false)
     {
         for (var k = 0; k < tau.Length; k++)
         {
-            var x = ((tau[k] - shift) / _binS) + _originBin;
+            var x = GridX(tau[k] - shift);
             var i = (int)Math.Floor(x);
             if (i < 0 || i >= _bins - 1) continue;
             var f = (float)(x - i);
@@ -416,6 +418,9 @@ public sealed class ImpactPhaseTemplate
             _weight[i] += (1 - f) * weight;
             _sum[i + 1] += f * weight * v;
             _weight[i + 1] += f * weight;
+            if (!refresh) continue;
+            if (_weight[i] > 0) _h[i] = _sum[i] / _weight[i];
+            if (_weight[i + 1] > 0) _h[i + 1] = _sum[i + 1] / _weight[i + 1];
         }
     }
 
@@ -431,14 +436,7 @@ public sealed class ImpactPhaseTemplate
             _gain = 1;
         }
 
-        Add(tau, value, shift, 1 / scale, offset, _gain);
-        for (var k = 0; k < tau.Length; k++)
-        {
-            var i = (int)Math.Floor(((tau[k] - shift) / _binS) + _originBin);
-            if (i < 0 || i >= _bins - 1) continue;
-            if (_weight[i] > 0) _h[i] = _sum[i] / _weight[i];
-            if (_weight[i + 1] > 0) _h[i + 1] = _sum[i + 1] / _weight[i + 1];
-        }
+        Add(tau, value, shift, 1 / scale, offset, _gain, refresh: true);
     }
 
     /// <summary>Template = weighted mean per bin; a bin no sample reached takes the line between its filled neighbours.</summary>
