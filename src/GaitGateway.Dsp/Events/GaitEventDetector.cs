@@ -1,5 +1,4 @@
 using System.Numerics;
-using GaitGateway.Core.Samples;
 using GaitGateway.Dsp.Segmentation;
 
 namespace GaitGateway.Dsp.Events;

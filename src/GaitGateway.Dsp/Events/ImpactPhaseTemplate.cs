@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using GaitGateway.Core.Samples;
 using GaitGateway.Dsp.Segmentation;
 
 namespace GaitGateway.Dsp.Events;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using GaitGateway.Core.Samples;
 
 namespace GaitGateway.Dsp.Segmentation;
 
@@ -69,7 +70,7 @@ public sealed class SampleRing
     public byte Flags(long n) => _flags[(int)(n & _mask)];
 
     /// <summary>Samples were lost between sample <paramref name="n"/> − 1 and <paramref name="n"/>.</summary>
-    public bool GapBefore(long n) => (Flags(n) & (byte)Core.Samples.ImuSampleFlags.GapBefore) != 0;
+    public bool GapBefore(long n) => (Flags(n) & (byte)ImuSampleFlags.GapBefore) != 0;
 
     /// <summary>The ring's arrays for one pass: a loop that reads them through this view keeps them in registers, where
     /// the accessors above reload each array from the ring on every use (the JIT cannot prove the loop's own stores
