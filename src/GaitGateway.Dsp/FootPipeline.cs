@@ -50,6 +50,10 @@ public sealed class FootPipeline
     private readonly StrideIntegrator _trajectory;
     private readonly GaitEventDetector _events;
 
+    /// <summary>The flat tops bridged in the segment being processed (a stride has a few per saturating axis).</summary>
+    private readonly FlatTopBridge[] _bridges = new FlatTopBridge[32];
+    private int _bridgeCount;
+
     private double _lastTimeS = double.NaN;
     private bool _gapPending;
 
@@ -294,7 +298,8 @@ public sealed class FootPipeline
         var threshold = _segmenter.SwingThresholdRps;
 
         // 0. A gyroscope that flat-topped at its rail loses rotation: the stretch is reconstructed before anything reads it.
-        GyroFlatTopRepair.Repair(_ring, a, b);
+        // Its bridges are kept: the strike angle weighs the readings from either mid-stance by them (step 3).
+        GyroFlatTopRepair.Repair(_ring, a, b, _bridges, out _bridgeCount);
 
         // 1. Alignment, axis (its sign is fixed after integration, from the direction of travel).
         var upB = Vector3.Normalize(gravityB);
@@ -355,7 +360,11 @@ public sealed class FootPipeline
         var impactClipped = false;
         if (ev.IcSample >= 0 && double.IsFinite(icS) && !icInGap)
         {
-            strikeDeg = ContactMeasures.StrikeAngleDeg(_ring, ev.IcSample - 1, b, upB, forward);
+            // A flat top bridged in the slap, between the contact and MS_b, would put its error whole into the angle read
+            // from MS_b; the reading from MS_a carries the swing's bridges instead: blended by their sizes. An incomplete
+            // log (−1) or none keeps the reading from MS_b.
+            var bridges = _bridgeCount > 0 ? _bridges.AsSpan(0, _bridgeCount) : default;
+            strikeDeg = ContactMeasures.StrikeAngleDeg(_ring, a, ev.IcSample - 1, b, upA, upB, forward, bridges, left);
             (impactG, impactClipped) = ContactMeasures.PeakImpact(_ring, ev.IcSample - 1, b, _s.Events.ImpactWindowS);
         }
 

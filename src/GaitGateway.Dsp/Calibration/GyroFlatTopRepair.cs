@@ -27,8 +27,16 @@ public static class GyroFlatTopRepair
     private const int MinRunSamples = 3;
 
     /// <summary>Repairs every flat top inside [a, b] of <paramref name="ring"/> in place; returns how many samples changed.</summary>
-    public static int Repair(SampleRing ring, long a, long b)
+    public static int Repair(SampleRing ring, long a, long b) => Repair(ring, a, b, [], out _);
+
+    /// <summary>
+    /// Repairs every flat top inside [a, b] of <paramref name="ring"/> in place and writes each bridge into
+    /// <paramref name="bridges"/>; <paramref name="logged"/> is how many were written, or −1 if there were more bridges
+    /// than room (the log is then incomplete). Returns how many samples changed.
+    /// </summary>
+    public static int Repair(SampleRing ring, long a, long b, Span<FlatTopBridge> bridges, out int logged)
     {
+        logged = 0;
         // Nearly every segment has no flat top: one pass over all three axes at once says so (three samples in a row on
         // the rail, within SameRps) before the per-axis search below runs.
         if (!AnyRailRun(ring, a, b)) return 0;
@@ -49,7 +57,14 @@ public static class GyroFlatTopRepair
                 var i0 = k - 1;
                 var i1 = k;
                 while (i1 + 1 < b - 1 && MathF.Abs(Component(ring.GyroRps(i1 + 1), axis) - Component(ring.GyroRps(i1), axis)) <= SameRps) i1++;
-                if (i1 - i0 + 1 >= MinRunSamples) changed += Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1));
+                if (i1 - i0 + 1 >= MinRunSamples)
+                {
+                    var errorScale = Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1));
+                    changed += (int)(i1 - i0 + 1);
+                    if (logged >= 0 && logged < bridges.Length) bridges[logged++] = new FlatTopBridge((i0 + i1) / 2, axis, errorScale);
+                    else logged = -1;
+                }
+
                 k = i1 + 2;
             }
         }
@@ -78,7 +93,14 @@ public static class GyroFlatTopRepair
         return false;
     }
 
-    private static int Bridge(SampleRing ring, int axis, long i0, long i1, float rail)
+    /// <summary>
+    /// Bridges [i0, i1]; returns how wrong the bridge's rotation may be, rad: the cubic Hermite interpolation error bound
+    /// h⁵·max|ω⁗|/384 over its span h (Burden &amp; Faires, Numerical Analysis, Hermite interpolation error), with the
+    /// unseen top's fourth derivative scaled from what the edges show, |ω⁗| ~ s⁴/rail³ (a peak that crosses its rail at
+    /// slope s is ~rail/s wide). A narrow peak flat over much of its width — a slap — is bridged far less surely than a
+    /// broad swing peak that just grazes the rail, even where the swing's bridge adds more rotation.
+    /// </summary>
+    private static float Bridge(SampleRing ring, int axis, long i0, long i1, float rail)
     {
         long p = i0 - 1, q = i1 + 1;
         double tp = ring.TimeS(p), tq = ring.TimeS(q);
@@ -99,7 +121,10 @@ public static class GyroFlatTopRepair
             ring.SetGyroRps(i, With(w, axis, (float)repaired));
         }
 
-        return (int)(i1 - i0 + 1);
+        var slope = 0.5 * (Math.Abs(sp) + Math.Abs(sq));
+        var h2 = h * h;
+        var s2 = slope * slope;
+        return (float)(h2 * h2 * h * s2 * s2 / (384.0 * Math.Abs((double)rail) * rail * rail));
     }
 
     /// <summary>The run's value furthest from zero: the true rate was at least that.</summary>
@@ -124,3 +149,8 @@ public static class GyroFlatTopRepair
         _ => new Vector3(v.X, v.Y, value),
     };
 }
+
+/// <summary>One stretch <see cref="GyroFlatTopRepair"/> bridged: its middle sample, the sensor axis (0 = x, 1 = y,
+/// 2 = z) and how wrong the rotation it put back about that axis may be, rad (an interpolation error bound: a scale for
+/// weighing bridges against each other, not a correction).</summary>
+public readonly record struct FlatTopBridge(long MidSample, int Axis, float ErrorScaleRad);

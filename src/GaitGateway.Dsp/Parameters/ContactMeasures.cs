@@ -1,5 +1,6 @@
 using System.Numerics;
 using GaitGateway.Core.Samples;
+using GaitGateway.Dsp.Calibration;
 using GaitGateway.Dsp.Segmentation;
 using GaitGateway.Dsp.Trajectory;
 
@@ -11,11 +12,29 @@ public static class ContactMeasures
     private const double RadToDeg = 180.0 / Math.PI;
 
     /// <summary>
-    /// Strike angle: elevation of the foot's forward axis at <paramref name="ic"/> relative to the flat foot at the
-    /// following mid-stance <paramref name="b"/>, degrees, toes up positive (the angle Altman &amp; Davis 2012 classify).
-    /// The body rotation from IC to MS_b is integrated from the gyro; the foot's attitude at MS_b is known from gravity.
+    /// Strike angle: elevation of the foot's forward axis at <paramref name="ic"/> relative to the flat foot, degrees,
+    /// toes up positive (the angle Altman &amp; Davis 2012 classify). Read from the following mid-stance
+    /// <paramref name="b"/> (<see cref="FromNextStanceDeg"/>); where a saturated gyroscope was bridged in the slap after
+    /// the contact, blended with the reading from the previous mid-stance <paramref name="a"/> by
+    /// <see cref="PreviousStanceShare"/>. <paramref name="bridges"/> are the segment's bridged flat tops (empty: none,
+    /// or none known), <paramref name="pitchAxisSensor"/> the foot's lateral axis in the sensor frame.
     /// </summary>
-    public static double StrikeAngleDeg(SampleRing ring, long ic, long b, Vector3 upB, Vector3 forwardSensor)
+    public static double StrikeAngleDeg(SampleRing ring, long a, long ic, long b, Vector3 upA, Vector3 upB, Vector3 forwardSensor,
+        ReadOnlySpan<FlatTopBridge> bridges, Vector3 pitchAxisSensor)
+    {
+        var fromNext = FromNextStanceDeg(ring, ic, b, upB, forwardSensor);
+        var share = PreviousStanceShare(bridges, ic, pitchAxisSensor);
+        if (!(share > 0)) return fromNext;
+        var fromPrevious = FromPreviousStanceDeg(ring, a, ic, upA, forwardSensor);
+        return double.IsFinite(fromPrevious) ? fromNext + (share * (fromPrevious - fromNext)) : fromNext;
+    }
+
+    /// <summary>
+    /// Strike angle read from the following mid-stance <paramref name="b"/>: the body rotation from IC to MS_b is
+    /// integrated from the gyro; the foot's attitude at MS_b is known from gravity <paramref name="upB"/>. Over the
+    /// ~0.1–0.2 s from contact to mid-stance gyro drift is negligible, so this is the reading used on its own.
+    /// </summary>
+    public static double FromNextStanceDeg(SampleRing ring, long ic, long b, Vector3 upB, Vector3 forwardSensor)
     {
         // Renormalised every 16 samples, not every sample, as StrideIntegrator's chain (its remarks give the error bound):
         // the sqrt and divide sat on the chain's latency.
@@ -34,6 +53,55 @@ public static class ContactMeasures
         var qIc = qB * Quaternion.Conjugate(rel);
         var fwd = Vector3.Transform(forwardSensor, qIc);
         return Math.Asin(Math.Clamp(fwd.Z, -1f, 1f)) * RadToDeg;
+    }
+
+    /// <summary>
+    /// Strike angle read from the previous mid-stance <paramref name="a"/>: the foot's attitude there is known from its
+    /// gravity <paramref name="upA"/>, and the body rotation from MS_a to <paramref name="ic"/> (push-off and swing) is
+    /// integrated from the gyro. Degrees, toes up positive, as <see cref="StrikeAngleDeg"/>; NaN where samples were lost
+    /// on the way (a swing's rotation lost with a packet is degrees, not a bridge's fraction of one).
+    /// </summary>
+    public static double FromPreviousStanceDeg(SampleRing ring, long a, long ic, Vector3 upA, Vector3 forwardSensor)
+    {
+        var rel = Quaternion.Identity;
+        var view = ring.Read();
+        for (var n = a; n < ic; n++)
+        {
+            if ((view.Flags(n + 1) & (byte)ImuSampleFlags.GapBefore) != 0) return double.NaN;
+            var dt = (float)(view.TimeS(n + 1) - view.TimeS(n));
+            rel *= QuaternionMath.Increment(0.5f * (view.GyroRps(n) + view.GyroRps(n + 1)), dt);
+            if (((n - a) & 15) == 15) rel = Quaternion.Normalize(rel);
+        }
+
+        var qIc = QuaternionMath.FromTo(upA, Vector3.UnitZ) * Quaternion.Normalize(rel);
+        var fwd = Vector3.Transform(forwardSensor, qIc);
+        return Math.Asin(Math.Clamp(fwd.Z, -1f, 1f)) * RadToDeg;
+    }
+
+    /// <summary>
+    /// How far to trust the strike angle read from the previous mid-stance rather than the next one, 0–1, where a
+    /// saturated gyroscope was bridged (<see cref="GyroFlatTopRepair"/>). Both readings start from gravity at a
+    /// mid-stance; they differ only by the errors of the bridges between them — those in push-off and swing (before
+    /// <paramref name="ic"/>) weigh on the reading from MS_a, the slap's (after it) on the reading from MS_b. With each
+    /// bridge's error scaled by its interpolation error bound about the pitch axis (<see cref="FlatTopBridge.ErrorScaleRad"/>;
+    /// the bound's unknown constant cancels) and the errors independent, the minimum-variance blend of the two readings
+    /// gives the previous stance's reading the share Σ_after e² / Σ_all e² (the textbook fusion of two estimates). With no
+    /// bridge after the contact the reading from MS_b stands alone, as it always did; with bridges only there, the reading
+    /// from MS_a. Gyro noise and bias over the two paths (≈ 0.1° over a swing after the bias estimate) are small beside a
+    /// bridge's degrees and are left out. Nothing here is fitted to data.
+    /// </summary>
+    public static double PreviousStanceShare(ReadOnlySpan<FlatTopBridge> bridges, long ic, Vector3 pitchAxisSensor)
+    {
+        double after = 0, all = 0;
+        foreach (var bridge in bridges)
+        {
+            var along = (double)bridge.ErrorScaleRad * (bridge.Axis switch { 0 => pitchAxisSensor.X, 1 => pitchAxisSensor.Y, _ => pitchAxisSensor.Z });
+            var e2 = along * along;
+            all += e2;
+            if (bridge.MidSample >= ic) after += e2;
+        }
+
+        return all > 0 ? after / all : 0;
     }
 
     /// <summary>Largest specific force within <paramref name="windowS"/> after <paramref name="ic"/> (not past MS_b), in g,
