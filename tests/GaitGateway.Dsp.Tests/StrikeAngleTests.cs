@@ -69,18 +69,21 @@ public sealed class StrikeAngleTests(ITestOutputHelper output)
 
     private static double TrueStrikeDeg(Stride stride, double timeS) => -stride.At(timeS).Angle / DegToRad;
 
-    private (double Blend, double FromNext, double FromPrevious, double Truth, int Bridges) Read(Stride stride, double rateHz, double railDps)
+    private (double Blend, double FromNext, double FromPrevious, double Truth, int Bridges) Read(Stride stride, double rateHz, double railDps,
+        double upATiltDeg = 0)
     {
         var (ring, a, ic, b) = Sample(stride, rateHz, railDps);
         var log = new FlatTopBridge[32];
         GyroFlatTopRepair.Repair(ring, a, b, log, out var logged);
         Assert.True(logged >= 0, "bridge log overflowed");
         var up = Vector3.UnitZ;
+        // A mid-stance's gravity misread (the foot still moving): tilted about the forward axis, which no reading sees.
+        var upA = Vector3.Transform(up, Quaternion.CreateFromAxisAngle(Vector3.UnitX, (float)(upATiltDeg * DegToRad)));
         var forward = Vector3.UnitX;
         var pitchAxis = Vector3.UnitY;
-        var blend = ContactMeasures.StrikeAngleDeg(ring, a, ic, b, up, up, forward, log.AsSpan(0, logged), pitchAxis);
+        var blend = ContactMeasures.StrikeAngleDeg(ring, a, ic, b, upA, up, forward, log.AsSpan(0, logged), pitchAxis);
         var fromNext = ContactMeasures.FromNextStanceDeg(ring, ic, b, up, forward);
-        var fromPrevious = ContactMeasures.FromPreviousStanceDeg(ring, a, ic, up, forward);
+        var fromPrevious = ContactMeasures.FromPreviousStanceDeg(ring, a, ic, upA, forward);
         var truth = TrueStrikeDeg(stride, ring.TimeS(ic));
         output.WriteLine($"{rateHz} Hz, rail {railDps} °/s: truth {truth:F2}°, from MS_b {fromNext:F2}°, from MS_a {fromPrevious:F2}°, blend {blend:F2}° ({logged} bridges)");
         return (blend, fromNext, fromPrevious, truth, logged);
@@ -99,6 +102,20 @@ public sealed class StrikeAngleTests(ITestOutputHelper output)
         Assert.True(r.Bridges >= 1, "the slap's flat top was not found");
         Assert.True(Math.Abs(r.FromNext - r.Truth) >= 1.0, $"the bridge alone is already within {Math.Abs(r.FromNext - r.Truth):F2}°: this stride tests nothing");
         Assert.True(Math.Abs(r.Blend - r.Truth) <= 0.3, $"strike angle {r.Blend:F2}° against {r.Truth:F2}°");
+    }
+
+    [Theory]
+    [InlineData(200, 1.5)]
+    [InlineData(400, 3)]
+    [InlineData(1000, 10)]
+    public void Where_the_two_mid_stances_disagree_on_the_pose_the_reading_from_the_next_stance_stands(int rateHz, double tiltDeg)
+    {
+        // The slap-only stride of the first test, with MS_a's gravity misread by a tilt the readings themselves cannot see:
+        // up to 2° the blend still reads from MS_a, beyond it the foot's pose disagrees and the reading from MS_b stands.
+        var stride = new Stride(PushOffDeg: 25, PushOffHalfS: 0.08, SwingHalfS: 0.10, StrikeDeg: 20, SlapHalfS: 0.02);
+        var r = Read(stride, rateHz, 500, tiltDeg);
+        if (tiltDeg <= 2) Assert.Equal(r.FromPrevious, r.Blend, 6);
+        else Assert.Equal(r.FromNext, r.Blend);
     }
 
     [Theory]

@@ -59,9 +59,9 @@ public static class GyroFlatTopRepair
                 while (i1 + 1 < b - 1 && MathF.Abs(Component(ring.GyroRps(i1 + 1), axis) - Component(ring.GyroRps(i1), axis)) <= SameRps) i1++;
                 if (i1 - i0 + 1 >= MinRunSamples)
                 {
-                    var errorScale = Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1));
+                    var bridge = Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1));
                     changed += (int)(i1 - i0 + 1);
-                    if (logged >= 0 && logged < bridges.Length) bridges[logged++] = new FlatTopBridge((i0 + i1) / 2, axis, errorScale);
+                    if (logged >= 0 && logged < bridges.Length) bridges[logged++] = bridge;
                     else logged = -1;
                 }
 
@@ -94,13 +94,14 @@ public static class GyroFlatTopRepair
     }
 
     /// <summary>
-    /// Bridges [i0, i1]; returns how wrong the bridge's rotation may be, rad: the cubic Hermite interpolation error bound
-    /// h⁵·max|ω⁗|/384 over its span h (Burden &amp; Faires, Numerical Analysis, Hermite interpolation error), with the
-    /// unseen top's fourth derivative scaled from what the edges show, |ω⁗| ~ s⁴/rail³ (a peak that crosses its rail at
-    /// slope s is ~rail/s wide). A narrow peak flat over much of its width — a slap — is bridged far less surely than a
-    /// broad swing peak that just grazes the rail, even where the swing's bridge adds more rotation.
+    /// Bridges [i0, i1]; says how wrong the bridge's rotation may be (<see cref="FlatTopBridge.ErrorScaleRad"/>): the
+    /// cubic Hermite interpolation error bound h⁵·max|ω⁗|/384 over its span h (Burden &amp; Faires, Numerical Analysis,
+    /// Hermite interpolation error), with the unseen top's fourth derivative scaled from what the edges show,
+    /// |ω⁗| ~ s⁴/rail³ (a peak that crosses its rail at slope s is ~rail/s wide). A narrow peak flat over much of its
+    /// width — a slap — is bridged far less surely than a broad swing peak that just grazes the rail, even where the
+    /// swing's bridge adds more rotation.
     /// </summary>
-    private static float Bridge(SampleRing ring, int axis, long i0, long i1, float rail)
+    private static FlatTopBridge Bridge(SampleRing ring, int axis, long i0, long i1, float rail)
     {
         long p = i0 - 1, q = i1 + 1;
         double tp = ring.TimeS(p), tq = ring.TimeS(q);
@@ -108,7 +109,7 @@ public static class GyroFlatTopRepair
         var sp = (gp - Component(ring.GyroRps(p - 1), axis)) / (tp - ring.TimeS(p - 1));
         var sq = (Component(ring.GyroRps(q + 1), axis) - gq) / (ring.TimeS(q + 1) - tq);
         var h = tq - tp;
-        if (!(h > 0)) return 0;
+        if (!(h > 0)) return new FlatTopBridge((i0 + i1) / 2, axis, 0);
         for (var i = i0; i <= i1; i++)
         {
             // Cubic Hermite between (tp, gp, sp) and (tq, gq, sq).
@@ -124,7 +125,7 @@ public static class GyroFlatTopRepair
         var slope = 0.5 * (Math.Abs(sp) + Math.Abs(sq));
         var h2 = h * h;
         var s2 = slope * slope;
-        return (float)(h2 * h2 * h * s2 * s2 / (384.0 * Math.Abs((double)rail) * rail * rail));
+        return new FlatTopBridge((i0 + i1) / 2, axis, (float)(h2 * h2 * h * s2 * s2 / (384.0 * Math.Abs((double)rail) * rail * rail)));
     }
 
     /// <summary>The run's value furthest from zero: the true rate was at least that.</summary>

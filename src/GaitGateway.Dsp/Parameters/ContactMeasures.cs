@@ -24,10 +24,24 @@ public static class ContactMeasures
     {
         var fromNext = FromNextStanceDeg(ring, ic, b, upB, forwardSensor);
         var share = PreviousStanceShare(bridges, ic, pitchAxisSensor);
-        if (!(share > 0)) return fromNext;
+        // Both readings rest on the foot lying flat at its mid-stance. Where the two mid-stances disagree on the foot's
+        // pose (MaxPoseChangeDeg), one was taken while the foot still moved, or beside lost samples, and nothing says
+        // which: the reading from MS_b, the shorter path, stands alone, as it always did.
+        if (!(share > 0) || Vector3.Dot(Vector3.Normalize(upA), Vector3.Normalize(upB)) < CosMaxPoseChange) return fromNext;
         var fromPrevious = FromPreviousStanceDeg(ring, a, ic, upA, forwardSensor);
         return double.IsFinite(fromPrevious) ? fromNext + (share * (fromPrevious - fromNext)) : fromNext;
     }
+
+    /// <summary>
+    /// Two consecutive mid-stances of one foot see gravity within this angle of each other in the sensor frame, degrees,
+    /// when both caught the foot flat: 95 % of simulated pairs lie within 0.56° (median 0.18°; 400 Hz, rearfoot
+    /// 4.5 m/s, 348 strides), and running ground changes its slope far more slowly than one stride. The pairs that
+    /// disagreed there by 2.9–13° were mid-stances taken beside lost samples or while the foot still moved; there the
+    /// readings from either side differed by 4–15°.
+    /// </summary>
+    private const double MaxPoseChangeDeg = 2.0;
+
+    private static readonly float CosMaxPoseChange = MathF.Cos((float)(MaxPoseChangeDeg / RadToDeg));
 
     /// <summary>
     /// Strike angle read from the following mid-stance <paramref name="b"/>: the body rotation from IC to MS_b is
