@@ -59,6 +59,10 @@ public sealed class CsvImuReader : IDisposable
     private readonly bool _timeIsIndex;
     private readonly int _minCells;
     private readonly Queue<Row> _ahead = new();
+    // Per channel, for CheckAngularRateScale: the largest |ω| read, °/s, and how many samples showed the foot moving.
+    private double[] _peakRateDps = [];
+    private long[] _moving = [];
+    private bool _rateScaleChecked;
     private readonly Range[] _cells;
     private int _lineNumber;
     private double _lastTime = double.NaN;
@@ -172,6 +176,8 @@ public sealed class CsvImuReader : IDisposable
         }
 
         Feet = _channels.Select(c => c.Foot).ToArray();
+        _peakRateDps = new double[_channels.Count];
+        _moving = new long[_channels.Count];
         _minCells = 1 + _channels.SelectMany(c => c.Acc.Concat(c.Gyro)).Append(_time).Max(c => c.Index);
 
         // Read ahead to estimate the rate; these rows are yielded first by ReadSamples.
@@ -195,6 +201,65 @@ public sealed class CsvImuReader : IDisposable
         if (!(SampleRateHz >= options.MinSampleRateHz && SampleRateHz <= options.MaxSampleRateHz))
             throw Error(_ahead.Peek().Line, _time.Name,
                 string.Create(CultureInfo.InvariantCulture, $"sample rate {SampleRateHz:0.###} Hz (median time step {median * 1000:0.####} ms) is outside {options.MinSampleRateHz:0.#}–{options.MaxSampleRateHz:0.#} Hz; check the time unit"));
+        CheckAccelerationScale();
+    }
+
+    /// <summary>Least rows the unit checks need before they judge.</summary>
+    private const int UnitCheckMinRows = 20;
+
+    /// <summary>A foot-worn accelerometer's median |a| over any stretch of standing, walking or running lies within
+    /// this band, m/s²: gravity (9.81) dominates — swings and impacts pull the median to 10–25 at most. In g a file
+    /// reads ~1, in mg ~1000: both fall outside.</summary>
+    private const double MinMedianAccMps2 = 4, MaxMedianAccMps2 = 60;
+
+    /// <summary>A foot that walks or runs turns at hundreds of °/s in every swing (REFERENCES.md: a ±500 °/s part
+    /// flat-tops in jogging); a file whose rate never passes this while the accelerometer shows the foot moving is in
+    /// rad/s, °/s.</summary>
+    private const double MinPeakRateWhenMovingDps = 30;
+
+    /// <summary>Moving: |a| at least half a g away from gravity (walking and running do this on a third of their
+    /// samples or more, standing never).</summary>
+    private const double MovingAccDeviationMps2 = 0.5 * Gravity.StandardMps2;
+
+    /// <summary>
+    /// A header without units promises m/s² (and °/s); a file in g would be read 9.81 times too small and measured as
+    /// nonsense. The median |a| of the first rows tells (gravity), so such a file is refused with the fix named —
+    /// unless the header states the unit, which is then trusted.
+    /// </summary>
+    private void CheckAccelerationScale()
+    {
+        if (_ahead.Count < UnitCheckMinRows) return;
+        for (var c = 0; c < _channels.Count; c++)
+        {
+            var ch = _channels[c];
+            if (ch.Acc.Any(col => col.Unit is not null)) continue;
+            var norms = new double[_ahead.Count];
+            var k = 0;
+            foreach (var row in _ahead) norms[k++] = row.Samples[c].Sample.AccSensorMps2.Length();
+            Array.Sort(norms);
+            var median = norms[norms.Length / 2];
+            if (median is >= MinMedianAccMps2 and <= MaxMedianAccMps2) continue;
+            var names = string.Join(", ", ch.Acc.Select(col => col.Name));
+            throw Error(_ahead.Peek().Line, ch.Acc[0].Name, string.Create(CultureInfo.InvariantCulture,
+                $"median |acceleration| over the first {norms.Length} rows is {median:0.###} (read as m/s²), where a foot-worn accelerometer in m/s² (a header without units) reads about 9.81 (gravity): name the unit in the header ({names} → e.g. {ch.Acc[0].Name}[g]; accepted: {CsvUnits.Accepted(Quantity.Acceleration)})"));
+        }
+    }
+
+    /// <summary>
+    /// The same for the gyroscope, judged at the end of the file (a recording may begin standing): a header without
+    /// units promises °/s, and a file in rad/s would be read 57 times too slow.
+    /// </summary>
+    private void CheckAngularRateScale()
+    {
+        for (var c = 0; c < _channels.Count; c++)
+        {
+            var ch = _channels[c];
+            if (ch.Gyro.Any(col => col.Unit is not null)) continue;
+            if (_moving[c] < UnitCheckMinRows || _moving[c] < 0.05 * RowCount || _peakRateDps[c] >= MinPeakRateWhenMovingDps) continue;
+            var names = string.Join(", ", ch.Gyro.Select(col => col.Name));
+            throw Error(_lineNumber, ch.Gyro[0].Name, string.Create(CultureInfo.InvariantCulture,
+                $"the angular rate never passes {_peakRateDps[c]:0.###} (read as °/s) while the accelerometer shows the foot moving ({_moving[c]} of {RowCount} rows), where a walking or running foot turns at hundreds of °/s (a header without units): name the unit in the header ({names} → e.g. {ch.Gyro[0].Name}[rad/s]; accepted: {CsvUnits.Accepted(Quantity.AngularRate)})"));
+        }
     }
 
     /// <summary>Which layout a file has, from its first line. Throws <see cref="CsvFormatException"/> if none fits.</summary>
@@ -283,11 +348,19 @@ public sealed class CsvImuReader : IDisposable
                     (float)(Number(span, ch.Gyro[2]) * ch.Gyro[2].Factor));
                 var accMapped = _axes.Apply(acc);
                 var flags = double.IsNaN(_accFullScaleMps2) ? ImuSampleFlags.None : Core.Protocol.ImuScale.AccSaturation(accMapped, _accFullScaleMps2);
+                _peakRateDps[c] = Math.Max(_peakRateDps[c], gyro.Length());
+                if (Math.Abs(acc.Length() - Gravity.StandardMps2) >= MovingAccDeviationMps2) _moving[c]++;
                 samples[c] = new FootSample(ch.Foot, new ImuSample(time, accMapped, _axes.Apply(gyro), flags));
             }
 
             row = new Row(_lineNumber, time, samples);
             return true;
+        }
+
+        if (!_rateScaleChecked)
+        {
+            _rateScaleChecked = true;
+            CheckAngularRateScale();
         }
 
         return false;

@@ -250,6 +250,51 @@ public sealed class CsvImportTests : IDisposable
         Assert.Contains("check the time unit", Fails(path).Message, StringComparison.Ordinal);
     }
 
+    /// <summary>10 s at 200 Hz of a foot walking at 1 Hz (half of each second in swing: |a| swinging ±8 m/s² about
+    /// gravity, pitch rate ±400 °/s) or standing, written in the given units (values divided by the unit's size).</summary>
+    private string Walking(string name, string header, bool moving = true, double accUnitMps2 = 1, double gyroUnitDps = 1)
+    {
+        var sb = new StringBuilder(header).Append('\n');
+        for (var i = 0; i < 2000; i++)
+        {
+            var t = i / 200.0;
+            var swing = moving && t % 1.0 < 0.5;
+            var az = 9.81 + (swing ? 8 * Math.Sin(2 * Math.PI * 3 * t) : 0.05 * Math.Sin(t));
+            var gy = swing ? 400 * Math.Sin(2 * Math.PI * t) : 0.5;
+            sb.Append(CultureInfo.InvariantCulture, $"{t:R},{0.3 / accUnitMps2:R},{-0.2 / accUnitMps2:R},{az / accUnitMps2:R},{1.0 / gyroUnitDps:R},{gy / gyroUnitDps:R},{-2.0 / gyroUnitDps:R}\n");
+        }
+
+        return Write(name, sb.ToString());
+    }
+
+    [Fact]
+    public void Acceleration_in_g_under_a_header_without_units_is_refused_with_the_fix_named()
+    {
+        var path = Walking("g.csv", Header, accUnitMps2: 9.80665);
+        var e = Fails(path);
+        AssertOneLine(e, path, 2, "acc_x");
+        Assert.Contains("acc_x[g]", e.Message, StringComparison.Ordinal);
+        // Named in the header, the same numbers are read as g.
+        var named = Walking("g-named.csv", "time_s,acc_x[g],acc_y[g],acc_z[g],gyr_x,gyr_y,gyr_z", accUnitMps2: 9.80665);
+        Assert.InRange(CsvImport.ReadFootFile(named, Foot.Left, null).Samples[^1].AccSensorMps2.Z, 9.7, 9.9);
+        // In m/s², walking and standing pass.
+        _ = CsvImport.ReadFootFile(Walking("mps2.csv", Header), Foot.Left, null);
+        _ = CsvImport.ReadFootFile(Walking("stand.csv", Header, moving: false), Foot.Left, null);
+    }
+
+    [Fact]
+    public void Angular_rate_in_rad_s_under_a_header_without_units_is_refused_with_the_fix_named()
+    {
+        var path = Walking("rad.csv", Header, gyroUnitDps: 180 / Math.PI);
+        var e = Fails(path);
+        AssertOneLine(e, path, 2001, "gyr_x");
+        Assert.Contains("gyr_x[rad/s]", e.Message, StringComparison.Ordinal);
+        var named = Walking("rad-named.csv", "time_s,acc_x,acc_y,acc_z,gyr_x[rad/s],gyr_y[rad/s],gyr_z[rad/s]", gyroUnitDps: 180 / Math.PI);
+        Assert.Equal(-2, CsvImport.ReadFootFile(named, Foot.Left, null).Samples[0].GyroSensorDps.Z, 3);
+        // Standing tells nothing about the unit: small rates pass.
+        _ = CsvImport.ReadFootFile(Walking("rad-stand.csv", Header, moving: false, gyroUnitDps: 180 / Math.PI), Foot.Left, null);
+    }
+
     [Fact]
     public void Gaitmap_file_given_as_a_foot_file_is_refused()
     {
