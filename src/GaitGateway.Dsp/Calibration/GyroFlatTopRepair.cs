@@ -59,10 +59,12 @@ public static class GyroFlatTopRepair
                 while (i1 + 1 < b - 1 && MathF.Abs(Component(ring.GyroRps(i1 + 1), axis) - Component(ring.GyroRps(i1), axis)) <= SameRps) i1++;
                 if (i1 - i0 + 1 >= MinRunSamples)
                 {
-                    var bridge = Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1));
-                    changed += (int)(i1 - i0 + 1);
-                    if (logged >= 0 && logged < bridges.Length) bridges[logged++] = bridge;
-                    else logged = -1;
+                    if (Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1), out var bridge))
+                    {
+                        changed += (int)(i1 - i0 + 1);
+                        if (logged >= 0 && logged < bridges.Length) bridges[logged++] = bridge;
+                        else logged = -1;
+                    }
                 }
 
                 k = i1 + 2;
@@ -94,22 +96,23 @@ public static class GyroFlatTopRepair
     }
 
     /// <summary>
-    /// Bridges [i0, i1]; says how wrong the bridge's rotation may be (<see cref="FlatTopBridge.ErrorScaleRad"/>): the
+    /// Bridges [i0, i1] (false: its edges share one time, nothing bridged); says how wrong the bridge's rotation may be (<see cref="FlatTopBridge.ErrorScaleRad"/>): the
     /// cubic Hermite interpolation error bound h⁵·max|ω⁗|/384 over its span h (Burden &amp; Faires, Numerical Analysis,
     /// Hermite interpolation error), with the unseen top's fourth derivative scaled from what the edges show,
     /// |ω⁗| ~ s⁴/rail³ (a peak that crosses its rail at slope s is ~rail/s wide). A narrow peak flat over much of its
     /// width — a slap — is bridged far less surely than a broad swing peak that just grazes the rail, even where the
     /// swing's bridge adds more rotation.
     /// </summary>
-    private static FlatTopBridge Bridge(SampleRing ring, int axis, long i0, long i1, float rail)
+    private static bool Bridge(SampleRing ring, int axis, long i0, long i1, float rail, out FlatTopBridge bridge)
     {
+        bridge = default;
         long p = i0 - 1, q = i1 + 1;
         double tp = ring.TimeS(p), tq = ring.TimeS(q);
         double gp = Component(ring.GyroRps(p), axis), gq = Component(ring.GyroRps(q), axis);
         var sp = (gp - Component(ring.GyroRps(p - 1), axis)) / (tp - ring.TimeS(p - 1));
         var sq = (Component(ring.GyroRps(q + 1), axis) - gq) / (ring.TimeS(q + 1) - tq);
         var h = tq - tp;
-        if (!(h > 0)) return new FlatTopBridge((i0 + i1) / 2, axis, 0);
+        if (!(h > 0)) return false;
         for (var i = i0; i <= i1; i++)
         {
             // Cubic Hermite between (tp, gp, sp) and (tq, gq, sq).
@@ -125,7 +128,8 @@ public static class GyroFlatTopRepair
         var slope = 0.5 * (Math.Abs(sp) + Math.Abs(sq));
         var h2 = h * h;
         var s2 = slope * slope;
-        return new FlatTopBridge((i0 + i1) / 2, axis, (float)(h2 * h2 * h * s2 * s2 / (384.0 * Math.Abs((double)rail) * rail * rail)));
+        bridge = new FlatTopBridge((i0 + i1) / 2, axis, (float)(h2 * h2 * h * s2 * s2 / (384.0 * Math.Abs((double)rail) * rail * rail)));
+        return true;
     }
 
     /// <summary>The run's value furthest from zero: the true rate was at least that.</summary>

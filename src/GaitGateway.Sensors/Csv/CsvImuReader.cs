@@ -214,7 +214,7 @@ public sealed class CsvImuReader : IDisposable
 
     /// <summary>A foot that walks or runs turns at hundreds of °/s in every swing (REFERENCES.md: a ±500 °/s part
     /// flat-tops in jogging); a file whose rate never passes this while the accelerometer shows the foot moving is in
-    /// rad/s, °/s.</summary>
+    /// rad/s, not °/s.</summary>
     private const double MinPeakRateWhenMovingDps = 30;
 
     /// <summary>Moving: |a| at least half a g away from gravity (walking and running do this on a third of their
