@@ -50,23 +50,8 @@ public static class ContactMeasures
     /// </summary>
     public static double FromNextStanceDeg(SampleRing ring, long ic, long b, Vector3 upB, Vector3 forwardSensor)
     {
-        // Renormalised every 16 samples, not every sample, as StrideIntegrator's chain (its remarks give the error bound):
-        // the sqrt and divide sat on the chain's latency.
-        var rel = Quaternion.Identity;
-        var view = ring.Read();
-        for (var n = ic; n < b; n++)
-        {
-            var dt = (float)(view.TimeS(n + 1) - view.TimeS(n));
-            rel *= QuaternionMath.Increment(0.5f * (view.GyroRps(n) + view.GyroRps(n + 1)), dt);
-            if (((n - ic) & 15) == 15) rel = Quaternion.Normalize(rel);
-        }
-
-        rel = Quaternion.Normalize(rel);
-
-        var qB = QuaternionMath.FromTo(upB, Vector3.UnitZ);
-        var qIc = qB * Quaternion.Conjugate(rel);
-        var fwd = Vector3.Transform(forwardSensor, qIc);
-        return Math.Asin(Math.Clamp(fwd.Z, -1f, 1f)) * RadToDeg;
+        var rel = BodyRotation(ring, ic, b, stopAtGap: false);
+        return Elevation(forwardSensor, QuaternionMath.FromTo(upB, Vector3.UnitZ) * Quaternion.Conjugate(rel));
     }
 
     /// <summary>
@@ -77,20 +62,33 @@ public static class ContactMeasures
     /// </summary>
     public static double FromPreviousStanceDeg(SampleRing ring, long a, long ic, Vector3 upA, Vector3 forwardSensor)
     {
+        var rel = BodyRotation(ring, a, ic, stopAtGap: true);
+        return rel == default ? double.NaN : Elevation(forwardSensor, QuaternionMath.FromTo(upA, Vector3.UnitZ) * rel);
+    }
+
+    /// <summary>The body rotation from sample <paramref name="from"/> to <paramref name="to"/>, integrated from the gyro
+    /// (normalised); the zero quaternion if <paramref name="stopAtGap"/> and samples were lost on the way.</summary>
+    private static Quaternion BodyRotation(SampleRing ring, long from, long to, bool stopAtGap)
+    {
+        // Renormalised every 16 samples, not every sample, as StrideIntegrator's chain (its remarks give the error bound):
+        // the sqrt and divide sat on the chain's latency.
         var rel = Quaternion.Identity;
         var view = ring.Read();
-        for (var n = a; n < ic; n++)
+        for (var n = from; n < to; n++)
         {
-            if ((view.Flags(n + 1) & (byte)ImuSampleFlags.GapBefore) != 0) return double.NaN;
+            if (stopAtGap && (view.Flags(n + 1) & (byte)ImuSampleFlags.GapBefore) != 0) return default;
             var dt = (float)(view.TimeS(n + 1) - view.TimeS(n));
             rel *= QuaternionMath.Increment(0.5f * (view.GyroRps(n) + view.GyroRps(n + 1)), dt);
-            if (((n - a) & 15) == 15) rel = Quaternion.Normalize(rel);
+            if (((n - from) & 15) == 15) rel = Quaternion.Normalize(rel);
         }
 
-        var qIc = QuaternionMath.FromTo(upA, Vector3.UnitZ) * Quaternion.Normalize(rel);
-        var fwd = Vector3.Transform(forwardSensor, qIc);
-        return Math.Asin(Math.Clamp(fwd.Z, -1f, 1f)) * RadToDeg;
+        return Quaternion.Normalize(rel);
     }
+
+    /// <summary>Elevation of the sensor-frame <paramref name="forwardSensor"/> under the attitude
+    /// <paramref name="sensorToWorld"/>, degrees.</summary>
+    private static double Elevation(Vector3 forwardSensor, Quaternion sensorToWorld) =>
+        Math.Asin(Math.Clamp(Vector3.Transform(forwardSensor, sensorToWorld).Z, -1f, 1f)) * RadToDeg;
 
     /// <summary>
     /// How far to trust the strike angle read from the previous mid-stance rather than the next one, 0–1, where a
