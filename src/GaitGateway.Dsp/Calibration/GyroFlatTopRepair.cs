@@ -26,9 +26,6 @@ public static class GyroFlatTopRepair
     /// <summary>A flat top holds at least this many samples (a smooth peak's top stays that flat for fewer).</summary>
     private const int MinRunSamples = 3;
 
-    /// <summary>Repairs every flat top inside [a, b] of <paramref name="ring"/> in place; returns how many samples changed.</summary>
-    public static int Repair(SampleRing ring, long a, long b) => Repair(ring, a, b, [], out _);
-
     /// <summary>
     /// Repairs every flat top inside [a, b] of <paramref name="ring"/> in place and writes each bridge into
     /// <paramref name="bridges"/>; <paramref name="logged"/> is how many were written, or −1 if there were more bridges
@@ -57,14 +54,11 @@ public static class GyroFlatTopRepair
                 var i0 = k - 1;
                 var i1 = k;
                 while (i1 + 1 < b - 1 && MathF.Abs(Component(ring.GyroRps(i1 + 1), axis) - Component(ring.GyroRps(i1), axis)) <= SameRps) i1++;
-                if (i1 - i0 + 1 >= MinRunSamples)
+                if (i1 - i0 + 1 >= MinRunSamples && Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1), out var bridge))
                 {
-                    if (Bridge(ring, axis, i0, i1, RailOf(ring, axis, i0, i1), out var bridge))
-                    {
-                        changed += (int)(i1 - i0 + 1);
-                        if (logged >= 0 && logged < bridges.Length) bridges[logged++] = bridge;
-                        else logged = -1;
-                    }
+                    changed += (int)(i1 - i0 + 1);
+                    if (logged >= 0 && logged < bridges.Length) bridges[logged++] = bridge;
+                    else logged = -1;
                 }
 
                 k = i1 + 2;
@@ -145,7 +139,8 @@ public static class GyroFlatTopRepair
         return rail;
     }
 
-    private static float Component(Vector3 v, int axis) => axis switch { 0 => v.X, 1 => v.Y, _ => v.Z };
+    /// <summary>The component of <paramref name="v"/> along sensor axis <paramref name="axis"/> (0 = x, 1 = y, 2 = z).</summary>
+    internal static float Component(Vector3 v, int axis) => axis switch { 0 => v.X, 1 => v.Y, _ => v.Z };
 
     private static Vector3 With(Vector3 v, int axis, float value) => axis switch
     {

@@ -76,7 +76,7 @@ public static class ContactMeasures
         var view = ring.Read();
         for (var n = from; n < to; n++)
         {
-            if (stopAtGap && (view.Flags(n + 1) & (byte)ImuSampleFlags.GapBefore) != 0) return default;
+            if (stopAtGap && view.GapBefore(n + 1)) return default;
             var dt = (float)(view.TimeS(n + 1) - view.TimeS(n));
             rel *= QuaternionMath.Increment(0.5f * (view.GyroRps(n) + view.GyroRps(n + 1)), dt);
             if (((n - from) & 15) == 15) rel = Quaternion.Normalize(rel);
@@ -107,7 +107,7 @@ public static class ContactMeasures
         double after = 0, all = 0;
         foreach (var bridge in bridges)
         {
-            var along = (double)bridge.ErrorScaleRad * (bridge.Axis switch { 0 => pitchAxisSensor.X, 1 => pitchAxisSensor.Y, _ => pitchAxisSensor.Z });
+            var along = (double)bridge.ErrorScaleRad * GyroFlatTopRepair.Component(pitchAxisSensor, bridge.Axis);
             var e2 = along * along;
             all += e2;
             if (bridge.MidSample >= ic) after += e2;

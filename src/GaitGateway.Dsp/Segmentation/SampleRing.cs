@@ -98,6 +98,9 @@ public sealed class SampleRing
         public Vector3 GyroRps(long n) => Unsafe.Add(ref _gyroRps, (nint)n & _mask);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public byte Flags(long n) => Unsafe.Add(ref _flags, (nint)n & _mask);
+
+        /// <summary>As <see cref="SampleRing.GapBefore"/>.</summary>
+        public bool GapBefore(long n) => (Flags(n) & (byte)ImuSampleFlags.GapBefore) != 0;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float EnergyRps(long n) => Unsafe.Add(ref _energyRps, (nint)n & _mask);
     }

@@ -60,8 +60,8 @@ public sealed class CsvImuReader : IDisposable
     private readonly int _minCells;
     private readonly Queue<Row> _ahead = new();
     // Per channel, for CheckAngularRateScale: the largest |ω| read, °/s, and how many samples showed the foot moving.
-    private double[] _peakRateDps = [];
-    private long[] _moving = [];
+    private readonly double[] _peakRateDps;
+    private readonly long[] _moving;
     private bool _rateScaleChecked;
     private readonly Range[] _cells;
     private int _lineNumber;
