@@ -11,6 +11,26 @@ if (args.Length > 0 && args[0] == "forward") return await ForwardBench.RunAsync(
 if (args.Length > 1 && args[0] == "replay-hash") return ReplayPhases.Hash(args);
 if (args.Length > 1 && args[0] == "replay-phases") return await ReplayPhases.RunAsync(args);
 if (args.Length > 0 && args[0] == "drain") return await ForwardBench.DrainAsync(args);
+// `spin RATE N`: the per-foot pipeline over the benchmark's 2-min run, N times, each from a fresh pipeline warmed as
+// the benchmark warms it; prints the fastest pass. For A/B runs of two builds in alternation (this shared host's speed
+// changes by up to 1.7× within minutes, so only passes run side by side compare): README, "Speed and memory".
+if (args.Length > 2 && args[0] == "spin")
+{
+    var rate = int.Parse(args[1]);
+    var (_, samples, _) = Data.Load(rate, 120);
+    var sw0 = Stopwatch.StartNew();
+    var best = double.MaxValue;
+    for (var rep = 0; rep < int.Parse(args[2]); rep++)
+    {
+        var p = new FootPipeline(Foot.Left);
+        for (var i = 0; i < rate * 5; i++) p.Update(samples[i], out _);
+        var sw = Stopwatch.StartNew();
+        for (var i = rate * 5; i < samples.Length; i++) p.Update(samples[i], out _);
+        best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+    }
+    Console.WriteLine($"best {best:F2} ms, {(samples.Length - rate * 5) / best / 1000:F2} M samples/s; total {sw0.Elapsed.TotalSeconds:F1} s");
+    return 0;
+}
 if (args.Length > 0 && args[0] == "latency")
 {
     foreach (var rate in new[] { 200, 400, 1000, 1600 })

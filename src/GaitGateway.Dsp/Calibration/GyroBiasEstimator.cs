@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GaitGateway.Dsp.Calibration;
 
@@ -43,6 +44,8 @@ public sealed class GyroBiasEstimator
     private Vector4 _gyroSum, _gyroMin, _gyroMax, _accMin, _accMax;
     private double _blockStartS = double.NaN;
     private int _count;
+    private bool _blockMoved;
+    private const int SpreadCheckEvery = 8;
     private bool _previousRest;
     private Vector3 _pendingMeanDps;
     private bool _pending;
@@ -54,7 +57,16 @@ public sealed class GyroBiasEstimator
     /// <summary>Number of rest blocks taken into the estimate (diagnostics).</summary>
     public int RestBlocks { get; private set; }
 
+    // Inlined into the per-sample loop: in motion a sample costs a flag test and a time test; the accumulating and the
+    // block's end are out of line.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Update(double timeS, Vector3 accMps2, Vector3 gyroDps)
+    {
+        if (!_blockMoved || double.IsNaN(_blockStartS)) Accumulate(timeS, accMps2, gyroDps);
+        if (timeS - _blockStartS >= _settings.BlockS) EndBlock();
+    }
+
+    private void Accumulate(double timeS, Vector3 accMps2, Vector3 gyroDps)
     {
         var gyro = new Vector4(gyroDps, 0);
         var acc = new Vector4(accMps2, 0);
@@ -65,13 +77,16 @@ public sealed class GyroBiasEstimator
         _accMin = Vector4.Min(_accMin, acc);
         _accMax = Vector4.Max(_accMax, acc);
         _count++;
-        if (timeS - _blockStartS < _settings.BlockS) return;
+        // A spread only grows within a block: once past the limit the block is motion whatever follows, and the rest of
+        // it needs no accumulating (a running foot's blocks fail within their first samples).
+        if ((_count & (SpreadCheckEvery - 1)) == 0 && !WithinSpread()) _blockMoved = true;
+    }
 
-        var gSpread = Xyz(_gyroMax - _gyroMin);
-        var aSpread = Xyz(_accMax - _accMin);
+    private void EndBlock()
+    {
         var mean = Xyz(_gyroSum) / _count;
-        var rest = MaxComponent(gSpread) <= 2 * _settings.MaxGyroSpreadDps
-                   && MaxComponent(aSpread) <= 2 * _settings.MaxAccSpreadMps2
+        var rest = !_blockMoved
+                   && WithinSpread()
                    && MaxComponent(Vector3.Abs(mean)) <= _settings.MaxBiasDps
                    && _count >= 8;
         if (rest)
@@ -118,9 +133,14 @@ public sealed class GyroBiasEstimator
         RestBlocks++;
     }
 
+    private bool WithinSpread() =>
+        MaxComponent(Xyz(_gyroMax - _gyroMin)) <= 2 * _settings.MaxGyroSpreadDps
+        && MaxComponent(Xyz(_accMax - _accMin)) <= 2 * _settings.MaxAccSpreadMps2;
+
     private void StartBlock(double timeS, Vector4 acc, Vector4 gyro)
     {
         _blockStartS = timeS;
+        _blockMoved = false;
         _gyroSum = Vector4.Zero;
         _gyroMin = _gyroMax = gyro;
         _accMin = _accMax = acc;

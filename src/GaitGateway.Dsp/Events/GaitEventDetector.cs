@@ -90,6 +90,7 @@ public sealed class GaitEventDetector
     private readonly SampleRing _ring;
     private readonly float[] _toesUpRate;
     private readonly float[] _background;
+    private readonly float[] _jerk;
     private readonly ImpactPhaseTemplate _template;
 
     public GaitEventDetector(GaitEventSettings settings, SampleRing ring)
@@ -98,6 +99,7 @@ public sealed class GaitEventDetector
         _ring = ring;
         _toesUpRate = new float[ring.Capacity];
         _background = new float[ring.Capacity];
+        _jerk = new float[ring.Capacity];
         _template = new ImpactPhaseTemplate(settings.Template, ring);
     }
 
@@ -130,9 +132,13 @@ public sealed class GaitEventDetector
     {
         var maxJerk = 0f;
         var maxK = -1;
-        for (var k = Math.Max(1, fromK); k <= len; k++)
+        var start = Math.Max(1, fromK);
+        // Each interval's jerk once: the searches below read it again (the walk to the first strong jerk covers most of
+        // the late swing).
+        var jerk = _jerk;
+        for (var k = start; k <= len; k++)
         {
-            var j = Jerk(a, k);
+            var j = jerk[k] = Jerk(a, k);
             if (j > maxJerk) { maxJerk = j; maxK = k; }
         }
 
@@ -144,9 +150,9 @@ public sealed class GaitEventDetector
         // the foot hard in late swing, at ~8 % of the impact's jerk, and a plain jerk threshold stepped into it one or
         // two samples early on one stride in ten at 200 Hz (cadence error 0.9 steps/min).
         var first = maxK;
-        for (var k = Math.Max(1, fromK); k <= maxK; k++)
+        for (var k = start; k <= maxK; k++)
         {
-            if (Jerk(a, k) >= 0.4f * maxJerk) { first = k; break; }
+            if (jerk[k] >= 0.4f * maxJerk) { first = k; break; }
         }
 
         var loud = 0.1f * maxJerk;
@@ -161,8 +167,8 @@ public sealed class GaitEventDetector
         while (!walking && back - 1 >= Math.Max(2, fromK) && _ring.TimeS(a + back - 1) >= backS) back--;
         for (var k = back; k < first; k++)
         {
-            var j = Jerk(a, k);
-            if (j >= loud && j >= _s.ImpactRiseRatio * Jerk(a, k - 1)) { first = k; break; }
+            var j = jerk[k];
+            if (j >= loud && j >= _s.ImpactRiseRatio * (k - 1 >= start ? jerk[k - 1] : Jerk(a, k - 1))) { first = k; break; }
         }
 
         var limitS = _ring.TimeS(a + first) - 0.015;

@@ -294,10 +294,24 @@ public sealed class StrideIntegrator
 
     /// <summary>
     /// Share of the end velocity <paramref name="vEnd"/> that grew evenly over the stride (1 = linear de-drift), read from
-    /// the slope of the velocity along it over the still stretch before MS_b; NaN when that stretch is too short to tell.
+    /// the slope of the velocity along it over the still stretch before MS_b; NaN when that stretch is too short to tell
+    /// (with <paramref name="impactS"/> NaN when even the stretch up to mid-swing is).
     /// </summary>
     private float EvenDriftShare(long a, int len, int zvAfter, int midSwingK, double t0, double t1, Vector3 vEnd, float stillRps, out double impactS)
     {
+        var rate = _ring.RateHzAt(a + len);
+        var maxBack = (int)Math.Round(_s.DriftShapeMaxWindowS * rate);
+        var kTo = len + zvAfter;
+        // The still stretch before MS_b as if the impact did not bound it: where even that is too short to tell (every
+        // running stance), nothing below is needed.
+        var kStill = len;
+        while (kStill - 1 > midSwingK && len - (kStill - 1) <= maxBack && _ring.EnergyRps(a + kStill - 1) < stillRps) kStill--;
+        if (_ring.TimeS(a + kTo) - _ring.TimeS(a + kStill) < _s.DriftShapeMinWindowS)
+        {
+            impactS = double.NaN;
+            return float.NaN;
+        }
+
         // The impact: the largest change of the world-frame acceleration after mid-swing.
         var kImpact = midSwingK;
         var largest = 0f;
@@ -308,12 +322,9 @@ public sealed class StrideIntegrator
         }
 
         impactS = _ring.TimeS(a + kImpact);
-        var rate = _ring.RateHzAt(a + len);
         var kMin = kImpact + (int)Math.Round(AfterImpactS * rate);
-        var maxBack = (int)Math.Round(_s.DriftShapeMaxWindowS * rate);
         var kFrom = len;
         while (kFrom - 1 > kMin && len - (kFrom - 1) <= maxBack && _ring.EnergyRps(a + kFrom - 1) < stillRps) kFrom--;
-        var kTo = len + zvAfter;
         var vEndLength = vEnd.Length();
         if (_ring.TimeS(a + kTo) - _ring.TimeS(a + kFrom) < _s.DriftShapeMinWindowS) return float.NaN;
         if (!(vEndLength > 1e-3f)) return 1f;
