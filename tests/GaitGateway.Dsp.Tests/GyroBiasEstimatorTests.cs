@@ -60,6 +60,36 @@ public sealed class GyroBiasEstimatorTests
         Assert.True((e.BiasDps - BiasDps).Length() < 0.05f, $"{e.BiasDps}");
     }
 
+    /// <summary>
+    /// A block is rest only if all of it is: a single twitch anywhere in it — among its first samples, before the rest
+    /// test first looks at the spread, or among its last, after it last looked — keeps it out. Here every block holds
+    /// one twitch and otherwise a steady 2 °/s roll (inside the rest band, a bias's size): were any such block taken,
+    /// the bias would move toward the roll.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(50)]
+    [InlineData(97)]
+    [InlineData(99)]
+    public void One_twitch_anywhere_in_a_block_keeps_it_out_of_the_bias(int twitchAt)
+    {
+        var e = new GyroBiasEstimator(new GyroBiasSettings());
+        var rng = new Random(5);
+        var t = Feed(e, 0, 3, Vector3.Zero, rng);
+        var roll = new Vector3(0, 2, 0);
+        // Blocks are 0.25 s (100–101 samples at 400 Hz): a twitch every 100 samples lands in every block.
+        for (var i = 0; i < 40 * RateHz; i++)
+        {
+            var twitch = i % 100 == twitchAt ? new Vector3(40, 0, 0) : Vector3.Zero;
+            var noise = new Vector3((float)(rng.NextDouble() - 0.5), (float)(rng.NextDouble() - 0.5), (float)(rng.NextDouble() - 0.5)) * 0.4f;
+            e.Update(t + (i / RateHz), GravityMps2, BiasDps + roll + twitch + noise);
+        }
+
+        Assert.True((e.BiasDps - BiasDps).Length() < 0.05f, $"{e.BiasDps} (true {BiasDps}; {e.RestBlocks} rest blocks)");
+    }
+
     [Fact]
     public void A_bias_that_changes_is_followed_within_a_few_time_constants_of_rest()
     {
