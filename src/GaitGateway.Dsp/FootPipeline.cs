@@ -70,6 +70,12 @@ public sealed class FootPipeline
     private bool _prevImpactClipped;
     private bool _prevIcInGap;
 
+    // The second of two strides measured from one segment (a stance lost in a gap, LostStance): handed out by the next
+    // Update or Flush, so each call still returns at most one stride.
+    private StrideMetrics _held;
+    private bool _hasHeld;
+    private bool _flushed;
+
     private long _samples, _skipped;
     private int _strides, _rejected, _gapsBridged, _resets, _notStance;
 
@@ -149,14 +155,26 @@ public sealed class FootPipeline
         var n = _ring.Next;
         _ring.Add(t, sample.AccSensorMps2, gyroRps, energy, flags);
 
-        return _segmenter.Update(n, t, out var ms) && OnMidStance(ms, out stride);
+        _flushed = false;
+        return (_segmenter.Update(n, t, out var ms) && OnMidStance(ms, out stride)) || TakeHeld(out stride);
     }
 
-    /// <summary>End of input: a stance in progress is complete, so the stride it closes can be emitted.</summary>
+    /// <summary>End of input: a stance in progress is complete, so the stride it closes can be emitted. Call until it
+    /// returns false: a segment can close two strides (a stance lost in a gap), handed out one per call.</summary>
     public bool Flush(out StrideMetrics stride)
     {
-        stride = default;
+        if (TakeHeld(out stride)) return true;
+        if (_flushed) return false;
+        _flushed = true;
         return _segmenter.Flush(out var ms) && OnMidStance(ms, out stride);
+    }
+
+    private bool TakeHeld(out StrideMetrics stride)
+    {
+        stride = _held;
+        if (!_hasHeld) return false;
+        _hasHeld = false;
+        return true;
     }
 
     /// <summary>Forgets everything learnt (bias, alignment, orientation, position).</summary>
@@ -341,7 +359,13 @@ public sealed class FootPipeline
         // 3. Events: TO of the stance at MS_a, IC of the stance at MS_b.
         // A doubled segment's events follow its last swing: its contact (the landing before MS_b) opens the next stride.
         var midSwingK = doubled && swings.LastPeakK > 0 ? swings.LastPeakK : seg.MidSwingK;
-        var ev = _events.Detect(a, len, midSwingK, left, _lastGait == Gait.Walk);
+        // A doubled segment whose middle stance fell into one gap: its first swing's landing and its second swing's
+        // push-off are read on their own side of the gap, so that each impact is searched (and learned) once.
+        var lost = doubled && swings.Count == 2 && swings.LastPeakK > 0 ? LostStance(a, len, swings.LastPeakK, seg.MaxHorizontalSpeedMps) : (Gap: -1, FirstPeakK: -1);
+        var walking = _lastGait == Gait.Walk;
+        var evBeforeGap = lost.Gap > 0 ? _events.Detect(a, lost.Gap - 1, lost.FirstPeakK, left, walking) : default;
+        var from = Math.Max(0, lost.Gap);
+        var ev = _events.Detect(a + from, len - from, midSwingK - from, left, walking);
         var toS = ev.ToTimeS;
         var icS = ev.IcTimeS;
         // Lost samples after mid-swing may have held the impact: the jerk then finds some swing feature instead, tens to
@@ -372,7 +396,13 @@ public sealed class FootPipeline
 
         // 4. Stride k = IC_k (found last segment) → IC_k+1 (found now), TO_k found now.
         var emitted = false;
-        if (doubled) _rejected++;
+        if (doubled)
+        {
+            emitted = lost.Gap > 0 && !icInGap && double.IsFinite(icS)
+                && AcrossLostStance(evBeforeGap, ev.ToTimeS, icS, a, lost.Gap, upA, forward, flags, out stride);
+            if (!emitted) _rejected++;
+        }
+
         if (!doubled && !double.IsFinite(_prevIcS) && _lastMsAtRest && any && double.IsFinite(icS) && strideLengthM >= _s.MinStrideLengthM)
         {
             // The first stride from standing: no contact starts it, but the foot left a place and landed at the next.
@@ -444,6 +474,115 @@ public sealed class FootPipeline
         _prevImpactClipped = impactClipped;
         _prevIcInGap = icInGap;
         return emitted ? SegmentOutcome.Stride : SegmentOutcome.NoStride;
+    }
+
+    /// <summary>
+    /// The gap that holds a doubled segment's middle stance (its offset: the first sample after it) and the first swing's
+    /// speed peak; (-1, -1) unless samples were lost exactly once between the two swings' peaks, the foot was slow
+    /// (under half the segment's peak speed) on both sides of the gap, and fast (over half) before it.
+    /// </summary>
+    private (int Gap, int FirstPeakK) LostStance(long a, int len, int lastPeakK, float maxHorizontalSpeedMps)
+    {
+        var gap = -1;
+        for (var k = 2; k < lastPeakK && k <= len; k++)
+        {
+            if (!_ring.GapBefore(a + k)) continue;
+            if (gap > 0) return (-1, -1);
+            gap = k;
+        }
+
+        if (gap < 0) return (-1, -1);
+        var speeds = _trajectory.HorizontalSpeedMps;
+        var half = 0.5f * maxHorizontalSpeedMps;
+        if (speeds[gap - 1] >= half || speeds[gap] >= half) return (-1, -1);
+        var peakK = -1;
+        var peak = 0f;
+        for (var k = 1; k < gap; k++)
+            if (speeds[k] > peak) { peak = speeds[k]; peakK = k; }
+
+        return peak > half ? (gap, peakK) : (-1, -1);
+    }
+
+    /// <summary>
+    /// The two strides across a stance lost in a gap, for their timing only: IC_k → IC_k+1 (the first swing's landing,
+    /// seen before the gap) and IC_k+1 → IC_k+2, with the toe-offs of the stances at MS_a and after the gap. Their
+    /// lengths and speeds are unknown (NaN): what the gap took is the still foot-flat, the one moment whose velocity is
+    /// known to be zero. Split at the gap instead, session 8 measured lengths +0.4 to −11 % off (median −6.7 %), and two
+    /// wrong lengths are worse than none; the runner's cadence, contact time and calf load do not need them. The first
+    /// stride is returned, the second held for the next call (<see cref="Update"/>, <see cref="Flush"/>). False, holding
+    /// nothing, unless the landing and the push-off were seen clear of the gap and both stride times agree with the
+    /// last one within <see cref="FootPipelineSettings.MaxStrideChangeAcrossGap"/>.
+    /// </summary>
+    private bool AcrossLostStance(in SegmentEvents before, double toAfterGapS, double icS, long a, int gap, Vector3 upA, Vector3 forward,
+        StrideFlags flags, out StrideMetrics stride)
+    {
+        stride = default;
+        var icMidS = before.IcTimeS;
+        if (!double.IsFinite(_prevIcS) || !double.IsFinite(_lastStrideTimeS) || !double.IsFinite(icMidS) || before.IcSample < 1
+            || !double.IsFinite(before.ToTimeS) || !double.IsFinite(toAfterGapS))
+        {
+            return false;
+        }
+
+        // The landing seen whole: an impact at least half as strong as the last one (the jolt of a late swing, found
+        // where the impact itself was lost, is not), and the push-off's load release clear of the gap's end (it is read
+        // over ±2 slope scales, ToeOffSlopeScaleS).
+        var clearS = 2 * _s.Events.ToeOffSlopeScaleS;
+        var (impactG, impactClipped) = ContactMeasures.PeakImpact(_ring, before.IcSample - 1, a + gap - 1, _s.Events.ImpactWindowS);
+        if (!(impactG >= 0.5 * _prevImpactG) || _ring.TimeS(a + gap - 1) - icMidS < clearS || toAfterGapS - _ring.TimeS(a + gap) < clearS) return false;
+        if (!Plausible(icMidS - _prevIcS, before.ToTimeS - _prevIcS) || !Plausible(icS - icMidS, toAfterGapS - icMidS)) return false;
+
+        flags |= StrideFlags.GapBridged;
+        stride = TimingOnlyStride(_prevIcS, before.ToTimeS, icMidS, _prevStrikeDeg, _prevImpactG, _prevImpactClipped, flags);
+        // The second stride's strike angle is read from MS_a, through push-off and swing: from the next mid-stance it
+        // would cross the gap.
+        var strikeMidDeg = ContactMeasures.FromPreviousStanceDeg(_ring, a, before.IcSample - 1, upA, forward);
+        _held = TimingOnlyStride(icMidS, toAfterGapS, icS, strikeMidDeg, impactG, impactClipped, flags);
+        _hasHeld = true;
+        _strides += 2;
+        _lastStrideTimeS = icS - icMidS;
+        return true;
+
+        bool Plausible(double strideTimeS, double contactS) =>
+            strideTimeS >= _s.MinStrideTimeS && strideTimeS <= _s.MaxStrideTimeS && contactS > 0
+            && contactS < strideTimeS - _s.Segmentation.MinSwingDurationS
+            && Math.Abs(strideTimeS - _lastStrideTimeS) <= _s.MaxStrideChangeAcrossGap * _lastStrideTimeS;
+    }
+
+    /// <summary>A stride known by its timing alone (<see cref="AcrossLostStance"/>): length, speed, clearance, swing speed
+    /// and overstriding unknown (NaN, not flagged); calf load from contact and step time (speed unknown: the model's
+    /// reference speed).</summary>
+    private StrideMetrics TimingOnlyStride(double icS, double toS, double nextIcS, double strikeDeg, double impactG, bool impactClipped, StrideFlags flags)
+    {
+        var strideTime = nextIcS - icS;
+        var contact = toS - icS;
+        var duty = contact / strideTime;
+        var pattern = StrikeClassifier.Classify(strikeDeg, _s.Strike);
+        return new StrideMetrics
+        {
+            Foot = Foot,
+            IcTimeS = icS,
+            ToTimeS = toS,
+            NextIcTimeS = nextIcS,
+            StrideTimeS = strideTime,
+            StrideLengthM = double.NaN,
+            SpeedMps = double.NaN,
+            ContactTimeS = contact,
+            SwingTimeS = nextIcS - toS,
+            FlightTimeS = double.NaN,
+            DutyFactor = duty,
+            StrikeAngleDeg = strikeDeg,
+            StrikePattern = pattern,
+            CadenceSpm = 120.0 / strideTime,
+            PeakImpactG = impactG,
+            FootClearanceM = double.NaN,
+            PeakSwingSpeedMps = double.NaN,
+            OverstrideIndex = double.NaN,
+            Overstride = false,
+            CalfLoad = CalfLoadModel.StepLoad(contact, strideTime / 2, double.NaN, pattern, _s.CalfLoad),
+            Gait = ClassifyGait(duty),
+            Flags = impactClipped ? flags | StrideFlags.AccClipped : flags,
+        };
     }
 
     /// <summary>

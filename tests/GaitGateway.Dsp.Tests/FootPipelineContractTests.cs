@@ -113,4 +113,56 @@ public sealed class FootPipelineContractTests
         var lost = reference - sink.Strides.Count(s => s.Foot == Foot.Left);
         Assert.True(lost <= 2 * holes.Count, $"{lost} strides lost over {holes.Count} stances lost in gaps");
     }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(400)]
+    public void The_two_strides_across_a_stance_lost_in_a_gap_keep_their_timing_without_a_length(int rateHz)
+    {
+        var settings = new SimulationSettings
+        {
+            Seed = 9, SampleRateHz = rateHz, PlanDurationS = 90, PacketLossProbability = 0, RunSpeedMps = 3.2, MountingMaxDeg = 15,
+            StrikePattern = StrikePattern.Rearfoot,
+        };
+        var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
+        var delayS = (run.Header.TransportDelayFloorMs ?? 0) / 1000;
+        var reference = Run(run).Strides.Count(s => s.Foot == Foot.Left);
+
+        // The left clip's packets within ±50 ms of 8 mid-contacts, 10 s apart, are dropped: one or two packets (95 ms
+        // each at 200 Hz, 48 at 400), which take the still middle of the stance and, depending on where the packets
+        // fall, its landing or push-off too. Where both are seen, the two strides across the stance are measured.
+        var truthLeft = run.Truth.Select(t => t.ToStrideMetrics()).Where(t => t.Foot == Foot.Left).ToList();
+        var holes = Enumerable.Range(1, 8)
+            .Select(i => truthLeft.First(t => t.IcTimeS > i * 10.0))
+            .Select(t => t.IcTimeS + (t.ContactTimeS / 2))
+            .ToList();
+        var sink = new Sink();
+        var session = new GaitSession(run.Header.Sensors, sink);
+        foreach (var n in run.Notifications())
+        {
+            var t = (n.HostTimeUs / 1e6) - delayS;
+            if (n.SensorIndex == 0 && holes.Any(h => Math.Abs(t - h) < 0.05)) continue;
+            session.OnNotification(n);
+        }
+
+        session.Complete();
+        var left = sink.Strides.Where(s => s.Foot == Foot.Left).ToList();
+        Assert.True(left.Count <= reference, $"{left.Count} strides, {reference} without the gaps");
+        var timingOnly = left.Where(s => !double.IsFinite(s.StrideLengthM)).ToList();
+        Assert.True(timingOnly.Count >= 4, $"{timingOnly.Count} strides measured across the {holes.Count} lost stances");
+        foreach (var s in timingOnly)
+        {
+            // Each is one of a pair across a stance inside a hole, flagged, with its timing as the truth's.
+            var stance = holes.Where(h => Math.Abs(s.NextIcTimeS - delayS - h) < 0.2 || Math.Abs(s.IcTimeS - delayS - h) < 0.2).ToList();
+            Assert.Single(stance);
+            Assert.True((s.Flags & StrideFlags.GapBridged) != 0, $"stride at {s.IcTimeS:F2} s not flagged");
+            Assert.True(double.IsNaN(s.SpeedMps) && double.IsFinite(s.CadenceSpm) && double.IsFinite(s.CalfLoad), $"stride at {s.IcTimeS:F2} s");
+            var truth = truthLeft.Single(t => Math.Abs(t.IcTimeS + delayS - s.IcTimeS) < 0.03);
+            Assert.True(Math.Abs(truth.NextIcTimeS + delayS - s.NextIcTimeS) < 0.03, $"stride at {s.IcTimeS:F2} s ends at {s.NextIcTimeS:F3}, truth {truth.NextIcTimeS + delayS:F3}");
+            Assert.True(Math.Abs(s.StrideTimeS - truth.StrideTimeS) < 0.003, $"stride time {s.StrideTimeS * 1000:F1} ms, truth {truth.StrideTimeS * 1000:F1}");
+            Assert.True(Math.Abs(s.ContactTimeS - truth.ContactTimeS) < 0.01, $"contact {s.ContactTimeS * 1000:F1} ms, truth {truth.ContactTimeS * 1000:F1}");
+        }
+
+        Assert.Equal(0, timingOnly.Count % 2);
+    }
 }

@@ -133,9 +133,15 @@ public sealed class GaitSession
         _completing = true;
         foreach (var ch in _byFoot)
         {
-            if (ch is null || !ch.Pipeline.Flush(out var last)) continue;
-            if (double.IsFinite(ch.Pipeline.LastIcTimeS)) ch.AddIc(ch.Decoder.ToSessionS(ch.Pipeline.LastIcTimeS));
-            Enqueue(ch, last);
+            if (ch is null) continue;
+            // Until it has nothing left: a held stride (the second of two across a stance lost in a gap) comes first.
+            var addedIc = double.NaN;
+            while (ch.Pipeline.Flush(out var last))
+            {
+                var ic = ch.Pipeline.LastIcTimeS;
+                if (double.IsFinite(ic) && !ic.Equals(addedIc)) ch.AddIc(ch.Decoder.ToSessionS(addedIc = ic));
+                Enqueue(ch, last);
+            }
         }
 
         ResolvePending();
@@ -207,6 +213,10 @@ public sealed class GaitSession
 
         if (done)
         {
+            // Two strides across a stance lost in a gap: the contact between them is not the pipeline's latest, and
+            // the other foot's flight times need it.
+            if ((stride.Flags & StrideFlags.GapBridged) != 0 && double.IsFinite(stride.NextIcTimeS) && !stride.NextIcTimeS.Equals(ic))
+                ch.AddIc(ch.Decoder.ToSessionS(stride.NextIcTimeS));
             Enqueue(ch, stride);
             _resolveDue = true;
         }
