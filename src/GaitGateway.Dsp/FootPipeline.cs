@@ -156,7 +156,8 @@ public sealed class FootPipeline
         _ring.Add(t, sample.AccSensorMps2, gyroRps, energy, flags);
 
         _flushed = false;
-        return (_segmenter.Update(n, t, out var ms) && OnMidStance(ms, out stride)) || TakeHeld(out stride);
+        if (_segmenter.Update(n, t, out var ms) && OnMidStance(ms, out stride)) return true;
+        return _hasHeld && TakeHeld(out stride);
     }
 
     /// <summary>End of input: a stance in progress is complete, so the stride it closes can be emitted. Call until it
@@ -164,15 +165,22 @@ public sealed class FootPipeline
     public bool Flush(out StrideMetrics stride)
     {
         if (TakeHeld(out stride)) return true;
+        stride = default;
         if (_flushed) return false;
         _flushed = true;
         return _segmenter.Flush(out var ms) && OnMidStance(ms, out stride);
     }
 
+    // The held stride is copied only when there is one: a 272-byte copy per sample cost 5–8 % of the pipeline's time.
     private bool TakeHeld(out StrideMetrics stride)
     {
+        if (!_hasHeld)
+        {
+            Unsafe.SkipInit(out stride);
+            return false;
+        }
+
         stride = _held;
-        if (!_hasHeld) return false;
         _hasHeld = false;
         return true;
     }
