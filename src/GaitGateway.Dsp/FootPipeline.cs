@@ -436,32 +436,8 @@ public sealed class FootPipeline
                 _lastStrideTimeS = strideTime;
                 if (_prevImpactClipped) flags |= StrideFlags.AccClipped;
                 if (icInGap || _prevIcInGap) flags |= StrideFlags.GapBridged;
-                var duty = contact / strideTime;
-                stride = new StrideMetrics
-                {
-                    Foot = Foot,
-                    IcTimeS = _prevIcS,
-                    ToTimeS = toS,
-                    NextIcTimeS = icS,
-                    StrideTimeS = strideTime,
-                    StrideLengthM = strideLengthM,
-                    SpeedMps = speed,
-                    ContactTimeS = contact,
-                    SwingTimeS = icS - toS,
-                    FlightTimeS = double.NaN,
-                    DutyFactor = duty,
-                    StrikeAngleDeg = _prevStrikeDeg,
-                    StrikePattern = pattern,
-                    CadenceSpm = 120.0 / strideTime,
-                    PeakImpactG = _prevImpactG,
-                    FootClearanceM = seg.MaxHeightM,
-                    PeakSwingSpeedMps = seg.MaxHorizontalSpeedMps,
-                    OverstrideIndex = osIndex,
-                    Overstride = osFlag,
-                    CalfLoad = CalfLoadModel.StepLoad(contact, strideTime / 2, speed, pattern, _s.CalfLoad),
-                    Gait = ClassifyGait(duty),
-                    Flags = flags,
-                };
+                stride = Stride(_prevIcS, toS, icS, strideLengthM, speed, _prevStrikeDeg, pattern, _prevImpactG, seg.MaxHeightM,
+                    seg.MaxHorizontalSpeedMps, osIndex, osFlag, flags);
                 _strides++;
                 emitted = true;
             }
@@ -560,12 +536,18 @@ public sealed class FootPipeline
     /// <summary>A stride known by its timing alone (<see cref="AcrossLostStance"/>): length, speed, clearance, swing speed
     /// and overstriding unknown (NaN, not flagged); calf load from contact and step time (speed unknown: the model's
     /// reference speed).</summary>
-    private StrideMetrics TimingOnlyStride(double icS, double toS, double nextIcS, double strikeDeg, double impactG, bool impactClipped, StrideFlags flags)
+    private StrideMetrics TimingOnlyStride(double icS, double toS, double nextIcS, double strikeDeg, double impactG, bool impactClipped, StrideFlags flags) =>
+        Stride(icS, toS, nextIcS, double.NaN, double.NaN, strikeDeg, StrikeClassifier.Classify(strikeDeg, _s.Strike), impactG, double.NaN,
+            double.NaN, double.NaN, false, impactClipped ? flags | StrideFlags.AccClipped : flags);
+
+    /// <summary>A stride from IC <paramref name="icS"/> to the next, <paramref name="nextIcS"/>, with its toe-off: the
+    /// timing follows from the three, the rest is given (NaN where unknown). Classifies the gait (walk/run state).</summary>
+    private StrideMetrics Stride(double icS, double toS, double nextIcS, double strideLengthM, double speedMps, double strikeDeg,
+        StrikePattern pattern, double impactG, double clearanceM, double swingSpeedMps, double overstrideIndex, bool overstride, StrideFlags flags)
     {
         var strideTime = nextIcS - icS;
         var contact = toS - icS;
         var duty = contact / strideTime;
-        var pattern = StrikeClassifier.Classify(strikeDeg, _s.Strike);
         return new StrideMetrics
         {
             Foot = Foot,
@@ -573,8 +555,8 @@ public sealed class FootPipeline
             ToTimeS = toS,
             NextIcTimeS = nextIcS,
             StrideTimeS = strideTime,
-            StrideLengthM = double.NaN,
-            SpeedMps = double.NaN,
+            StrideLengthM = strideLengthM,
+            SpeedMps = speedMps,
             ContactTimeS = contact,
             SwingTimeS = nextIcS - toS,
             FlightTimeS = double.NaN,
@@ -583,13 +565,13 @@ public sealed class FootPipeline
             StrikePattern = pattern,
             CadenceSpm = 120.0 / strideTime,
             PeakImpactG = impactG,
-            FootClearanceM = double.NaN,
-            PeakSwingSpeedMps = double.NaN,
-            OverstrideIndex = double.NaN,
-            Overstride = false,
-            CalfLoad = CalfLoadModel.StepLoad(contact, strideTime / 2, double.NaN, pattern, _s.CalfLoad),
+            FootClearanceM = clearanceM,
+            PeakSwingSpeedMps = swingSpeedMps,
+            OverstrideIndex = overstrideIndex,
+            Overstride = overstride,
+            CalfLoad = CalfLoadModel.StepLoad(contact, strideTime / 2, speedMps, pattern, _s.CalfLoad),
             Gait = ClassifyGait(duty),
-            Flags = impactClipped ? flags | StrideFlags.AccClipped : flags,
+            Flags = flags,
         };
     }
 
