@@ -26,6 +26,33 @@ public sealed class FootPipelineContractTests
         return sink;
     }
 
+    /// <summary>Mid-contact times of the left foot's first stride after each of <paramref name="count"/> marks 10 s apart.</summary>
+    private static List<double> LeftMidContactsEvery10S(SimulatedRun run, int count)
+    {
+        var truthLeft = run.Truth.Select(t => t.ToStrideMetrics()).Where(t => t.Foot == Foot.Left).ToList();
+        return Enumerable.Range(1, count)
+            .Select(i => truthLeft.First(t => t.IcTimeS > i * 10.0))
+            .Select(t => t.IcTimeS + (t.ContactTimeS / 2))
+            .ToList();
+    }
+
+    /// <summary>The run with the left clip's notifications whose time (host time less <paramref name="delayS"/>) lies
+    /// within <paramref name="halfS"/> of a hole dropped.</summary>
+    private static Sink RunWithHoles(SimulatedRun run, IReadOnlyList<double> holes, double halfS, double delayS)
+    {
+        var sink = new Sink();
+        var session = new GaitSession(run.Header.Sensors, sink);
+        foreach (var n in run.Notifications())
+        {
+            var t = (n.HostTimeUs / 1e6) - delayS;
+            if (n.SensorIndex == 0 && holes.Any(h => Math.Abs(t - h) < halfS)) continue;
+            session.OnNotification(n);
+        }
+
+        session.Complete();
+        return sink;
+    }
+
     [Fact]
     public void An_hour_of_standing_emits_no_strides_and_no_drift()
     {
@@ -95,21 +122,8 @@ public sealed class FootPipelineContractTests
         // Drop the left clip's packets over 6 stances, 10 s apart: ±130 ms around each mid-stance (a burst of lost
         // packets over the whole foot-flat), so every one of those stances is lost and its segment holds two swings.
         // Before, the contact found in such a segment was its first landing and was thrown away: 3 strides per stance.
-        var truthLeft = run.Truth.Select(t => t.ToStrideMetrics()).Where(t => t.Foot == Foot.Left).ToList();
-        var holes = Enumerable.Range(1, 6)
-            .Select(i => truthLeft.First(t => t.IcTimeS > i * 10.0))
-            .Select(t => t.IcTimeS + (t.ContactTimeS / 2))
-            .ToList();
-        var sink = new Sink();
-        var session = new GaitSession(run.Header.Sensors, sink);
-        foreach (var n in run.Notifications())
-        {
-            var t = n.HostTimeUs / 1e6;
-            if (n.SensorIndex == 0 && holes.Any(h => Math.Abs(t - h) < 0.13)) continue;
-            session.OnNotification(n);
-        }
-
-        session.Complete();
+        var holes = LeftMidContactsEvery10S(run, 6);
+        var sink = RunWithHoles(run, holes, 0.13, 0);
         var lost = reference - sink.Strides.Count(s => s.Foot == Foot.Left);
         Assert.True(lost <= 2 * holes.Count, $"{lost} strides lost over {holes.Count} stances lost in gaps");
     }
@@ -179,20 +193,8 @@ public sealed class FootPipelineContractTests
         // each at 200 Hz, 48 at 400), which take the still middle of the stance and, depending on where the packets
         // fall, its landing or push-off too. Where both are seen, the two strides across the stance are measured.
         var truthLeft = run.Truth.Select(t => t.ToStrideMetrics()).Where(t => t.Foot == Foot.Left).ToList();
-        var holes = Enumerable.Range(1, 8)
-            .Select(i => truthLeft.First(t => t.IcTimeS > i * 10.0))
-            .Select(t => t.IcTimeS + (t.ContactTimeS / 2))
-            .ToList();
-        var sink = new Sink();
-        var session = new GaitSession(run.Header.Sensors, sink);
-        foreach (var n in run.Notifications())
-        {
-            var t = (n.HostTimeUs / 1e6) - delayS;
-            if (n.SensorIndex == 0 && holes.Any(h => Math.Abs(t - h) < 0.05)) continue;
-            session.OnNotification(n);
-        }
-
-        session.Complete();
+        var holes = LeftMidContactsEvery10S(run, 8);
+        var sink = RunWithHoles(run, holes, 0.05, delayS);
         var left = sink.Strides.Where(s => s.Foot == Foot.Left).ToList();
         Assert.True(left.Count <= reference, $"{left.Count} strides, {reference} without the gaps");
         var timingOnly = left.Where(s => !double.IsFinite(s.StrideLengthM)).ToList();
