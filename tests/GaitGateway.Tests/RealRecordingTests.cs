@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using GaitGateway.Evaluation;
 using GaitGateway.Pipeline;
 
@@ -84,5 +86,91 @@ public sealed class RealRecordingTests
         // Issue 11 target: 8/8 both (met; exp42's first step hovers just above the floor before it lands).
         Assert.Equal(8, f.LastBeforeStopReported);
         Assert.Equal(8, f.FirstFromStandingReported);
+    }
+
+    /// <summary>
+    /// Other devices' rates (session 10). A 100-Hz part timed by its own clock can read just under 100 Hz (x-io's
+    /// nominal 400 Hz reads 398), and such files were refused; a lab's 2-kHz file was refused too. The loops read at a
+    /// quarter of their rate (~99.6 Hz, each sample the mean of four) and at five times it (~1990 Hz, interpolated;
+    /// the reader averages pairs back to ~995 Hz) still close within the loops' 1 % target (issue 3).
+    /// </summary>
+    [Theory]
+    [InlineData("short_walk.csv", 4, 1)]
+    [InlineData("long_walk.csv", 4, 1)]
+    [InlineData("short_walk.csv", 1, 5)]
+    [InlineData("long_walk.csv", 1, 5)]
+    public void Xio_loops_close_within_1_percent_at_other_devices_rates(string file, int down, int up)
+    {
+        var dir = Repo.TempDir();
+        var path = Path.Combine(dir, file);
+        Resample(Path.Combine(Repo.Datasets, "xio-loop-walk", file), path, down, up);
+        var f = LoopEvaluation.Evaluate(path);
+        Assert.True(f.Strides >= 10 && f.PathLengthM > 15, $"{f.Strides} strides, {f.PathLengthM:F1} m");
+        Assert.True(f.EndErrorPercent <= 1.0, $"÷{down} ×{up}: end-point error {f.EndErrorM:F2} m = {f.EndErrorPercent:F2} % of {f.PathLengthM:F1} m");
+    }
+
+    /// <summary>
+    /// The footprint trials (200/250 Hz) read at half their rate (100/125 Hz) meet every issue-11 target (found ≥ 97 %
+    /// in every trial, none split, walking ≤ 3 cm with |bias| ≤ 1.5 cm, jogging ≤ 2.5 %); at a quarter (50/62.5 Hz)
+    /// walking still does. A jogging stance (~0.25 s) is then a dozen samples, too few to look still, and a trial with
+    /// a jogging bout may merge strides there (README: exp35 lost 6 of 26), so at a quarter its recall and the jogging
+    /// figure are not asserted.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Footprints_at_a_half_and_a_quarter_of_the_rate(int down)
+    {
+        var dir = Repo.TempDir();
+        foreach (var fp in Directory.GetFiles(Footprints, "*_footprints.csv"))
+        {
+            File.Copy(fp, Path.Combine(dir, Path.GetFileName(fp)));
+            var right = fp.Replace("_footprints.csv", "_right.csv", StringComparison.Ordinal);
+            Resample(right, Path.Combine(dir, Path.GetFileName(right)), down, 1);
+        }
+
+        var f = await FootprintEvaluation.EvaluateAsync(dir, CancellationToken.None);
+        Assert.Equal(8, f.Trials.Count);
+        foreach (var t in f.Trials)
+        {
+            Assert.Equal(0, t.SplitOrCutShort);
+            if (down <= 2 || !t.Scored.Any(s => s.Jogging))
+                Assert.True(t.RecallPercent >= 97, $"÷{down} {t.Trial}: {t.Found}/{t.ScoredCount} strides found");
+        }
+
+        Assert.True(f.WalkingMaeM <= 0.03, $"÷{down}: walking MAE {f.WalkingMaeM * 100:F2} cm");
+        Assert.True(Math.Abs(f.WalkingBiasM) <= 0.015, $"÷{down}: walking bias {f.WalkingBiasM * 100:F2} cm");
+        if (down <= 2) Assert.True(f.JoggingMaePercent <= 2.5, $"÷{down}: jogging MAE {f.JoggingMaePercent:F2} %");
+    }
+
+    /// <summary>Writes <paramref name="src"/> (a header, then rows of numbers with the time first) at
+    /// 1/<paramref name="down"/> of its rate, each row the mean of <paramref name="down"/> rows (a part's own
+    /// moving-average decimation), or at <paramref name="up"/> times it, interpolated linearly.</summary>
+    private static void Resample(string src, string dst, int down, int up)
+    {
+        var lines = File.ReadAllLines(src);
+        var rows = lines.Skip(1).Where(l => l.Length > 0)
+            .Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var sb = new StringBuilder(lines[0]).Append('\n');
+        void Row(IEnumerable<double> values) =>
+            sb.AppendJoin(',', values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        for (var i = 0; i + down <= rows.Count; i += down)
+        {
+            if (up == 1)
+            {
+                var group = rows.Skip(i).Take(down).ToList();
+                Row(Enumerable.Range(0, rows[i].Length).Select(c => group.Average(r => r[c])));
+                continue;
+            }
+
+            if (i + 1 >= rows.Count) break;
+            for (var k = 0; k < up; k++)
+            {
+                var (a, b, w) = (rows[i], rows[i + 1], (double)k / up);
+                Row(a.Select((v, c) => v + ((b[c] - v) * w)));
+            }
+        }
+
+        File.WriteAllText(dst, sb.ToString());
     }
 }

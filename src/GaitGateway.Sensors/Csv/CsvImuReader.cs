@@ -20,10 +20,22 @@ public sealed record CsvImportOptions
     /// <summary>Data rows read ahead to estimate the rate from the median time step. Default 4096 (10 s at 400 Hz).</summary>
     public int RateWindowRows { get; init; } = 4096;
 
-    /// <summary>Accepted sample-rate range, Hz. Default 100–1600: what the packet format carries and the pipeline is
-    /// tested at; outside it a time column is more likely in the wrong unit than the rate real.</summary>
-    public double MinSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MinSampleRateHz;
+    /// <summary>Slowest file accepted, Hz. Default 50. The clips stream at 100–1600 Hz, but other devices' files may
+    /// be slower or read just under a nominal 100 Hz from their own clock (an x-io part at a nominal 400 Hz reads
+    /// 398): the shared real walks decimated to 50 Hz still give every stride (footprints 2.1 cm, xio loops
+    /// 0.17 / 0.80 %; README), though running stances merge there. Below it a time column is more likely in the wrong
+    /// unit (ms read as s: 1000× too slow) than the rate real.</summary>
+    public double MinSampleRateHz { get; init; } = 50;
+
+    /// <summary>Fastest rate handed on, Hz. Default 1600: the clips' maximum, which the pipeline's history is sized for
+    /// (<c>FootPipelineSettings.MaxSampleRateHz</c>). A faster file (up to <see cref="MaxFileSampleRateHz"/>) is
+    /// decimated by the smallest whole factor that brings it to this or below, each output sample the mean of that
+    /// many rows (<see cref="CsvImuReader.DecimationFactor"/>).</summary>
     public double MaxSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MaxSampleRateHz;
+
+    /// <summary>Fastest file accepted, Hz. Default 10 000: above it a time column is more likely in the wrong unit
+    /// (s written where ms were meant: 1000× too fast) than the rate real.</summary>
+    public double MaxFileSampleRateHz { get; init; } = 10_000;
 
     /// <summary>Full scale of the accelerometer that recorded the file, g (e.g. 16). Default null: unknown, and no sample
     /// is marked saturated. Given, each axis at or near full scale is marked as a clip's packets mark it
@@ -73,8 +85,14 @@ public sealed class CsvImuReader : IDisposable
     public CsvLayout Layout { get; }
     /// <summary>The feet this file holds, in the order their samples are yielded within a row.</summary>
     public IReadOnlyList<Foot> Feet { get; }
-    /// <summary>Estimated from the median time step of the first rows (gaitmap layout: the given rate), Hz.</summary>
+    /// <summary>The file's rate, estimated from the median time step of the first rows (gaitmap layout: the given
+    /// rate), Hz.</summary>
     public double SampleRateHz { get; }
+    /// <summary>Rows averaged into each sample yielded: 1, or more for a file faster than
+    /// <see cref="CsvImportOptions.MaxSampleRateHz"/>.</summary>
+    public int DecimationFactor { get; }
+    /// <summary>The rate of the samples yielded: <see cref="SampleRateHz"/> / <see cref="DecimationFactor"/>, Hz.</summary>
+    public double OutputSampleRateHz => SampleRateHz / DecimationFactor;
     /// <summary>Data rows read so far, duplicates included; final once <see cref="ReadSamples"/> has finished.</summary>
     public long RowCount { get; private set; }
     /// <summary>Rows skipped so far because their time equalled the previous row's.</summary>
@@ -198,11 +216,18 @@ public sealed class CsvImuReader : IDisposable
         Array.Sort(steps);
         var median = steps.Length % 2 == 1 ? steps[steps.Length / 2] : 0.5 * (steps[(steps.Length / 2) - 1] + steps[steps.Length / 2]);
         SampleRateHz = _timeIsIndex ? options.GaitmapSampleRateHz : 1.0 / median;
-        if (!(SampleRateHz >= options.MinSampleRateHz && SampleRateHz <= options.MaxSampleRateHz))
+        var slack = 1 + RateClockTolerance;
+        if (!(SampleRateHz * slack >= options.MinSampleRateHz && SampleRateHz <= options.MaxFileSampleRateHz * slack))
             throw Error(_ahead.Peek().Line, _time.Name,
-                string.Create(CultureInfo.InvariantCulture, $"sample rate {SampleRateHz:0.###} Hz (median time step {median * 1000:0.####} ms) is outside {options.MinSampleRateHz:0.#}–{options.MaxSampleRateHz:0.#} Hz; check the time unit"));
+                string.Create(CultureInfo.InvariantCulture, $"sample rate {SampleRateHz:0.###} Hz (median time step {median * 1000:0.####} ms) is outside {options.MinSampleRateHz:0.#}–{options.MaxFileSampleRateHz:0.#} Hz; check the time unit"));
+        DecimationFactor = SampleRateHz <= options.MaxSampleRateHz * slack ? 1 : (int)Math.Ceiling(SampleRateHz / options.MaxSampleRateHz);
         CheckAccelerationScale();
     }
+
+    /// <summary>How far a file's measured rate may stray past a rate bound and still count as that rate: 2 %. A MEMS
+    /// part's output rate comes from its own oscillator, typically within ±1–2 % of nominal, and the rate is measured
+    /// from printed times (a 50-Hz file can read 49.99999 Hz).</summary>
+    private const double RateClockTolerance = 0.02;
 
     /// <summary>Least rows the unit checks need before they judge.</summary>
     private const int UnitCheckMinRows = 20;
@@ -298,14 +323,52 @@ public sealed class CsvImuReader : IDisposable
 
     private IEnumerable<FootSample> Enumerate()
     {
-        while (_ahead.Count > 0)
+        if (DecimationFactor == 1)
         {
-            var row = _ahead.Dequeue();
-            foreach (var s in row.Samples) yield return s;
+            foreach (var row in Rows())
+                foreach (var s in row.Samples) yield return s;
+            yield break;
         }
 
-        while (TryReadRow(out var row))
-            foreach (var s in row.Samples) yield return s;
+        // Each output sample is the mean of DecimationFactor rows, timed at their mean time: a moving-average
+        // anti-alias filter (as a MEMS part's own decimation stage), so an impact's energy is kept rather than picked
+        // up or missed by every n-th row. A clip on any of the rows marks the mean. A tail shorter than the factor is
+        // dropped.
+        var q = DecimationFactor;
+        var acc = new Vector3[_channels.Count];
+        var gyro = new Vector3[_channels.Count];
+        var flags = new ImuSampleFlags[_channels.Count];
+        var timeSum = 0.0;
+        var n = 0;
+        foreach (var row in Rows())
+        {
+            timeSum += row.Time;
+            for (var c = 0; c < _channels.Count; c++)
+            {
+                var s = row.Samples[c].Sample;
+                acc[c] += s.AccSensorMps2;
+                gyro[c] += s.GyroSensorDps;
+                flags[c] |= s.Flags;
+            }
+
+            if (++n < q) continue;
+            for (var c = 0; c < _channels.Count; c++)
+            {
+                yield return new FootSample(_channels[c].Foot, new ImuSample(timeSum / q, acc[c] / q, gyro[c] / q, flags[c]));
+                acc[c] = gyro[c] = Vector3.Zero;
+                flags[c] = ImuSampleFlags.None;
+            }
+
+            timeSum = 0;
+            n = 0;
+        }
+    }
+
+    /// <summary>The rows read ahead for the rate estimate, then the rest of the file.</summary>
+    private IEnumerable<Row> Rows()
+    {
+        while (_ahead.Count > 0) yield return _ahead.Dequeue();
+        while (TryReadRow(out var row)) yield return row;
     }
 
     /// <summary>Reads the next data row that is not a duplicate; false at the end of the file.</summary>

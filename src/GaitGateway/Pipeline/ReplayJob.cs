@@ -117,7 +117,7 @@ public static class ReplayJob
                 resume?.Complete();
                 Finish(store, storeSink, sessionId, csvStart, totals);
                 var analysis = cues.Complete(store, sessionId);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, null, totals, null, resume?.Describe("CSV import"), analysis, cues.OverstrideStretches);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, SlowCsvWarning(feet), totals, null, resume?.Describe("CSV import"), analysis, cues.OverstrideStretches);
             }
         }
         finally
@@ -128,7 +128,17 @@ public static class ReplayJob
         }
     }
 
-    private sealed record FootData(Foot Foot, string Path, IReadOnlyList<ImuSample> Samples);
+    private sealed record FootData(Foot Foot, string Path, IReadOnlyList<ImuSample> Samples, double SampleRateHz);
+
+    /// <summary>A CSV slower than the clips' slowest rate is measured, but says so: walking holds there (the shared real
+    /// walks decimated to 50 Hz keep every stride), a running stance may be too short to look still and two strides
+    /// merge (a decimated jogging trial lost 6 of 26).</summary>
+    private static string? SlowCsvWarning(List<FootData> feet) =>
+        feet.FirstOrDefault(f => f.SampleRateHz < Core.Protocol.ImuPacket.MinSampleRateHz) is { } slow
+            ? System.FormattableString.Invariant($"{slow.Path}: {slow.SampleRateHz:0.#} Hz is below the clips' {Core.Protocol.ImuPacket.MinSampleRateHz} Hz: walking strides hold, running strides may merge")
+            : null;
+
+    private static FootData FromCsv(Foot foot, CsvFootData d) => new(foot, d.Path, d.Samples, d.SampleRateHz);
 
     private static List<FootData> LoadCsv(ReplayOptions o)
     {
@@ -142,20 +152,20 @@ public static class ReplayJob
         if (o.AccRangeG is { } g && !(g > 0 && g < 1000)) throw new InputException($"--acc-range-g {g}: give the accelerometer's full scale in g, e.g. 16");
         var range = o.AccRangeG;
         var feet = new List<FootData>();
-        if (o.LeftCsv is { } l) feet.Add(new FootData(Foot.Left, l, CsvImport.ReadFootFile(l, Foot.Left, axes, range).Samples));
-        if (o.RightCsv is { } r) feet.Add(new FootData(Foot.Right, r, CsvImport.ReadFootFile(r, Foot.Right, axes, range).Samples));
+        if (o.LeftCsv is { } l) feet.Add(FromCsv(Foot.Left, CsvImport.ReadFootFile(l, Foot.Left, axes, range)));
+        if (o.RightCsv is { } r) feet.Add(FromCsv(Foot.Right, CsvImport.ReadFootFile(r, Foot.Right, axes, range)));
         foreach (var f in o.CsvFiles)
         {
             if (CsvImport.DetectLayout(f) == CsvLayout.GaitmapBothFeet)
             {
                 var both = CsvImport.ReadGaitmapBothFeet(f, accRangeG: range);
-                feet.Add(new FootData(Foot.Left, f, both.Left.Samples));
-                feet.Add(new FootData(Foot.Right, f, both.Right.Samples));
+                feet.Add(FromCsv(Foot.Left, both.Left));
+                feet.Add(FromCsv(Foot.Right, both.Right));
             }
             else
             {
                 var foot = feet.Any(x => x.Foot == Foot.Left) ? Foot.Right : Foot.Left;
-                feet.Add(new FootData(foot, f, CsvImport.ReadFootFile(f, foot, axes, range).Samples));
+                feet.Add(FromCsv(foot, CsvImport.ReadFootFile(f, foot, axes, range)));
             }
         }
 
