@@ -15,14 +15,14 @@ public static class LoopEvaluation
 {
     public static LoopFigures Evaluate(string csvPath)
     {
-        var data = CsvImport.ReadFootFile(csvPath, Foot.Left);
+        var (samples, _) = Pipeline.ReplayJob.WithGyroInAccFrame(csvPath, CsvImport.ReadFootFile(csvPath, Foot.Left).Samples);
         var pipeline = new FootPipeline(Foot.Left);
         // The path is the horizontal travel of every mid-stance-to-mid-stance segment, the first step from standing
         // and the last to a stop included (they move the foot but close no IC-to-IC stride).
         var path = 0.0;
         var strides = 0;
         var last = Vector3.Zero;
-        foreach (var s in data.Samples)
+        foreach (var s in samples)
         {
             if (pipeline.Update(s, out _)) strides++;
             var now = pipeline.PositionWorldM;

@@ -2,6 +2,7 @@ using GaitGateway.Coaching.Cues;
 using GaitGateway.Core.Recording;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Calibration;
 using GaitGateway.Dsp.Session;
 using GaitGateway.Output;
 using GaitGateway.Sensors.Csv;
@@ -117,7 +118,7 @@ public static class ReplayJob
                 resume?.Complete();
                 Finish(store, storeSink, sessionId, csvStart, totals);
                 var analysis = cues.Complete(store, sessionId);
-                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, SlowCsvWarning(feet), totals, null, resume?.Describe("CSV import"), analysis, cues.OverstrideStretches);
+                return new ReplayResult(collect.Strides, collect.Bouts, sessionId, store?.Path, CsvWarnings(feet), totals, null, resume?.Describe("CSV import"), analysis, cues.OverstrideStretches);
             }
         }
         finally
@@ -128,17 +129,41 @@ public static class ReplayJob
         }
     }
 
-    private sealed record FootData(Foot Foot, string Path, IReadOnlyList<ImuSample> Samples, double SampleRateHz);
+    private sealed record FootData(Foot Foot, string Path, IReadOnlyList<ImuSample> Samples, double SampleRateHz, string? Warning);
 
-    /// <summary>A CSV slower than the clips' slowest rate is measured, but says so: walking holds there (the shared real
-    /// walks decimated to 50 Hz keep every stride), a running stance may be too short to look still and two strides
-    /// merge (a decimated jogging trial lost 6 of 26).</summary>
-    private static string? SlowCsvWarning(List<FootData> feet) =>
-        feet.FirstOrDefault(f => f.SampleRateHz < Core.Protocol.ImuPacket.MinSampleRateHz) is { } slow
-            ? System.FormattableString.Invariant($"{slow.Path}: {slow.SampleRateHz:0.#} Hz is below the clips' {Core.Protocol.ImuPacket.MinSampleRateHz} Hz: walking strides hold, running strides may merge")
-            : null;
+    /// <summary>What the CSV feet say of themselves: a relabelled gyroscope (<see cref="WithGyroInAccFrame"/>), and a file
+    /// slower than the clips' slowest rate, which is measured but says so: walking holds there (the shared real walks
+    /// decimated to 50 Hz keep every stride), a running stance may be too short to look still and two strides merge (a
+    /// decimated jogging trial lost 6 of 26).</summary>
+    private static string? CsvWarnings(List<FootData> feet)
+    {
+        var warnings = feet.Select(f => f.Warning).OfType<string>().Distinct().ToList();
+        if (feet.FirstOrDefault(f => f.SampleRateHz < Core.Protocol.ImuPacket.MinSampleRateHz) is { } slow)
+            warnings.Add(System.FormattableString.Invariant($"{slow.Path}: {slow.SampleRateHz:0.#} Hz is below the clips' {Core.Protocol.ImuPacket.MinSampleRateHz} Hz: walking strides hold, running strides may merge"));
+        return warnings.Count == 0 ? null : string.Join("; ", warnings);
+    }
 
-    private static FootData FromCsv(Foot foot, CsvFootData d) => new(foot, d.Path, d.Samples, d.SampleRateHz);
+    private static FootData FromCsv(Foot foot, CsvFootData d)
+    {
+        var (samples, warning) = WithGyroInAccFrame(System.FormattableString.Invariant($"{d.Path} ({foot.ToString().ToLowerInvariant()} foot)"), d.Samples);
+        return new(foot, d.Path, samples, d.SampleRateHz, warning);
+    }
+
+    /// <summary>
+    /// A CSV whose gyroscope does not turn its accelerometer's frame the way the foot turned (a left-handed export,
+    /// gaitmap's body frame, swapped columns) is read with the gyroscope relabelled as <see cref="GyroFrameCheck"/>
+    /// finds, and says so; as given it would be measured as nonsense (a mirrored copy of the footprints trials: 13 of
+    /// 417 strides). A good file comes back unchanged.
+    /// </summary>
+    internal static (IReadOnlyList<ImuSample> Samples, string? Warning) WithGyroInAccFrame(string source, IReadOnlyList<ImuSample> samples)
+    {
+        var verdict = GyroFrameCheck.Check(samples);
+        if (verdict.Remap.IsIdentity) return (samples, null);
+        var remapped = new ImuSample[samples.Count];
+        for (var i = 0; i < remapped.Length; i++) remapped[i] = samples[i] with { GyroSensorDps = verdict.Remap.Apply(samples[i].GyroSensorDps) };
+        return (remapped, System.FormattableString.Invariant(
+            $"{source}: the gyroscope's axes disagree with the accelerometer's (strides end at {verdict.GivenResidualMps:0.00} m/s as given, {verdict.BestResidualMps:0.00} m/s with the gyroscope read as {verdict.Remap}, median of {verdict.Segments}): read that way"));
+    }
 
     private static List<FootData> LoadCsv(ReplayOptions o)
     {
