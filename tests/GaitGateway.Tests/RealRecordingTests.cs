@@ -143,6 +143,33 @@ public sealed class RealRecordingTests
         if (down <= 2) Assert.True(f.JoggingMaePercent <= 2.5, $"÷{down}: jogging MAE {f.JoggingMaePercent:F2} %");
     }
 
+    /// <summary>
+    /// Other gaitmap datasets were recorded at 102.4 Hz in the same two-foot layout, whose time column is a sample
+    /// index: read at the sample's 204.8 Hz they would be twice too fast. The gaitmap walk at half its rate (each row
+    /// the mean of two, re-indexed), given its rate, is measured against motion capture within the walk's targets.
+    /// </summary>
+    [Fact]
+    public async Task A_gaitmap_layout_file_at_102_Hz_given_its_rate_is_measured_against_motion_capture()
+    {
+        var dir = Repo.TempDir();
+        var source = Path.Combine(Repo.Datasets, "gaitmap-walk");
+        foreach (var file in Directory.GetFiles(source)) File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+        var lines = File.ReadAllLines(Path.Combine(source, "imu_sample.csv"));
+        var rows = lines.Skip(2).Where(l => l.Length > 0).Select(l => l.Split(',').Skip(1).Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        var sb = new StringBuilder().Append(lines[0]).Append('\n').Append(lines[1]).Append('\n');
+        for (var i = 0; i + 1 < rows.Count; i += 2)
+            sb.Append(i / 2).Append(',').AppendJoin(',', rows[i].Select((v, c) => (0.5 * (v + rows[i + 1][c])).ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        var path = Path.Combine(dir, "imu_sample.csv");
+        File.WriteAllText(path, sb.ToString());
+
+        var r = await ReplayJob.RunAsync(new ReplayOptions { CsvFiles = [path], StorePath = "", IndexRateHz = 102.4 }, null, CancellationToken.None);
+        var f = GaitmapEvaluation.Evaluate(dir, r.Strides);
+        Assert.Equal(f.ReferenceStrides, f.Matched);
+        Assert.True(f.StrideLengthMaeM <= 0.021, $"stride length MAE {f.StrideLengthMaeM * 100:F2} cm");
+        Assert.True(f.StrikeAngleMaeDeg <= 3.0, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
+        Assert.True(f.IcMedianAbsErrorS <= 0.020, $"IC median |error| {f.IcMedianAbsErrorS * 1000:F1} ms");
+    }
+
     /// <summary>Writes <paramref name="src"/> (a header, then rows of numbers with the time first) at
     /// 1/<paramref name="down"/> of its rate, each row the mean of <paramref name="down"/> rows (a part's own
     /// moving-average decimation), or at <paramref name="up"/> times it, interpolated linearly.</summary>

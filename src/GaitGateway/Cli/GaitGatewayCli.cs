@@ -64,6 +64,7 @@ public static partial class GaitGatewayCli
         var right = new Option<string?>("--right") { Description = "CSV of the right foot" };
         var axes = new Option<string?>("--axes") { Description = "Map the file's axes onto the gateway frame, e.g. x=-y,y=x,z=z" };
         var accRange = new Option<double?>("--acc-range-g") { Description = "CSV input: the accelerometer's full scale, g (e.g. 16), so saturated impacts are recognised" };
+        var indexRate = new Option<double?>("--index-rate-hz") { Description = "CSV timed by sample index (gaitmap's two-foot layout): its sample rate, Hz (default 204.8)" };
         var export = new Option<string?>("--export") { Description = "Write one row per stride to this CSV" };
         var store = new Option<string?>("--store") { Description = "SQLite store file (default: a file in the user's data directory)" };
         var noStore = new Option<bool>("--no-store") { Description = "Do not write to the store" };
@@ -73,7 +74,7 @@ public static partial class GaitGatewayCli
         var influxWait = new Option<double>("--influx-wait") { Description = "With --influx-url: how long to wait for the forward to finish, s", DefaultValueFactory = _ => 60 };
         var cmd = new Command("replay", "Run the pipeline over a recording or CSV files and print the walk/run bouts")
         {
-            inputs, left, right, axes, accRange, export, store, noStore, runner, quiet, influx.Url, influx.Org, influx.Bucket, influx.Mode, influx.GatewayId, influxWait,
+            inputs, left, right, axes, accRange, indexRate, export, store, noStore, runner, quiet, influx.Url, influx.Org, influx.Bucket, influx.Mode, influx.GatewayId, influxWait,
         };
         cmd.SetAction(async (p, ct) =>
         {
@@ -91,6 +92,8 @@ public static partial class GaitGatewayCli
                 throw new InputException("replay: give either a recording or CSV files, not both");
             if (recording is not null && p.GetValue(accRange) is not null)
                 throw new InputException("replay: --acc-range-g is for CSV input; a recording carries its clips' range");
+            if (recording is not null && p.GetValue(indexRate) is not null)
+                throw new InputException("replay: --index-rate-hz is for CSV input; a recording carries its clips' rate");
             var storePath = p.GetValue(noStore) ? "" : p.GetValue(store) ?? StorePaths.DefaultStorePath();
             var q = p.GetValue(quiet);
             // The same sources as `run` (environment GAITGW_Influx__…, then the flags), without appsettings.json.
@@ -102,7 +105,7 @@ public static partial class GaitGatewayCli
             var options = new ReplayOptions
             {
                 Recording = recording, CsvFiles = csv, LeftCsv = p.GetValue(left), RightCsv = p.GetValue(right),
-                Axes = p.GetValue(axes), AccRangeG = p.GetValue(accRange), ExportCsv = p.GetValue(export), StorePath = storePath, Runner = p.GetValue(runner) ?? "runner",
+                Axes = p.GetValue(axes), AccRangeG = p.GetValue(accRange), IndexRateHz = p.GetValue(indexRate), ExportCsv = p.GetValue(export), StorePath = storePath, Runner = p.GetValue(runner) ?? "runner",
                 KeepStrides = false,
             };
             var result = await WithProgressAsync(q, "replay", prog => ReplayJob.RunAsync(options, prog, ct)).ConfigureAwait(false);

@@ -21,6 +21,9 @@ public sealed record ReplayOptions
     public string? Axes { get; init; }
     /// <summary>Accelerometer full scale of CSV input, g; null = unknown (a recording carries its own).</summary>
     public double? AccRangeG { get; init; }
+    /// <summary>Sample rate of a CSV timed by sample index (gaitmap's two-foot layout), Hz; null = 204.8 (the gaitmap
+    /// sample's; other gaitmap datasets were recorded at 102.4 Hz).</summary>
+    public double? IndexRateHz { get; init; }
     public string? ExportCsv { get; init; }
     /// <summary>SQLite file; null = the default store path; "" = do not store.</summary>
     public string? StorePath { get; init; }
@@ -176,6 +179,8 @@ public static class ReplayJob
 
         if (o.AccRangeG is { } g && !(g > 0 && g < 1000)) throw new InputException($"--acc-range-g {g}: give the accelerometer's full scale in g, e.g. 16");
         var range = o.AccRangeG;
+        if (o.IndexRateHz is { } hz && !(hz >= 50 && hz <= 10_000)) throw new InputException(System.FormattableString.Invariant($"--index-rate-hz {hz}: give the rate of a file timed by sample index, 50–10000 Hz"));
+        var indexed = 0;
         var feet = new List<FootData>();
         if (o.LeftCsv is { } l) feet.Add(FromCsv(Foot.Left, CsvImport.ReadFootFile(l, Foot.Left, axes, range)));
         if (o.RightCsv is { } r) feet.Add(FromCsv(Foot.Right, CsvImport.ReadFootFile(r, Foot.Right, axes, range)));
@@ -183,7 +188,8 @@ public static class ReplayJob
         {
             if (CsvImport.DetectLayout(f) == CsvLayout.GaitmapBothFeet)
             {
-                var both = CsvImport.ReadGaitmapBothFeet(f, accRangeG: range);
+                var both = CsvImport.ReadGaitmapBothFeet(f, o.IndexRateHz ?? 204.8, axes, range);
+                indexed++;
                 feet.Add(FromCsv(Foot.Left, both.Left));
                 feet.Add(FromCsv(Foot.Right, both.Right));
             }
@@ -195,6 +201,7 @@ public static class ReplayJob
         }
 
         if (feet.Count == 0) throw new InputException("replay: give a recording, CSV files, or --left/--right CSV files");
+        if (o.IndexRateHz is not null && indexed == 0) throw new InputException("replay: --index-rate-hz is for a CSV timed by sample index (gaitmap's two-foot layout); these files carry their own times");
         if (feet.GroupBy(f => f.Foot).Any(g => g.Count() > 1)) throw new InputException("replay: two CSV files for the same foot");
         return feet;
     }
