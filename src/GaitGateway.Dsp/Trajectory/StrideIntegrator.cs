@@ -14,11 +14,17 @@ namespace GaitGateway.Dsp.Trajectory;
 /// drift's shape is read, s. Default 0.1 s: a walking foot-flat; running stances are shorter and keep the linear
 /// drift. See <see cref="StrideIntegrator"/>.</param>
 /// <param name="DriftShapeMaxWindowS">…and the longest stretch used, s. Default 0.3 s.</param>
+/// <param name="GapTiltMinRotationDeg">A segment that lost samples once is levelled from the gap on when the rotation
+/// at stake across the gap (its length × the faster edge's angular rate) is at least this, °. Default 15: at a
+/// mid-stance the gyro-carried attitude and gravity already differ by 1–7° (median; p90 2.6–14.3°) on the shared real
+/// sets, so a gap that could hide less than that is not what tilted the foot — xio's own 5–17-ms gaps, levelled at any
+/// size, took the loops from 0.23/0.31 % to 0.76/0.75 %. See <see cref="StrideIntegrator"/>.</param>
 public sealed record TrajectorySettings(
     double MidStanceWindowS = 0.01,
     double ZeroVelocityHalfWindowS = 0.04,
     double DriftShapeMinWindowS = 0.1,
-    double DriftShapeMaxWindowS = 0.3);
+    double DriftShapeMaxWindowS = 0.3,
+    double GapTiltMinRotationDeg = 15);
 
 /// <summary>The foot's motion over one mid-stance-to-mid-stance segment, world frame (z up, x = heading at start).</summary>
 /// <param name="DisplacementWorldM">Sensor displacement from MS_a to MS_b, m.</param>
@@ -144,11 +150,8 @@ public sealed class StrideIntegrator
         var ring = _ring.Read();
         var attitudeOut = _attitude.AsSpan(0, last + 1);
         AttitudeChain(ring, a, q, attitudeOut, _dtS.AsSpan(0, last + 1));
-        var qAtB = Quaternion.Normalize(attitudeOut[len]);
-        var accWorldOut = _accWorld.AsSpan(0, last + 1);
-        for (var k = 0; k <= last; k++) accWorldOut[k] = QuaternionMath.Rotate(ring.AccMps2(a + k), attitudeOut[k]) - g;
         // The segment's gaps: any flags the stride; the offset of the sample after the only one (-1: none or several)
-        // places the step at the gap below.
+        // places the level and the step at the gap below.
         var gapK = -1;
         for (var k = 0; k <= len; k++)
         {
@@ -161,6 +164,11 @@ public sealed class StrideIntegrator
 
             if ((f & (byte)ImuSampleFlags.GyroClipped) != 0) flags |= StrideFlags.GyroClipped;
         }
+
+        if (gapK > 0) LevelFromGap(ring, a, b, gapK, attitudeOut);
+        var qAtB = Quaternion.Normalize(attitudeOut[len]);
+        var accWorldOut = _accWorld.AsSpan(0, last + 1);
+        for (var k = 0; k <= last; k++) accWorldOut[k] = QuaternionMath.Rotate(ring.AccMps2(a + k), attitudeOut[k]) - g;
 
         var v = Vector3.Zero;
         _velocity[0] = v;
@@ -218,6 +226,27 @@ public sealed class StrideIntegrator
 
         return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags,
             MathF.Sqrt(maxRaw), MathF.Sqrt(slowestAfterPeak));
+    }
+
+    /// <summary>
+    /// A gap loses rotation as well as velocity: across it the attitude is carried on the mean of its edges' rates, and
+    /// where the rate peaks or reverses inside it (a mid-swing gap: the pitch rate passes its peak) the foot turned by
+    /// degrees more or less than that. The attitude is then off from the gap to MS_b, gravity leaks into the horizontal
+    /// and the stride reads short (simulated running at 200 Hz: 3–7 % for a packet lost in mid-swing). Gravity at MS_b
+    /// tells the tilt the gyro-carried attitude reached; when the gap could hide at least
+    /// <see cref="TrajectorySettings.GapTiltMinRotationDeg"/> of rotation, that tilt is put right from the gap on (heading
+    /// kept: the correction's axis is horizontal). Strides that lost a packet: footprints-walk-jog walking with 2 % of
+    /// 19-row packets removed, 4.75 → 3.36 % from the same strides unbroken; simulated running, 1 % loss, 1.74 → 1.19 %.
+    /// </summary>
+    private void LevelFromGap(SampleRing.View ring, long a, long b, int gapK, Span<Quaternion> attitude)
+    {
+        var gapS = ring.TimeS(a + gapK) - ring.TimeS(a + gapK - 1);
+        var edgeRps = MathF.Max(ring.GyroRps(a + gapK - 1).Length(), ring.GyroRps(a + gapK).Length());
+        if (gapS * edgeRps * (180 / Math.PI) < _s.GapTiltMinRotationDeg) return;
+        var len = (int)(b - a);
+        var upCarried = Vector3.Normalize(QuaternionMath.Rotate(MeanAccMps2(b), attitude[len]));
+        var level = QuaternionMath.FromTo(upCarried, Vector3.UnitZ);
+        for (var k = gapK; k < attitude.Length; k++) attitude[k] = Quaternion.Normalize(level * attitude[k]);
     }
 
     /// <summary>

@@ -33,6 +33,14 @@ public sealed record CsvImportOptions
     /// many rows (<see cref="CsvImuReader.DecimationFactor"/>).</summary>
     public double MaxSampleRateHz { get; init; } = Core.Protocol.ImuPacket.MaxSampleRateHz;
 
+    /// <summary>A time step longer than this many sample steps is a gap: rows were lost there (a logger's dropped
+    /// packet), and the row after it is marked <see cref="ImuSampleFlags.GapBefore"/>, as the packet decoder marks the
+    /// first sample after a lost packet, so the pipeline bridges it as it bridges a lost packet. Default 2.5 (two rows or
+    /// more; one lost row costs a trapezoid's width). Measured on the shared real sets: footprint trials with 2 % of
+    /// 19-row packets removed, walking strides that lost one 4.74 → 3.36 % from the same strides unbroken (jogging, 12
+    /// strides: 3.56 → 5.81 %); xio's own 2–7-step gaps: loops 0.16/0.68 → 0.23/0.31 %. Infinity: never.</summary>
+    public double GapStepFactor { get; init; } = 2.5;
+
     /// <summary>Fastest file accepted, Hz. Default 10 000: above it a time column is more likely in the wrong unit
     /// (s written where ms were meant: 1000× too fast) than the rate real.</summary>
     public double MaxFileSampleRateHz { get; init; } = 10_000;
@@ -364,8 +372,27 @@ public sealed class CsvImuReader : IDisposable
         }
     }
 
-    /// <summary>The rows read ahead for the rate estimate, then the rest of the file.</summary>
+    /// <summary>The rows read ahead for the rate estimate, then the rest of the file, each row after a gap
+    /// (<see cref="CsvImportOptions.GapStepFactor"/>) marked.</summary>
     private IEnumerable<Row> Rows()
+    {
+        var gapS = _options.GapStepFactor / SampleRateHz;
+        var previous = double.NaN;
+        foreach (var row in RawRows())
+        {
+            if (row.Time - previous > gapS)
+                for (var c = 0; c < row.Samples.Length; c++)
+                {
+                    var s = row.Samples[c];
+                    row.Samples[c] = s with { Sample = s.Sample with { Flags = s.Sample.Flags | ImuSampleFlags.GapBefore } };
+                }
+
+            previous = row.Time;
+            yield return row;
+        }
+    }
+
+    private IEnumerable<Row> RawRows()
     {
         while (_ahead.Count > 0) yield return _ahead.Dequeue();
         while (TryReadRow(out var row)) yield return row;
