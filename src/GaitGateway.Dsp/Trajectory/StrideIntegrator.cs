@@ -223,9 +223,29 @@ public sealed class StrideIntegrator
         if (!float.IsNaN(evenShare) || (gapK > 0 && _ring.EnergyRps(a + gapK - 1) < stillRps && _ring.EnergyRps(a + gapK) < stillRps)) gapK = -1;
         if (gapK > 0) (p, maxHeight) = PathWithGapStep(a, len, gapK, vEnd, vStep, impactS);
         else if (vStep != Vector3.Zero) (p, maxHeight, _, _) = DeDriftedPath(a, len, t0, t1, vEnd - vStep, vStep, impactS, speeds: false);
+        if ((flags & StrideFlags.GapBridged) != 0) p += DistanceCurvedAcrossGaps(a, accWorld, len);
 
         return new SegmentTrajectory(p, MathF.Sqrt((p.X * p.X) + (p.Y * p.Y)), maxHeight, maxHorizontalSpeed, midSwingK, qAtB, flags,
             MathF.Sqrt(maxRaw), MathF.Sqrt(slowestAfterPeak));
+    }
+
+    /// <summary>
+    /// Across a gap the path is integrated on the straight line between its edges' velocities, but the velocity
+    /// curved in between — in mid-swing it peaks there — and the accelerometer gives its slope at both edges. The cubic
+    /// through both edges with those slopes adds dt² (a₀ − a₁) / 12 to the trapezoid's distance (the Euler–Maclaurin
+    /// end correction, with measured, not differenced, derivatives). Position only, added to the end point.
+    /// </summary>
+    private Vector3 DistanceCurvedAcrossGaps(long a, ReadOnlySpan<Vector3> accWorld, int len)
+    {
+        var extra = Vector3.Zero;
+        for (var k = 1; k <= len; k++)
+        {
+            if (!_ring.GapBefore(a + k)) continue;
+            var dt = _dtS[k];
+            extra += (dt * dt / 12f) * (accWorld[k - 1] - accWorld[k]);
+        }
+
+        return extra;
     }
 
     /// <summary>
