@@ -272,7 +272,8 @@ public sealed class StrideIntegrator
         var len = (int)(b - a);
         var upCarried = Vector3.Normalize(QuaternionMath.Rotate(MeanAccMps2(b), attitude[len]));
         var level = QuaternionMath.FromTo(upCarried, Vector3.UnitZ);
-        for (var k = gapK; k < attitude.Length; k++) attitude[k] = Quaternion.Normalize(level * attitude[k]);
+        // FromTo is unit, and unit times unit stays unit to float precision: no renormalisation per sample.
+        for (var k = gapK; k < attitude.Length; k++) attitude[k] = level * attitude[k];
     }
 
     /// <summary>
