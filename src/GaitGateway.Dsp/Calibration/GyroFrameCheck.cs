@@ -1,43 +1,8 @@
-using System.Globalization;
 using System.Numerics;
 using GaitGateway.Core.Samples;
 using GaitGateway.Dsp.Trajectory;
 
 namespace GaitGateway.Dsp.Calibration;
-
-/// <summary>
-/// A signed permutation of three axes: output axis i takes input axis <see cref="Source"/>(i) times
-/// <see cref="Sign"/>(i). The 48 of them are every way a file's gyroscope columns can be relabelled or flipped against
-/// its accelerometer's.
-/// </summary>
-public readonly record struct SignedPermutation(int Code)
-{
-    private static readonly int[][] Perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
-
-    public static SignedPermutation Identity => new(0);
-
-    /// <summary>All 48, the identity first.</summary>
-    public static IEnumerable<SignedPermutation> All => Enumerable.Range(0, 48).Select(c => new SignedPermutation(c));
-
-    public bool IsIdentity => Code == 0;
-    public int Source(int axis) => Perms[Code >> 3][axis];
-    public int Sign(int axis) => ((Code >> axis) & 1) == 0 ? 1 : -1;
-
-    public Vector3 Apply(Vector3 v)
-    {
-        Span<float> c = [v.X, v.Y, v.Z];
-        return new Vector3(Sign(0) * c[Source(0)], Sign(1) * c[Source(1)], Sign(2) * c[Source(2)]);
-    }
-
-    /// <summary>As the <c>--axes</c> option writes a map: <c>x=-y,y=x,z=z</c>.</summary>
-    public override string ToString()
-    {
-        const string names = "xyz";
-        var self = this;
-        return string.Join(",", Enumerable.Range(0, 3).Select(i =>
-            string.Create(CultureInfo.InvariantCulture, $"{names[i]}={(self.Sign(i) < 0 ? "-" : "")}{names[self.Source(i)]}")));
-    }
-}
 
 /// <summary>What <see cref="GyroFrameCheck.Check"/> found.</summary>
 /// <param name="Remap">The gyroscope relabelling to apply: identity when the file's axes agree (or too little was seen

@@ -1,4 +1,5 @@
 using System.Numerics;
+using GaitGateway.Core.Samples;
 
 namespace GaitGateway.Sensors.Csv;
 
@@ -14,17 +15,12 @@ public sealed class AxisMap : IEquatable<AxisMap>
 {
     private static readonly char[] AxisNames = ['x', 'y', 'z'];
 
-    private readonly int[] _source; // gateway axis i takes file axis _source[i]
-    private readonly int[] _sign;   // ... multiplied by _sign[i] (±1)
+    private readonly SignedPermutation _map; // gateway axis i takes file axis Source(i) times Sign(i)
 
-    private AxisMap(int[] source, int[] sign)
-    {
-        _source = source;
-        _sign = sign;
-    }
+    private AxisMap(SignedPermutation map) => _map = map;
 
     /// <summary>The file already uses the gateway frame.</summary>
-    public static AxisMap Identity { get; } = new([0, 1, 2], [1, 1, 1]);
+    public static AxisMap Identity { get; } = new(SignedPermutation.Identity);
 
     public bool IsIdentity => Equals(Identity);
 
@@ -91,41 +87,27 @@ public sealed class AxisMap : IEquatable<AxisMap>
             return false;
         }
 
-        // Determinant of a signed permutation = parity of the permutation × product of the signs.
-        var parity = Inversions(source) % 2 == 0 ? 1 : -1;
-        if (parity * sign[0] * sign[1] * sign[2] < 0)
+        var candidate = SignedPermutation.From(source, sign);
+        if (candidate.Determinant < 0)
         {
             error = "this map mirrors the frame (left-handed result); flip one more sign or swap two axes so that it is a rotation";
             return false;
         }
 
-        map = new AxisMap(source, sign);
+        map = new AxisMap(candidate);
         return true;
     }
 
     /// <summary>Gateway-frame vector from a file-frame vector.</summary>
-    public Vector3 Apply(Vector3 file)
-    {
-        Span<float> f = [file.X, file.Y, file.Z];
-        return new Vector3(_sign[0] * f[_source[0]], _sign[1] * f[_source[1]], _sign[2] * f[_source[2]]);
-    }
+    public Vector3 Apply(Vector3 file) => _map.Apply(file);
 
-    public override string ToString() => string.Join(',', Enumerable.Range(0, 3).Select(i => $"{AxisNames[i]}={(_sign[i] < 0 ? "-" : "")}{AxisNames[_source[i]]}"));
+    public override string ToString() => _map.ToString();
 
-    public bool Equals(AxisMap? other) => other is not null && _source.AsSpan().SequenceEqual(other._source) && _sign.AsSpan().SequenceEqual(other._sign);
+    public bool Equals(AxisMap? other) => other is not null && _map == other._map;
 
     public override bool Equals(object? obj) => Equals(obj as AxisMap);
 
-    public override int GetHashCode() => HashCode.Combine(_source[0], _source[1], _source[2], _sign[0], _sign[1], _sign[2]);
+    public override int GetHashCode() => _map.GetHashCode();
 
     private static int AxisIndex(string name) => name.ToUpperInvariant() switch { "X" => 0, "Y" => 1, "Z" => 2, _ => -1 };
-
-    private static int Inversions(int[] p)
-    {
-        var n = 0;
-        for (var i = 0; i < p.Length; i++)
-            for (var j = i + 1; j < p.Length; j++)
-                if (p[i] > p[j]) n++;
-        return n;
-    }
 }
