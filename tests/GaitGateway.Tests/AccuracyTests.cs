@@ -230,10 +230,11 @@ public sealed class AccuracyTests
     }
 
     [Fact]
-    public async Task A_csv_of_clipped_sprints_with_its_range_given_is_measured_as_the_clips_own_packets_are()
+    public async Task A_csv_of_clipped_sprints_is_measured_as_the_clips_own_packets_are_with_or_without_its_range()
     {
-        // A CSV carries no range, so a clipped impact cannot be told from a hard one unless the range is given
-        // (`replay --acc-range-g 16`). The same 800-Hz run written as one CSV per foot, replayed with and without it.
+        // A CSV carries no range. Given (`replay --acc-range-g 16`), a clipped impact is recognised; without it the rail
+        // is read from the samples held there (AccRailCheck; before: 1.54 %, the clip's loss de-drifted linearly). The
+        // same 800-Hz run written as one CSV per foot, replayed with and without the range.
         var settings = new SimulationSettings
         {
             Seed = 7, SampleRateHz = 800, StrikePattern = StrideCsv.ParsePattern("rearfoot"), RunSpeedMps = 4.5, MountingMaxDeg = 15,
@@ -263,6 +264,7 @@ public sealed class AccuracyTests
             async Task<double> MeanError(double? rangeG)
             {
                 var r = await ReplayJob.RunAsync(new ReplayOptions { LeftCsv = paths[0], RightCsv = paths[1], AccRangeG = rangeG, StorePath = "" }, null, CancellationToken.None);
+                if (rangeG is null) Assert.Contains("holds a rail at 16 g", r.Warning ?? "", StringComparison.Ordinal);
                 var errors = new List<double>();
                 foreach (var s in r.Strides.Where(s => (s.Flags & StrideFlags.FromRest) == 0))
                 {
@@ -277,7 +279,7 @@ public sealed class AccuracyTests
             var without = await MeanError(null);
             var with = await MeanError(16);
             Assert.True(with <= 0.5, $"with the range: stride length MAE {with:F2} % (without it {without:F2} %)");
-            Assert.True(without > with + 0.3, $"without the range {without:F2} %, with it {with:F2} %: the range should matter here");
+            Assert.True(without <= 0.5, $"without the range: stride length MAE {without:F2} % (with it {with:F2} %)");
         }
         finally
         {

@@ -98,7 +98,7 @@ public sealed class GyroFrameTests
         Assert.True(f.StrikeAngleMaeDeg <= 3.0, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
     }
 
-    private static IReadOnlyList<ImuSample> Samples(string foot)
+    internal static IReadOnlyList<ImuSample> Samples(string foot)
     {
         var parts = foot.Split(' ');
         var path = Path.Combine(Datasets, parts[0]);

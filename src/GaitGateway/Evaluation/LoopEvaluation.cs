@@ -15,7 +15,7 @@ public static class LoopEvaluation
 {
     public static LoopFigures Evaluate(string csvPath)
     {
-        var (samples, _) = Pipeline.ReplayJob.WithGyroInAccFrame(csvPath, CsvImport.ReadFootFile(csvPath, Foot.Left).Samples);
+        var (samples, _) = Pipeline.ReplayJob.CheckedCsvSamples(csvPath, CsvImport.ReadFootFile(csvPath, Foot.Left).Samples, rangeGiven: false);
         var pipeline = new FootPipeline(Foot.Left);
         // The path is the horizontal travel of every mid-stance-to-mid-stance segment, the first step from standing
         // and the last to a stop included (they move the foot but close no IC-to-IC stride).

@@ -134,7 +134,8 @@ public static class ReplayJob
 
     private sealed record FootData(Foot Foot, string Path, IReadOnlyList<ImuSample> Samples, double SampleRateHz, string? Warning);
 
-    /// <summary>What the CSV feet say of themselves: a relabelled gyroscope (<see cref="WithGyroInAccFrame"/>), and a file
+    /// <summary>What the CSV feet say of themselves: a relabelled gyroscope (<see cref="WithGyroInAccFrame"/>), an
+    /// accelerometer rail read from the data (<see cref="WithAccRailMarked"/>), and a file
     /// slower than the clips' slowest rate, which is measured but says so: walking holds there (the shared real walks
     /// decimated to 50 Hz keep every stride), a running stance may be too short to look still and two strides merge (a
     /// decimated jogging trial lost 6 of 26).</summary>
@@ -146,10 +147,39 @@ public static class ReplayJob
         return warnings.Count == 0 ? null : string.Join("; ", warnings);
     }
 
-    private static FootData FromCsv(Foot foot, CsvFootData d)
+    private static FootData FromCsv(Foot foot, CsvFootData d, bool rangeGiven)
     {
-        var (samples, warning) = WithGyroInAccFrame(System.FormattableString.Invariant($"{d.Path} ({foot.ToString().ToLowerInvariant()} foot)"), d.Samples);
+        var (samples, warning) = CheckedCsvSamples(System.FormattableString.Invariant($"{d.Path} ({foot.ToString().ToLowerInvariant()} foot)"), d.Samples, rangeGiven);
         return new(foot, d.Path, samples, d.SampleRateHz, warning);
+    }
+
+    /// <summary>
+    /// What a CSV does not say about itself, read from its samples: the gyroscope's frame (<see cref="WithGyroInAccFrame"/>)
+    /// and, unless <c>--acc-range-g</c> gave it (<paramref name="rangeGiven"/>), the accelerometer's rail
+    /// (<see cref="WithAccRailMarked"/>). One warning line per finding.
+    /// </summary>
+    internal static (IReadOnlyList<ImuSample> Samples, string? Warning) CheckedCsvSamples(string source, IReadOnlyList<ImuSample> samples, bool rangeGiven)
+    {
+        var (framed, frameWarning) = WithGyroInAccFrame(source, samples);
+        if (rangeGiven) return (framed, frameWarning);
+        var (marked, railWarning) = WithAccRailMarked(source, framed);
+        return (marked, frameWarning is null ? railWarning : railWarning is null ? frameWarning : frameWarning + "; " + railWarning);
+    }
+
+    /// <summary>
+    /// A CSV whose accelerometer sits flat at its rail (<see cref="AccRailCheck"/>) is marked as a clip's packets are,
+    /// with that rail as the full scale, as if <c>--acc-range-g</c> had given it, and says so. A file without flat tops
+    /// comes back unchanged (every shared real set).
+    /// </summary>
+    internal static (IReadOnlyList<ImuSample> Samples, string? Warning) WithAccRailMarked(string source, IReadOnlyList<ImuSample> samples)
+    {
+        var rail = AccRailCheck.Find(samples);
+        if (!rail.Found) return (samples, null);
+        var marked = new ImuSample[samples.Count];
+        for (var i = 0; i < marked.Length; i++)
+            marked[i] = samples[i] with { Flags = samples[i].Flags | Core.Protocol.ImuScale.AccSaturation(samples[i].AccSensorMps2, rail.FullScaleMps2) };
+        return (marked, System.FormattableString.Invariant(
+            $"{source}: the accelerometer holds a rail at {rail.FullScaleMps2 / Gravity.StandardMps2:0.##} g (reached {rail.Visits} times, {rail.Axes}): read as its full scale, so clipped landings are recognised (--acc-range-g sets it)"));
     }
 
     /// <summary>
@@ -182,21 +212,21 @@ public static class ReplayJob
         if (o.IndexRateHz is { } hz && !(hz >= 50 && hz <= 10_000)) throw new InputException(System.FormattableString.Invariant($"--index-rate-hz {hz}: give the rate of a file timed by sample index, 50–10000 Hz"));
         var indexed = 0;
         var feet = new List<FootData>();
-        if (o.LeftCsv is { } l) feet.Add(FromCsv(Foot.Left, CsvImport.ReadFootFile(l, Foot.Left, axes, range)));
-        if (o.RightCsv is { } r) feet.Add(FromCsv(Foot.Right, CsvImport.ReadFootFile(r, Foot.Right, axes, range)));
+        if (o.LeftCsv is { } l) feet.Add(FromCsv(Foot.Left, CsvImport.ReadFootFile(l, Foot.Left, axes, range), range is not null));
+        if (o.RightCsv is { } r) feet.Add(FromCsv(Foot.Right, CsvImport.ReadFootFile(r, Foot.Right, axes, range), range is not null));
         foreach (var f in o.CsvFiles)
         {
             if (CsvImport.DetectLayout(f) == CsvLayout.GaitmapBothFeet)
             {
                 var both = CsvImport.ReadGaitmapBothFeet(f, o.IndexRateHz ?? 204.8, axes, range);
                 indexed++;
-                feet.Add(FromCsv(Foot.Left, both.Left));
-                feet.Add(FromCsv(Foot.Right, both.Right));
+                feet.Add(FromCsv(Foot.Left, both.Left, range is not null));
+                feet.Add(FromCsv(Foot.Right, both.Right, range is not null));
             }
             else
             {
                 var foot = feet.Any(x => x.Foot == Foot.Left) ? Foot.Right : Foot.Left;
-                feet.Add(FromCsv(foot, CsvImport.ReadFootFile(f, foot, axes, range)));
+                feet.Add(FromCsv(foot, CsvImport.ReadFootFile(f, foot, axes, range), range is not null));
             }
         }
 
