@@ -137,15 +137,16 @@ internal sealed class ImpactTransient
 /// The shapes of one simulated runner's feet that the settings widen beyond the default (issue 11): the impact's ring
 /// and damping, a forefoot slap after a heel strike, and a swing with a quiet moment in it.
 /// </summary>
-internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS)
+internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor)
 {
-    public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0);
+    public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0, FootGeometry.Sensor);
 
     /// <summary>The quiet moment of the swing that ends at <paramref name="step"/>, s (0 = none).</summary>
     public double QuietMomentS(StepPlan step) => step.QuietMomentInSwing ? SwingQuietMomentS : 0;
 
     public static FootShape Of(SimulationSettings s) => new(
-        ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000);
+        ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000,
+        s.ClipPositionFootM == ClipPlaces.Instep ? FootGeometry.Sensor : new V3(s.ClipPositionFootM.X, s.ClipPositionFootM.Y, s.ClipPositionFootM.Z));
 }
 
 /// <summary>
@@ -160,6 +161,7 @@ internal sealed class Stance
     private readonly M3 _rz;
     private readonly V3 _pivotIcW;
     private readonly V3 _landLever;
+    private readonly V3 _sensor;
     private readonly Quintic _landPitch;
     private readonly double _landS;
     private readonly Quintic _slide;
@@ -192,6 +194,7 @@ internal sealed class Stance
     {
         Step = step;
         _impact = shape.Impact;
+        _sensor = shape.Sensor;
         _yawRad = yawRad;
         _rz = M3.RotZ(yawRad);
         if (step is null)
@@ -200,7 +203,7 @@ internal sealed class Stance
             FlatStartS = restSinceS;
             FlatHeelW = heelW;
             _pivotIcW = heelW;
-            _landLever = FootGeometry.Sensor;
+            _landLever = _sensor;
         }
         else
         {
@@ -212,7 +215,7 @@ internal sealed class Stance
             // a quintic with that end slope stays monotonic.
             _landPitch = Quintic.Hermite(strikeRad, -0.5 * strikeRad / _landS, 0, 0, 0, 0, _landS);
             var pivotFoot = strikeRad >= 0 ? FootGeometry.Heel : FootGeometry.Mtp;
-            _landLever = FootGeometry.Sensor - pivotFoot;
+            _landLever = _sensor - pivotFoot;
             // The contact point arrives with forward speed u0 and slides to rest (braking; Wille 2014): distance u0·τ/2
             // keeps the quintic monotonic.
             _slideS = Math.Min(0.04, 0.8 * _landS);
@@ -238,7 +241,7 @@ internal sealed class Stance
             }
         }
 
-        FlatSensorW = FlatHeelW + _rz.Mul(FootGeometry.Sensor);
+        FlatSensorW = FlatHeelW + _rz.Mul(_sensor);
         _mtpW = FlatHeelW + _rz.Mul(FootGeometry.Mtp);
 
         if (next is null)
@@ -331,7 +334,7 @@ internal sealed class Stance
         }
 
         _risePitch.Eval(Math.Min(t, ToeOffS) - HeelRiseS, out var r0, out var r1, out var r2);
-        Pivot(_mtpW, default, default, FootGeometry.Sensor - FootGeometry.Mtp, r0, r1, r2, ref pose);
+        Pivot(_mtpW, default, default, _sensor - FootGeometry.Mtp, r0, r1, r2, ref pose);
     }
 
     /// <summary>Sensor point of a foot pitched by θ about a ground pivot: p = P + Rz·Ry(−θ)·r, differentiated twice.</summary>

@@ -145,6 +145,13 @@ public sealed record SimulationSettings
     /// down at foot flat, this fraction of the heel impact's peak (0 = none, the default; 0–1.5).</summary>
     public double ForefootSlapFraction { get; init; }
 
+    /// <summary>Where on the shoe the clip sits, m, in the foot frame (x forward from the heel's ground point, y left, z up).
+    /// Default (0.12, 0, 0.06): on the laces, as every earlier run (bit-identical). The clip's place changes what it
+    /// sees in stance only: on the heel counter it barely moves while a heel strike rolls flat and is lifted furthest at
+    /// heel rise; on the toe box it is the other way round (<see cref="ClipPlaces"/>). The swing between toe-off and
+    /// landing is the same smooth path for any point.</summary>
+    public System.Numerics.Vector3 ClipPositionFootM { get; init; } = new(0.12f, 0, 0.06f);
+
     /// <summary>Scales the swing's roll, yaw and lateral wobble (default 1; 0 = a planar swing, pitch only; 3 = strongly
     /// three-dimensional: roll σ 9°, yaw σ 6°, lateral 3 cm).</summary>
     public double SwingWobbleScale { get; init; } = 1;
@@ -243,6 +250,8 @@ public sealed record SimulationSettings
         Check(RunImpactPeakMaxG is null || (RunImpactPeakMaxG <= 100 && RunImpactPeakMaxG >= RunImpactPeakMinG), nameof(RunImpactPeakMaxG), RunImpactPeakMaxG ?? 0, "RunImpactPeakMinG..100 g");
         Check(ImpactDampingMs is >= 1 and <= 6, nameof(ImpactDampingMs), ImpactDampingMs, "1..6 ms");
         Check(ForefootSlapFraction is >= 0 and <= 1.5, nameof(ForefootSlapFraction), ForefootSlapFraction, "0..1.5");
+        Check(ClipPositionFootM.X is >= -0.05f and <= 0.25f && Math.Abs(ClipPositionFootM.Y) <= 0.08f && ClipPositionFootM.Z is >= 0 and <= 0.12f,
+            nameof(ClipPositionFootM), ClipPositionFootM.X, "x −0.05..0.25 m, |y| ≤ 0.08 m, z 0..0.12 m");
         Check(SwingWobbleScale is >= 0 and <= 4, nameof(SwingWobbleScale), SwingWobbleScale, "0..4");
         Check(SwingQuietMomentMs is >= 0 and <= 40, nameof(SwingQuietMomentMs), SwingQuietMomentMs, "0..40 ms");
         Check(SwingQuietMomentShare is >= 0 and <= 1, nameof(SwingQuietMomentShare), SwingQuietMomentShare, "0..1");
@@ -263,6 +272,35 @@ public enum ShoeKind
     Default,
     Soft,
     Hard,
+}
+
+/// <summary>
+/// Places a clip is worn (<see cref="SimulationSettings.ClipPositionFootM"/>), foot frame, m. Foot-worn IMUs in
+/// published gait work sit on the instep/laces (the footprints trials, xio), on the heel counter or the side of the heel
+/// (gaitmap's shoe-mounted sensors, many lab set-ups) or on the toe box.
+/// </summary>
+public static class ClipPlaces
+{
+    /// <summary>On the laces, 12 cm ahead of the heel, 6 cm up: the default.</summary>
+    public static readonly System.Numerics.Vector3 Instep = new(0.12f, 0, 0.06f);
+
+    /// <summary>On the heel counter, 2 cm behind the heel's ground point, 5 cm up.</summary>
+    public static readonly System.Numerics.Vector3 Heel = new(-0.02f, 0, 0.05f);
+
+    /// <summary>On the outside of the heel, 3 cm ahead of its ground point, 4.5 cm out, 3 cm up.</summary>
+    public static readonly System.Numerics.Vector3 LateralHeel = new(0.03f, -0.045f, 0.03f);
+
+    /// <summary>On the toe box, 20 cm ahead of the heel (past the metatarsal heads), 4 cm up.</summary>
+    public static readonly System.Numerics.Vector3 ToeBox = new(0.20f, 0, 0.04f);
+
+    public static System.Numerics.Vector3 Parse(string name) => name switch
+    {
+        "instep" => Instep,
+        "heel" => Heel,
+        "lateral-heel" => LateralHeel,
+        "toe-box" => ToeBox,
+        _ => throw new ArgumentException($"'{name}': use instep, heel, lateral-heel or toe-box", nameof(name)),
+    };
 }
 
 /// <summary>Swing presets of <see cref="SimulationSettings.WithSwing"/>.</summary>

@@ -31,10 +31,11 @@ public static partial class GaitGatewayCli
         var quietShare = new Option<double?>("--swing-quiet-share") { Description = "Share of swings with the quiet moment, 0–1 (default 1)" };
         var mountDeg = new Option<string?>("--mount-deg") { Description = "Both clips mounted at roll,pitch,yaw degrees (e.g. 0,35,0 or 30,0,0); overrides --mounting-deg" };
         var gyroSat = new Option<double?>("--gyro-saturation-dps") { Description = "Gyroscope flat-tops each axis at this rate, deg/s (e.g. 500; default: the range's rail)" };
+        var clipAt = new Option<string?>("--clip-at") { Description = "Where the clips sit on the shoe: instep (default), heel, lateral-heel or toe-box" };
         var cmd = new Command("simulate", "Write a recording of simulated shoe clips and its ground truth")
         {
             plan, output, seed, rate, strike, speed, mounting, loss, duration,
-            impactHz, impactDamping, impactScale, slap, shoe, swing, wobble, quiet, quietShare, mountDeg, gyroSat,
+            impactHz, impactDamping, impactScale, slap, shoe, swing, wobble, quiet, quietShare, mountDeg, gyroSat, clipAt,
         };
         cmd.SetAction(p =>
         {
@@ -80,6 +81,11 @@ public static partial class GaitGatewayCli
             if (p.GetValue(quiet) is { } q) s = s with { SwingQuietMomentMs = q };
             if (p.GetValue(quietShare) is { } qs) s = s with { SwingQuietMomentShare = qs };
             if (p.GetValue(gyroSat) is { } gs) s = s with { GyroSaturationDps = gs };
+            if (p.GetValue(clipAt) is { } at)
+            {
+                try { s = s with { ClipPositionFootM = ClipPlaces.Parse(at) }; }
+                catch (ArgumentException e) { throw new InputException($"--clip-at {e.Message}"); }
+            }
             if (p.GetValue(mountDeg) is { } md)
             {
                 var parts = md.Split(',');
