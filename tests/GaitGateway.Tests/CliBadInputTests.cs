@@ -122,6 +122,15 @@ public sealed class CliBadInputTests
     }
 
     [Fact]
+    public void Unknown_clip_place_lists_the_known_ones_and_writes_nothing()
+    {
+        var dir = Repo.TempDir();
+        var output = Path.Combine(dir, "x.ggwrec");
+        AssertOneLineError(Repo.Gaitgw("simulate", "--plan", "walking", "--clip-at", "ankle", "--out", output), "--clip-at 'ankle'", "lateral-heel");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void Run_without_runners_is_an_input_error()
     {
         AssertOneLineError(Repo.Gaitgw("run", "--store", Path.Combine(Repo.TempDir(), "s.db"), "--no-dashboard"), "no runners configured");

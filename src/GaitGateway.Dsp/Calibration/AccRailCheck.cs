@@ -22,15 +22,16 @@ public readonly record struct AccRail(double FullScaleMps2, int Visits, string A
 /// <param name="MinVisits">Separate visits to the extreme (runs of one or more samples at it) that make it a rail.
 /// Default 5. A recording's largest value on an axis is reached once: on every axis and side of the shared real sets
 /// (footprints, xio loops, gaitmap; 72 in all) the extreme is visited once at this tolerance; at four times it, three
-/// times at most (gaitmap's right z at 16.0 g, perhaps a ±16 g part's rail seen through its calibration). A clipping part visits its rail at landing after landing: simulated ±16 g running with 20–40 g
-/// impacts visits it 11–146 times a minute on the axis that clips most, at 200–800 Hz.</param>
+/// times at most (gaitmap's right z at 16.0 g, perhaps a ±16 g part's rail seen through its calibration). A clipping
+/// part visits its rail at landing after landing: simulated ±16 g running with 20–40 g impacts visits it 11–146 times a
+/// minute on the axis that clips most, at 200–800 Hz.</param>
 public sealed record AccRailCheckSettings(double MinRailG = 2, double SameFraction = 5e-4, int MinVisits = 5);
 
 /// <summary>
 /// Finds an accelerometer's full scale in a file that does not state it (CSV carries no range). A clip's packets say
 /// their range, so a clipped impact is recognised and its lost velocity removed as a step at the clip
 /// (<c>StrideIntegrator.ClipLoss</c>); a CSV without <c>--acc-range-g</c> was de-drifted linearly instead, which spreads a
-/// clip's loss over the stride (simulated ±16 g running with 20–40 g impacts written as CSV: stride length 0.6–1.9 %
+/// clip's loss over the stride (simulated ±16 g running with 20–40 g impacts written as CSV: stride length 0.4–1.9 %
 /// off the same strides unclipped at 400–800 Hz, against 0.1–0.5 % with the range given). A saturating part holds its
 /// rail: the axis reads the same extreme value at landing after landing (for one sample at 200–400 Hz, for several
 /// at 800 Hz and above). <see cref="AccRailCheckSettings.MinVisits"/> visits to one axis's extreme, on any axis and

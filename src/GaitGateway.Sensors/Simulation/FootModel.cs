@@ -135,7 +135,8 @@ internal sealed class ImpactTransient
 
 /// <summary>
 /// The shapes of one simulated runner's feet that the settings widen beyond the default (issue 11): the impact's ring
-/// and damping, a forefoot slap after a heel strike, and a swing with a quiet moment in it.
+/// and damping, a forefoot slap after a heel strike, a swing with a quiet moment in it, and where on the shoe the clip
+/// sits (<see cref="Sensor"/>, foot frame, m).
 /// </summary>
 internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor)
 {

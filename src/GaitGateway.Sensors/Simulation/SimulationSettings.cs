@@ -251,7 +251,7 @@ public sealed record SimulationSettings
         Check(ImpactDampingMs is >= 1 and <= 6, nameof(ImpactDampingMs), ImpactDampingMs, "1..6 ms");
         Check(ForefootSlapFraction is >= 0 and <= 1.5, nameof(ForefootSlapFraction), ForefootSlapFraction, "0..1.5");
         Check(ClipPositionFootM.X is >= -0.05f and <= 0.25f && Math.Abs(ClipPositionFootM.Y) <= 0.08f && ClipPositionFootM.Z is >= 0 and <= 0.12f,
-            nameof(ClipPositionFootM), ClipPositionFootM.X, "x −0.05..0.25 m, |y| ≤ 0.08 m, z 0..0.12 m");
+            nameof(ClipPositionFootM), ClipPositionFootM, "x −0.05..0.25 m, |y| ≤ 0.08 m, z 0..0.12 m");
         Check(SwingWobbleScale is >= 0 and <= 4, nameof(SwingWobbleScale), SwingWobbleScale, "0..4");
         Check(SwingQuietMomentMs is >= 0 and <= 40, nameof(SwingQuietMomentMs), SwingQuietMomentMs, "0..40 ms");
         Check(SwingQuietMomentShare is >= 0 and <= 1, nameof(SwingQuietMomentShare), SwingQuietMomentShare, "0..1");
@@ -275,9 +275,9 @@ public enum ShoeKind
 }
 
 /// <summary>
-/// Places a clip is worn (<see cref="SimulationSettings.ClipPositionFootM"/>), foot frame, m. Foot-worn IMUs in
-/// published gait work sit on the instep/laces (the footprints trials, xio), on the heel counter or the side of the heel
-/// (gaitmap's shoe-mounted sensors, many lab set-ups) or on the toe box.
+/// Places a clip is worn (<see cref="SimulationSettings.ClipPositionFootM"/>), foot frame, m. Foot-worn IMUs sit on the
+/// instep/laces (the footprints trials), on the heel counter (RunScribe's heel mount, REFERENCES.md) or the side of the
+/// heel, or on the toe box.
 /// </summary>
 public static class ClipPlaces
 {
@@ -293,14 +293,25 @@ public static class ClipPlaces
     /// <summary>On the toe box, 20 cm ahead of the heel (past the metatarsal heads), 4 cm up.</summary>
     public static readonly System.Numerics.Vector3 ToeBox = new(0.20f, 0, 0.04f);
 
-    public static System.Numerics.Vector3 Parse(string name) => name switch
+    /// <summary>The names <see cref="Parse"/> takes.</summary>
+    public const string Names = "instep, heel, lateral-heel or toe-box";
+
+    /// <summary>The place called <paramref name="name"/>; false for any other name.</summary>
+    public static bool TryParse(string name, out System.Numerics.Vector3 place)
     {
-        "instep" => Instep,
-        "heel" => Heel,
-        "lateral-heel" => LateralHeel,
-        "toe-box" => ToeBox,
-        _ => throw new ArgumentException($"'{name}': use instep, heel, lateral-heel or toe-box", nameof(name)),
-    };
+        place = name switch
+        {
+            "instep" => Instep,
+            "heel" => Heel,
+            "lateral-heel" => LateralHeel,
+            "toe-box" => ToeBox,
+            _ => new System.Numerics.Vector3(float.NaN),
+        };
+        return !float.IsNaN(place.X);
+    }
+
+    public static System.Numerics.Vector3 Parse(string name) =>
+        TryParse(name, out var place) ? place : throw new ArgumentException($"'{name}': use {Names}", nameof(name));
 }
 
 /// <summary>Swing presets of <see cref="SimulationSettings.WithSwing"/>.</summary>

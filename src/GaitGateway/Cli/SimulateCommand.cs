@@ -83,8 +83,8 @@ public static partial class GaitGatewayCli
             if (p.GetValue(gyroSat) is { } gs) s = s with { GyroSaturationDps = gs };
             if (p.GetValue(clipAt) is { } at)
             {
-                try { s = s with { ClipPositionFootM = ClipPlaces.Parse(at) }; }
-                catch (ArgumentException e) { throw new InputException($"--clip-at {e.Message}"); }
+                if (!ClipPlaces.TryParse(at, out var place)) throw new InputException($"--clip-at '{at}': use {ClipPlaces.Names}");
+                s = s with { ClipPositionFootM = place };
             }
             if (p.GetValue(mountDeg) is { } md)
             {

@@ -167,7 +167,7 @@ public static class ReplayJob
     }
 
     /// <summary>
-    /// A CSV whose accelerometer sits flat at its rail (<see cref="AccRailCheck"/>) is marked as a clip's packets are,
+    /// A CSV whose accelerometer holds its rail (<see cref="AccRailCheck"/>) is marked as a clip's packets are,
     /// with that rail as the full scale, as if <c>--acc-range-g</c> had given it, and says so. A file without flat tops
     /// comes back unchanged (every shared real set).
     /// </summary>
