@@ -232,16 +232,17 @@ public sealed class AccuracyTests
     /// sample period of stride time (2.5–2.7 steps/min here).
     /// </summary>
     [Theory]
-    [InlineData(100, 4.5, 1)]
-    [InlineData(100, 4.5, 2)]
-    [InlineData(104, 4.5, 1)]
-    [InlineData(100, 3.3, 1)]
-    public void Midfoot_running_at_100_Hz_keeps_its_contacts_out_of_mid_swing(int rateHz, double speedMps, int seed)
+    [InlineData(100, 4.5, 1, "instep")]
+    [InlineData(100, 4.5, 2, "instep")]
+    [InlineData(104, 4.5, 1, "instep")]
+    [InlineData(100, 3.3, 1, "instep")]
+    [InlineData(100, 4.5, 3, "lateral-heel")]
+    public void Midfoot_running_at_100_Hz_keeps_its_contacts_out_of_mid_swing(int rateHz, double speedMps, int seed, string place)
     {
         var settings = new SimulationSettings
         {
             Seed = seed, SampleRateHz = rateHz, StrikePattern = StrikePattern.Midfoot, RunSpeedMps = speedMps,
-            MountingMaxDeg = 15, PlanDurationS = 40, PacketLossProbability = 0,
+            MountingMaxDeg = 15, PlanDurationS = 40, PacketLossProbability = 0, ClipPositionFootM = ClipPlaces.Parse(place),
         };
         var (f, _, truth) = RunPlan("run-steady", settings);
         Assert.True(f.Matched >= 0.99 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
