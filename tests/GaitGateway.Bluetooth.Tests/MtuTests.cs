@@ -34,6 +34,29 @@ public sealed class MtuTests(ITestOutputHelper output)
             Assert.Equal(unchecked(headers[k - 1].SensorTimeUs + (uint)(samplesPerPacket * 2500)), headers[k].SensorTimeUs);
     }
 
+    /// <summary>
+    /// Session 12: below 400 Hz a packet holds at most 50 ms of samples (ShoeClipNegotiation.MaxPacketSpanS). Filled to
+    /// the MTU, a 100-Hz packet held 190 ms — a whole running stance, lost at once with the packet.
+    /// </summary>
+    [Theory]
+    [InlineData(100, 5)]
+    [InlineData(200, 10)]
+    public async Task A_clip_at_a_low_rate_streams_packets_of_at_most_50_ms(int rateHz, int samplesPerPacket)
+    {
+        await using var sim = await SimEnvironment.StartAsync("--clips 1 --footpods 0 --time-scale 4 --mtu 247");
+        var options = LinkReportTests.Fast(SimEnvironment.LeftClip, 0) with
+        {
+            Request = ShoeClipRequest.RunningDefault(Foot.Left) with { SampleRateHz = (ushort)rateHz },
+        };
+        var headers = await NegotiationTests.StreamAsync(sim, options, 20);
+
+        Assert.All(headers, h => Assert.Equal(samplesPerPacket, h.SampleCount));
+        Assert.All(headers, h => Assert.Equal((ushort)rateHz, h.SampleRateHz));
+        var periodUs = 1_000_000 / rateHz;
+        for (var k = 1; k < headers.Count; k++)
+            Assert.Equal(unchecked(headers[k - 1].SensorTimeUs + (uint)(samplesPerPacket * periodUs)), headers[k].SensorTimeUs);
+    }
+
     [Fact]
     public async Task Mtu_23_is_reported_as_unsupported_once_and_never_retried_or_started()
     {

@@ -132,6 +132,14 @@ public sealed class NegotiationTests(ITestOutputHelper output)
             ],
             list);
         Assert.Equal(19, ShoeClipNegotiation.SamplesPerPacketFor(247));
+        // Session 12: at most 50 ms of samples per packet, at each candidate's own rate.
+        var clip400 = new ShoeClipConfig(400, AccRange.G16, GyroRange.Dps2000, Foot.Left, 19);
+        Assert.Equal(
+            [new ShoeClipConfig(100, AccRange.G16, GyroRange.Dps2000, Foot.Left, 5), new ShoeClipConfig(400, AccRange.G16, GyroRange.Dps2000, Foot.Left, 14)],
+            ShoeClipNegotiation.Candidates(clip400, new ShoeClipRequest(100), 14));
+        Assert.Equal(10, ShoeClipNegotiation.SamplesPerPacketAt(200, 19));
+        Assert.Equal(19, ShoeClipNegotiation.SamplesPerPacketAt(1000, 19));
+        Assert.Equal(1, ShoeClipNegotiation.SamplesPerPacketAt(100, 1));
         Assert.Equal(14, ShoeClipNegotiation.SamplesPerPacketFor(185));
         Assert.Equal(0, ShoeClipNegotiation.SamplesPerPacketFor(23));
         Assert.Equal(1, ShoeClipNegotiation.SamplesPerPacketFor(27));
