@@ -33,6 +33,11 @@ namespace GaitGateway.Dsp.Segmentation;
 /// (<c>FootPipelineSettings.MaxStrideTimeS</c>, 2.5 s): the last stride before a stop and the first from standing were
 /// lost. 0.6, 0.8 and 1.0 s measured alike on the real sets and the slow-walk simulation; the shorter windows moved one
 /// footprint trial's walking bias by −0.2…−0.5 cm.</param>
+/// <param name="MaxSwingS">A swing lasting longer than this is the threshold's fault, not the foot's: the swing's own
+/// level is taken into the threshold then, not only at its end, s. Default 1.0 s: swings last 0.3–0.5 s running and
+/// 0.4–0.8 s walking, the slowest included. Without it a runner whose stances never fall below the first strides'
+/// threshold lost every stride (simulated stances turning at 80 °/s or more at their quietest, `StanceTwistDeg` 5:
+/// 0 strides found at 200 and 400 Hz; real jogging stances reach 16–150 °/s at their quietest).</param>
 public sealed record SegmentationSettings(
     double EnergyWindowS = 0.02,
     double MinSwingRateDps = 100,
@@ -41,7 +46,8 @@ public sealed record SegmentationSettings(
     double AccEnergyWeightRpsPerMps2 = 0.2,
     double StopDetectS = 1.5,
     double SwingSustainS = 0.06,
-    double StandingMidStanceSearchS = 1.0);
+    double StandingMidStanceSearchS = 1.0,
+    double MaxSwingS = 1.0);
 
 /// <summary>
 /// Stance / zero-velocity detection that adapts from slow walking to fast running: finds each stance's mid-stance (MS),
@@ -74,6 +80,7 @@ public sealed class StanceSegmenter
     private float _sustainedEma = 300f * DegToRad;
     private float _sustainedEmaBeforeSwingEnd = 300f * DegToRad;
     private long _swingStart = -1;
+    private bool _swingLifted;
     private readonly long[] _minQueue = new long[256]; // SustainedPeak's monotonic queue: ≥ SwingSustainS at 1600 Hz
     private readonly float[] _minQueueValue = new float[256]; // and its energies, so the queue never reads the ring again
     private float _peakEma = 300f * DegToRad;
@@ -117,6 +124,16 @@ public sealed class StanceSegmenter
         if (_inSwing)
         {
             _swingPeak = MathF.Max(_swingPeak, e);
+            if (!_swingLifted && _swingStart >= 0 && t - _ring.TimeS(_swingStart) > _s.MaxSwingS)
+            {
+                // No swing lasts this long: the foot's stances never fell below the threshold, which adapts only at a
+                // swing's end — a runner whose stances keep turning faster than the first strides' threshold would
+                // hold it there for the whole run. Take this "swing's" own level now, so that the next stance ends it.
+                _swingLifted = true;
+                _peakEma = MathF.Max(_peakEma, _swingPeak);
+                _sustainedEma = MathF.Max(_sustainedEma, SustainedPeak(_swingStart, n));
+            }
+
             if (e < low)
             {
                 _inSwing = false;
@@ -175,6 +192,7 @@ public sealed class StanceSegmenter
         }
 
         // Confirmed swing (its stance was closed when the motion began).
+        _swingLifted = false;
         _swingStart = _candidateStart;
         _candidateStart = -1;
         _inSwing = true;

@@ -138,7 +138,7 @@ internal sealed class ImpactTransient
 /// and damping, a forefoot slap after a heel strike, a swing with a quiet moment in it, and where on the shoe the clip
 /// sits (<see cref="Sensor"/>, foot frame, m).
 /// </summary>
-internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor)
+internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor, double StanceTwistRad = 0)
 {
     public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0, FootGeometry.Sensor);
 
@@ -147,7 +147,8 @@ internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFrac
 
     public static FootShape Of(SimulationSettings s) => new(
         ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000,
-        s.ClipPositionFootM == ClipPlaces.Instep ? FootGeometry.Sensor : new V3(s.ClipPositionFootM.X, s.ClipPositionFootM.Y, s.ClipPositionFootM.Z));
+        s.ClipPositionFootM == ClipPlaces.Instep ? FootGeometry.Sensor : new V3(s.ClipPositionFootM.X, s.ClipPositionFootM.Y, s.ClipPositionFootM.Z),
+        s.StanceTwistDeg * Math.PI / 180);
 }
 
 /// <summary>
@@ -185,6 +186,7 @@ internal sealed class Stance
     public double YawRad => _yawRad;
 
     private readonly ImpactTransient _impact;
+    private readonly double _twistRad;
     private readonly double _slapAccPeakMps2;
     private readonly double _slapPitchRatePeakRps;
 
@@ -195,6 +197,7 @@ internal sealed class Stance
     {
         Step = step;
         _impact = shape.Impact;
+        _twistRad = step is null ? 0 : shape.StanceTwistRad;
         _sensor = shape.Sensor;
         _yawRad = yawRad;
         _rz = M3.RotZ(yawRad);
@@ -289,6 +292,22 @@ internal sealed class Stance
     public static Stance FromStep(StepPlan step, StepPlan? nextOfSameFoot, FootShape shape) => new(step, default, step.YawDeg * Math.PI / 180, nextOfSameFoot, 0, shape);
 
     public void Evaluate(double t, ref Pose pose)
+    {
+        EvaluateFlat(t, ref pose);
+        if (_twistRad == 0 || !(t > IcTimeS && t < ToeOffS)) return;
+        // Residual rotation about the clip (SimulationSettings.StanceTwistDeg): roll A·s³c and yaw A·s⁴, s = sin(πu),
+        // c = cos(πu); both vanish with their rates at contact and toe-off, and never rest together in between.
+        var contactS = ToeOffS - IcTimeS;
+        var u = (t - IcTimeS) / contactS;
+        var w = Math.PI / contactS;
+        double sn = Math.Sin(Math.PI * u), cs = Math.Cos(Math.PI * u);
+        pose.RollRad += _twistRad * sn * sn * sn * cs;
+        pose.RollRateRps += _twistRad * w * ((3 * sn * sn * cs * cs) - (sn * sn * sn * sn));
+        pose.YawRad += _twistRad * sn * sn * sn * sn;
+        pose.YawRateRps += _twistRad * w * 4 * sn * sn * sn * cs;
+    }
+
+    private void EvaluateFlat(double t, ref Pose pose)
     {
         pose.YawRad = _yawRad;
         pose.YawRateRps = 0;
