@@ -4,7 +4,7 @@
 #   bench/accuracy-matrix.sh          every rate × strike × speed with ±15° mounting misalignment (seed 3): the main table
 #   bench/accuracy-matrix.sh shapes   the widened shapes of issue 11 (impact rings and damping, shoes, double impact,
 #                                     planar and 3-D swings, pitched and rolled clips, ±500 °/s gyro, clips on the heel,
-#                                     the side of the heel and the toe box) at 200/400/1000 Hz
+#                                     the side of the heel and the toe box, stances that keep turning) at 200/400/1000 Hz
 # DURATION_S (default 300) sets the length of each run; SHAPES="name ..." picks shapes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +29,9 @@ declare -A shape_args=(
   [clip-on-heel]="--clip-at heel"
   [clip-lateral-heel]="--clip-at lateral-heel"
   [clip-on-toe-box]="--clip-at toe-box"
+  [stance-twist]="--stance-twist-deg 2.5"
 )
-shape_order="ring-25Hz ring-100Hz ring-100Hz-5ms soft-shoe hard-shoe double-impact planar-swing 3d-swing clip-pitched-35 clip-rolled-30 gyro-500dps clip-on-heel clip-lateral-heel clip-on-toe-box"
+shape_order="ring-25Hz ring-100Hz ring-100Hz-5ms soft-shoe hard-shoe double-impact planar-swing 3d-swing clip-pitched-35 clip-rolled-30 gyro-500dps clip-on-heel clip-lateral-heel clip-on-toe-box stance-twist"
 
 row() { # shape rate strike speed extra-args...
   local shape=$1 rate=$2 strike=$3 speed=$4; shift 4
