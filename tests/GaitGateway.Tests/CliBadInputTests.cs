@@ -131,6 +131,17 @@ public sealed class CliBadInputTests
     }
 
     [Fact]
+    public void A_simulator_setting_out_of_range_names_itself_and_its_range_and_writes_nothing()
+    {
+        var dir = Repo.TempDir();
+        var output = Path.Combine(dir, "x.ggwrec");
+        var r = Repo.Gaitgw("simulate", "--plan", "run-steady", "--stance-twist-deg", "20", "--out", output);
+        AssertOneLineError(r, "StanceTwistDeg = 20 is out of range (0..10°)");
+        Assert.DoesNotContain("(Parameter", r.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void Run_without_runners_is_an_input_error()
     {
         AssertOneLineError(Repo.Gaitgw("run", "--store", Path.Combine(Repo.TempDir(), "s.db"), "--no-dashboard"), "no runners configured");

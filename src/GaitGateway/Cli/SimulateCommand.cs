@@ -105,7 +105,9 @@ public static partial class GaitGatewayCli
             }
             catch (ArgumentException e)
             {
-                throw new InputException($"simulate: {e.Message}");
+                // The setting's own words, without .NET's " (Parameter '…')" suffix: the line names what and where already.
+                var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+                throw new InputException($"simulate: {message}");
             }
 
             var r = SimulationRecorder.Write(p.GetValue(plan)!, s, p.GetValue(output)!);
