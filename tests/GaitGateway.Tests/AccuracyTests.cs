@@ -228,9 +228,9 @@ public sealed class AccuracyTests
     /// that of the fast swing before it, and the first jerk above 0.4 of the impact's was mid-swing on one stride in ten:
     /// the contact was put there, and two strides were lost with it (83–98 % found, 58 % with the clip on the side of the
     /// heel; other labs record at 100–128 Hz). The first strong jerk must now also break the acceleration's trend
-    /// (GaitEventSettings.ImpactTrendFraction). No packets are
-    /// lost here: at 100 Hz one lost packet takes 190 ms, which is measured elsewhere. Cadence may be off by at most one
-    /// sample period of stride time (2.5–2.7 steps/min here).
+    /// (GaitEventSettings.ImpactTrendFraction). No packets are lost here: at 100 Hz one lost 19-sample packet takes
+    /// 190 ms (README, "Packets below 400 Hz"). Cadence may be off by at most one sample period of stride time (2.5–2.7
+    /// steps/min here).
     /// </summary>
     [Theory]
     [InlineData(100, 4.5, 1, "instep")]
