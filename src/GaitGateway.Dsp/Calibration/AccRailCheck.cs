@@ -56,7 +56,7 @@ public static class AccRailCheck
             var a = sample.AccSensorMps2;
             for (var axis = 0; axis < 3; axis++)
             {
-                var v = axis == 0 ? a.X : axis == 1 ? a.Y : a.Z;
+                var v = a[axis];
                 extreme[2 * axis] = MathF.Max(extreme[2 * axis], v);
                 extreme[(2 * axis) + 1] = MathF.Max(extreme[(2 * axis) + 1], -v);
             }
@@ -76,7 +76,7 @@ public static class AccRailCheck
             foreach (var sample in samples)
             {
                 var a = sample.AccSensorMps2;
-                var v = sign * (axis == 0 ? a.X : axis == 1 ? a.Y : a.Z);
+                var v = sign * a[axis];
                 if (v >= onRail && !on) visits++;
                 on = v >= onRail;
             }

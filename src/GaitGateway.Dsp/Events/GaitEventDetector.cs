@@ -129,8 +129,7 @@ public sealed class GaitEventDetector
             if (_toesUpRate[k] < _toesUpRate[toK]) toK = k;
         var toS = ToeOffByLoadRelease(a, toK, midSwingK, walking);
 
-        var gapAfterMidSwing = false;
-        for (var k = midSwingK + 1; k <= len; k++) gapAfterMidSwing |= _ring.GapBefore(a + k);
+        var gapAfterMidSwing = GapWithin(a, midSwingK, len);
         var (icK, loudK) = FindImpact(a, walking ? WalkingImpactSearchFrom(a, midSwingK, len) : midSwingK, len, walking);
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
         var icS = walking

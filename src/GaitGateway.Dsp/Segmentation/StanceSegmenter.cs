@@ -124,7 +124,7 @@ public sealed class StanceSegmenter
         if (_inSwing)
         {
             _swingPeak = MathF.Max(_swingPeak, e);
-            if (!_swingLifted && _swingStart >= 0 && t - _ring.TimeS(_swingStart) > _s.MaxSwingS)
+            if (!_swingLifted && t - _lastSwingStartS > _s.MaxSwingS)
             {
                 // No swing lasts this long: the foot's stances never fell below the threshold, which adapts only at a
                 // swing's end — a runner whose stances keep turning faster than the first strides' threshold would

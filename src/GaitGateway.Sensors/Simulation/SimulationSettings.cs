@@ -150,7 +150,7 @@ public sealed record SimulationSettings
     /// sees in stance only: on the heel counter it barely moves while a heel strike rolls flat and is lifted furthest at
     /// heel rise; on the toe box it is the other way round (<see cref="ClipPlaces"/>). The swing between toe-off and
     /// landing is the same smooth path for any point.</summary>
-    public System.Numerics.Vector3 ClipPositionFootM { get; init; } = new(0.12f, 0, 0.06f);
+    public System.Numerics.Vector3 ClipPositionFootM { get; init; } = ClipPlaces.Instep;
 
     /// <summary>Scales the swing's roll, yaw and lateral wobble (default 1; 0 = a planar swing, pitch only; 3 = strongly
     /// three-dimensional: roll σ 9°, yaw σ 6°, lateral 3 cm).</summary>
