@@ -355,8 +355,11 @@ public sealed class FootPipeline
         // fast above half its peak speed, slow below a sixth of it in between) had a stance that never looked still
         // enough to end the swing — fast running at a low rate can blur a short stance — and an IC-to-IC span over
         // it would be one stride of twice the time. Position and orientation carry on; no stride is emitted and the
-        // chain restarts at MS_b. (Either witness alone misfires: slow forefoot running shows two speed humps.)
-        var swings = t1 - t0 > 1.5 * _lastStrideTimeS ? _trajectory.SwingsBySpeed(len, seg.MaxHorizontalSpeedMps) : (Count: 1, LastPeakK: -1);
+        // chain restarts at MS_b. (Either witness alone misfires: slow forefoot running shows two speed humps.) Before
+        // the first stride there is no last stride: twice the shortest stride stands in for it, or a run whose
+        // first stances were lost (turning, StanceTwistDeg 5) reported up to three strides of twice the length.
+        var suspect = double.IsFinite(_lastStrideTimeS) ? t1 - t0 > 1.5 * _lastStrideTimeS : t1 - t0 > 2 * _s.MinStrideTimeS;
+        var swings = suspect ? _trajectory.SwingsBySpeed(len, seg.MaxHorizontalSpeedMps) : (Count: 1, LastPeakK: -1);
         var doubled = swings.Count > 1;
 
         // Alignment, sign: forward = left × up must point along the travel.

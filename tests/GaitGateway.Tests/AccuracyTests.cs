@@ -272,27 +272,30 @@ public sealed class AccuracyTests
     }
 
     /// <summary>
-    /// Session 12: real jogging stances never fall still — at its quietest the footprint clip still reads 16–150 °/s —
-    /// while the simulator's foot flat lay perfectly still. With stances turning at ~80 °/s or more at their quietest
-    /// (SimulationSettings.StanceTwistDeg 5) the first swing never ended: the swing threshold adapts only at a swing's
-    /// end, so it stayed where the first strides had put it and every stride of the run was lost (0 found at 200 and
-    /// 400 Hz). A swing longer than any real one now lifts the threshold (SegmentationSettings.MaxSwingS). Not all is
-    /// recovered (76 % here; README: open), so this asserts that most of the run is kept (none was before).
+    /// Real jogging stances never fall still — at its quietest the footprint clip still reads 16–150 °/s — while the
+    /// simulator's foot flat lay perfectly still. With stances turning at ~80 °/s or more at their quietest
+    /// (SimulationSettings.StanceTwistDeg 5) the first swing never ended (session 12: SegmentationSettings.MaxSwingS
+    /// lifts the threshold), and then a third to a half of the stances never passed the stillness check: 50–77 % found
+    /// at 5°, a quarter at 7.5°. Session 13: a stance followed by a real swing is a stance even if it never fell still
+    /// (StanceSegmenter.TurningStance), and a run's first segments, before any stride time is known, are checked for two
+    /// swings too (they were reported as strides of twice the length).
     /// </summary>
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public void A_runner_whose_stances_keep_turning_is_not_lost_for_the_whole_run(int seed)
+    [InlineData(400, StrikePattern.Midfoot, 4.5, 5.0, 1)]
+    [InlineData(400, StrikePattern.Midfoot, 4.5, 5.0, 2)]
+    [InlineData(200, StrikePattern.Forefoot, 4.5, 5.0, 2)]
+    [InlineData(200, StrikePattern.Rearfoot, 3.3, 7.5, 1)]
+    public void A_runner_whose_stances_keep_turning_keeps_his_strides(int rateHz, StrikePattern strike, double speedMps, double twistDeg, int seed)
     {
         var settings = new SimulationSettings
         {
-            Seed = seed, SampleRateHz = 400, StrikePattern = StrikePattern.Midfoot, RunSpeedMps = 4.5, MountingMaxDeg = 15,
-            PlanDurationS = 40, StanceTwistDeg = 5,
+            Seed = seed, SampleRateHz = rateHz, StrikePattern = strike, RunSpeedMps = speedMps, MountingMaxDeg = 15,
+            PlanDurationS = 40, StanceTwistDeg = twistDeg,
         };
         var (f, _, _) = RunPlan("run-steady", settings);
-        Assert.True(f.Matched >= 0.5 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
+        Assert.True(f.Matched >= 0.9 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
         Assert.True(f.Extra == 0, $"extra strides {f.Extra}");
-        Assert.True(f.StrideLengthMaePercent <= 1.5, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
+        Assert.True(f.StrideLengthMaePercent <= 1.0, $"stride length MAE {f.StrideLengthMaePercent:F2} %");
     }
 
     [Theory]

@@ -110,11 +110,11 @@ public sealed class RealRecordingTests
     }
 
     /// <summary>
-    /// The footprint trials (200/250 Hz) read at half their rate (100/125 Hz) meet every issue-11 target (found ≥ 97 %
-    /// in every trial, none split, walking ≤ 3 cm with |bias| ≤ 1.5 cm, jogging ≤ 2.5 %); at a quarter (50/62.5 Hz)
-    /// walking still does. A jogging stance (~0.25 s) is then a dozen samples, too few to look still, and a trial with
-    /// a jogging bout may merge strides there (README: exp35 lost 6 of 26), so at a quarter its recall and the jogging
-    /// figure are not asserted.
+    /// The footprint trials (200/250 Hz) read at half their rate (100/125 Hz) and at a quarter (50/62.5 Hz) meet every
+    /// issue-11 target (found ≥ 97 % in every trial, none split, walking ≤ 3 cm with |bias| ≤ 1.5 cm, jogging ≤ 2.5 %).
+    /// At a quarter a jogging stance (~0.25 s) is a dozen samples, each a 20-ms mean, and exp35's never looked still
+    /// enough (least energy 40–45 % of the swing threshold; the check is 40 %): 6 of its 26 strides were lost and jogging
+    /// read 9.3 %, until a stance followed by a real swing counted as a stance (session 13, StanceSegmenter.TurningStance).
     /// </summary>
     [Theory]
     [InlineData(2)]
@@ -134,13 +134,13 @@ public sealed class RealRecordingTests
         foreach (var t in f.Trials)
         {
             Assert.Equal(0, t.SplitOrCutShort);
-            if (down <= 2 || !t.Scored.Any(s => s.Jogging))
-                Assert.True(t.RecallPercent >= 97, $"÷{down} {t.Trial}: {t.Found}/{t.ScoredCount} strides found");
+            Assert.True(t.RecallPercent >= 97, $"÷{down} {t.Trial}: {t.Found}/{t.ScoredCount} strides found");
         }
 
         Assert.True(f.WalkingMaeM <= 0.03, $"÷{down}: walking MAE {f.WalkingMaeM * 100:F2} cm");
         Assert.True(Math.Abs(f.WalkingBiasM) <= 0.015, $"÷{down}: walking bias {f.WalkingBiasM * 100:F2} cm");
-        if (down <= 2) Assert.True(f.JoggingMaePercent <= 2.5, $"÷{down}: jogging MAE {f.JoggingMaePercent:F2} %");
+        Assert.True(f.JoggingMaePercent <= 2.5, $"÷{down}: jogging MAE {f.JoggingMaePercent:F2} %");
+        Assert.Equal(8, f.FirstFromStandingReported);
     }
 
     /// <summary>

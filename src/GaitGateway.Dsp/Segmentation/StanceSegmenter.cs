@@ -34,7 +34,7 @@ namespace GaitGateway.Dsp.Segmentation;
 /// lost. 0.6, 0.8 and 1.0 s measured alike on the real sets and the slow-walk simulation; the shorter windows moved one
 /// footprint trial's walking bias by −0.2…−0.5 cm.</param>
 /// <param name="MaxSwingS">A swing lasting longer than this is the threshold's fault, not the foot's: the swing's own
-/// level is taken into the threshold then, not only at its end, s. Default 1.0 s: swings last 0.3–0.5 s running and
+/// level is taken into the threshold then, and again every MaxSwingS while it lasts, not only at its end, s. Default 1.0 s: swings last 0.3–0.5 s running and
 /// 0.4–0.8 s walking, the slowest included. Without it a runner whose stances never fall below the first strides'
 /// threshold lost every stride (simulated stances turning at 80 °/s or more at their quietest, `StanceTwistDeg` 5:
 /// 0 strides found at 200 and 400 Hz; real jogging stances reach 16–150 °/s at their quietest).</param>
@@ -61,8 +61,11 @@ public sealed record SegmentationSettings(
 /// <para>Motion energy is the angular rate plus the specific force's departure from 1 g, as the SHOE detector combines
 /// both (Skog 2010). The gyro norm alone dips to ~0 where the pitch rate reverses in mid-swing; the accelerometer does
 /// not, and at mid-stance both are near zero.</para>
+/// <para>A stance that keeps turning (real ones never lie still) may never look still enough; once the motion after it
+/// proves to be a swing, its least-motion sample is taken all the same (<see cref="TurningStance"/>).</para>
 /// <para>Latency: a stance's mid-stance is known the moment the foot starts to move again after it (heel-off), without
-/// waiting to see whether that motion becomes a swing; a stance with no swing after it is closed after
+/// waiting to see whether that motion becomes a swing (a turning stance's, once that swing is sustained:
+/// <see cref="SegmentationSettings.MinSwingDurationS"/> later); a stance with no swing after it is closed after
 /// <see cref="SegmentationSettings.StopDetectS"/>.</para>
 /// </remarks>
 public sealed class StanceSegmenter
@@ -80,7 +83,7 @@ public sealed class StanceSegmenter
     private float _sustainedEma = 300f * DegToRad;
     private float _sustainedEmaBeforeSwingEnd = 300f * DegToRad;
     private long _swingStart = -1;
-    private bool _swingLifted;
+    private double _swingLiftedS = double.NegativeInfinity;
     private readonly long[] _minQueue = new long[256]; // SustainedPeak's monotonic queue: ≥ SwingSustainS at 1600 Hz
     private readonly float[] _minQueueValue = new float[256]; // and its energies, so the queue never reads the ring again
     private float _peakEma = 300f * DegToRad;
@@ -88,6 +91,8 @@ public sealed class StanceSegmenter
     private long _lastSwingEnd = -1;
     private double _lastSwingStartS = double.NegativeInfinity;
     private long _chainStart;
+    private int _swingsInChain;
+    private long _pendingMs = -1;
 
     /// <param name="minStrideTimeS">Swings closer than 0.8 of this are one swing's ripples, s.</param>
     public StanceSegmenter(SegmentationSettings settings, double minStrideTimeS, SampleRing ring)
@@ -124,12 +129,14 @@ public sealed class StanceSegmenter
         if (_inSwing)
         {
             _swingPeak = MathF.Max(_swingPeak, e);
-            if (!_swingLifted && t - _lastSwingStartS > _s.MaxSwingS)
+            if (t - Math.Max(_lastSwingStartS, _swingLiftedS) > _s.MaxSwingS)
             {
                 // No swing lasts this long: the foot's stances never fell below the threshold, which adapts only at a
                 // swing's end — a runner whose stances keep turning faster than the first strides' threshold would
-                // hold it there for the whole run. Take this "swing's" own level now, so that the next stance ends it.
-                _swingLifted = true;
+                // hold it there for the whole run. Take this "swing's" own level now, so that the next stance ends it,
+                // and again every MaxSwingS while it lasts: a runner still speeding up after the first outgrows the
+                // level of that moment (simulated 7.5° stances from a standing start: 0 strides with one lift).
+                _swingLiftedS = t;
                 _peakEma = MathF.Max(_peakEma, _swingPeak);
                 _sustainedEma = MathF.Max(_sustainedEma, SustainedPeak(_swingStart, n));
             }
@@ -144,6 +151,14 @@ public sealed class StanceSegmenter
                 _peakEma += 0.25f * (_swingPeak - _peakEma);
                 _sustainedEmaBeforeSwingEnd = _sustainedEma;
                 _sustainedEma += 0.25f * (SustainedPeak(_swingStart, n) - _sustainedEma);
+                if (_pendingMs >= 0)
+                {
+                    // A turning stance's swing has ended (TurningStance): a swing, or the landing of the swing before?
+                    var keep = _ring.Holds(_pendingMs) && t - _ring.TimeS(_pendingMs) >= 0.8 * _minStrideTimeS;
+                    if (keep) midStance = _pendingMs;
+                    _pendingMs = -1;
+                    return keep;
+                }
             }
 
             return false;
@@ -191,14 +206,49 @@ public sealed class StanceSegmenter
             return false;
         }
 
-        // Confirmed swing (its stance was closed when the motion began).
-        _swingLifted = false;
+        // Confirmed swing. Its stance was closed when the motion began, unless that stance never looked still enough.
+        if (!_stanceDone && TurningStance(n, high, out var turning)) _pendingMs = turning;
+        _swingsInChain++;
         _swingStart = _candidateStart;
         _candidateStart = -1;
         _inSwing = true;
         _swingPeak = e;
         _lastSwingStartS = startS;
         return false;
+    }
+
+    /// <summary>
+    /// The mid-stance of a stance that kept turning: a real swing (sustained, a stride after the last) has begun, yet
+    /// the stance before it never fell below the stillness check of <see cref="MidStanceBefore"/>. Its least-motion
+    /// sample between the last swing's end and now is the mid-stance all the same — once that swing has ended at least
+    /// 0.8 × the shortest stride after it: a quiet moment just before a landing is followed by a "swing" that is only
+    /// the impact and the loading, and ends within ~0.15 s at the real stance (simulated 4.5-m/s run starting from
+    /// standing at 1000 Hz, whose threshold was still low: a 0.53-s stride for 0.80 s). The pipeline's speed check
+    /// (<c>FootPipelineSettings.MaxStanceSpeedFraction</c>) still drops one that was a moment inside a swing. It is
+    /// reported at that swing's end, about a swing later than a still stance's.
+    /// </summary>
+    /// <remarks>
+    /// <para>A real stance never lies still: at its quietest the footprint clip in exp35 jogging still turns at
+    /// 16–150 °/s, mostly 20–50 °/s. Simulated stances turning at ~80 °/s at their quietest (<c>StanceTwistDeg</c> 5)
+    /// reach 36–48 % of the threshold (~125 °/s, 7.5°: 40–60 %), and the stillness check left 61–91 % of a fast run's
+    /// strides; decimated to 50 Hz, exp35's jogging stances read 40–45 % and lost 6 of 26 strides. Neither was a slap:
+    /// a swing followed each.</para>
+    /// <para>Not for the first two swings of a chain: the first step from standing is slow and uneven, and a dip inside
+    /// it read as a stance cut the first stride to a third (exp31 at 50 Hz). Not where samples were lost between the
+    /// swing's end and now: the quiet moment may be in the gap, and the energy next to a gap measures the jump (a
+    /// 400-Hz stance with a lost packet gave a stride 12 % long).</para>
+    /// </remarks>
+    private bool TurningStance(long now, float high, out long midStance)
+    {
+        midStance = -1;
+        if (_swingsInChain < 2 || _lastSwingEnd < 0) return false;
+        var from = Math.Max(_lastSwingEnd, _ring.Oldest);
+        for (var i = from + 1; i <= now; i++) if (_ring.GapBefore(i)) return false;
+        var (ms, min) = LeastEnergy(from, now);
+        if (min > 0.6f * high) return false; // never below a swing's end: no stance at all
+        midStance = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * _ring.RateHzAt(now)));
+        _stanceDone = true;
+        return true;
     }
 
     /// <summary>
@@ -236,6 +286,13 @@ public sealed class StanceSegmenter
     public bool Flush(out long midStance)
     {
         midStance = -1;
+        if (_pendingMs >= 0 && _ring.Holds(_pendingMs))
+        {
+            midStance = _pendingMs;
+            _pendingMs = -1;
+            return true;
+        }
+
         if (_inSwing || _lastSwingEnd < 0 || _ring.Next == 0) return false;
         return CloseStanceOnStop(_ring.Next - 1, out midStance);
     }
@@ -248,6 +305,8 @@ public sealed class StanceSegmenter
         _stanceDone = false;
         _lastSwingEnd = -1;
         _chainStart = _ring.Next;
+        _swingsInChain = 0;
+        _pendingMs = -1;
         _lastSwingStartS = double.NegativeInfinity;
     }
 
@@ -273,8 +332,9 @@ public sealed class StanceSegmenter
         if (motionStart - from < 2) return false;
         var (ms, min) = LeastEnergy(from, motionStart);
 
-        // No quiet moment: this motion follows a heel-strike slap, a heel rise or a stumble, not a stance. Real
-        // mid-stances sit far below the swing threshold (≤ 10 % of it in walking and running alike).
+        // No quiet moment: this motion follows a heel-strike slap, a heel rise or a stumble — or a stance that keeps
+        // turning, which TurningStance takes once the motion proves to be a swing. Most real mid-stances sit far below
+        // the swing threshold (≤ 10 % of it in walking and running alike).
         if (min > 0.4f * high) return false;
         _stanceDone = true;
 
@@ -289,6 +349,7 @@ public sealed class StanceSegmenter
         var from = Math.Max(_lastSwingEnd, _ring.Oldest);
         _lastSwingEnd = -1;
         _stanceDone = false; // the next motion's stance (standing here) is searched from the chain start
+        _swingsInChain = 0;
         _chainStart = now; // the next swing searches its stance from here, not back into this one
         if (now - from < 2) return false;
         midStance = LeastEnergy(from, Math.Min(now + 1, from + (long)Math.Round(_s.StandingMidStanceSearchS * _ring.RateHzAt(from)))).Index;
