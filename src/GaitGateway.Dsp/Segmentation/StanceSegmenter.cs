@@ -235,15 +235,16 @@ public sealed class StanceSegmenter
     /// a swing followed each.</para>
     /// <para>Not for the first two swings of a chain: the first step from standing is slow and uneven, and a dip inside
     /// it read as a stance cut the first stride to a third (exp31 at 50 Hz). Not where samples were lost between the
-    /// swing's end and now: the quiet moment may be in the gap, and the energy next to a gap measures the jump (a
-    /// 400-Hz stance with a lost packet gave a stride 12 % long).</para>
+    /// swing's end and now, or just before that end: the quiet moment may be in the gap, and the energy next to a gap
+    /// measures the jump (a 400-Hz stance with a lost packet gave a stride 12 % long; a stance whose middle was lost, so
+    /// that the swing "ended" at the push-off after the gap, took the pipeline's two strides across a lost stance).</para>
     /// </remarks>
     private bool TurningStance(long now, float high, out long midStance)
     {
         midStance = -1;
         if (_swingsInChain < 2 || _lastSwingEnd < 0) return false;
         var from = Math.Max(_lastSwingEnd, _ring.Oldest);
-        for (var i = from + 1; i <= now; i++) if (_ring.GapBefore(i)) return false;
+        for (var i = from; i <= now; i++) if (_ring.GapBefore(i)) return false;
         var (ms, min) = LeastEnergy(from, now);
         if (min > 0.6f * high) return false; // never below a swing's end: no stance at all
         midStance = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * _ring.RateHzAt(now)));
