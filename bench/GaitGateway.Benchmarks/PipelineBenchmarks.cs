@@ -35,6 +35,16 @@ public class PipelineBenchmarks
         _samples = left;
         _leftPackets = n.Where(x => x.SensorIndex == 0).ToArray();
         Console.WriteLine($"// {RateHz} Hz: {_samples.Length} samples, {_leftPackets.Length} packets per op");
+        // Steady state under the default job too: with tiered compilation (gaitgw itself runs without it) the pipeline's
+        // methods were promoted only after ~1.3 s of running here (40 warm-up ops of 400 Hz stayed at 31 ms, then the ops
+        // fell to ~3 ms, the figure DOTNET_TieredCompilation=0 gives), so whole passes run for 3 s before
+        // BenchmarkDotNet's own warm-up.
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < 3)
+        {
+            var p = new FootPipeline(Foot.Left);
+            foreach (var x in _samples) p.Update(x, out _);
+        }
     }
 
     [IterationSetup]

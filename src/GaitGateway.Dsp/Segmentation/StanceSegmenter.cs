@@ -83,7 +83,7 @@ public sealed class StanceSegmenter
     private float _sustainedEma = 300f * DegToRad;
     private float _sustainedEmaBeforeSwingEnd = 300f * DegToRad;
     private long _swingStart = -1;
-    private double _swingLiftedS = double.NegativeInfinity;
+    private double _liftAtS = double.PositiveInfinity; // when a swing that has not ended lifts the threshold (MaxSwingS)
     private readonly long[] _minQueue = new long[256]; // SustainedPeak's monotonic queue: ≥ SwingSustainS at 1600 Hz
     private readonly float[] _minQueueValue = new float[256]; // and its energies, so the queue never reads the ring again
     private float _peakEma = 300f * DegToRad;
@@ -129,39 +129,8 @@ public sealed class StanceSegmenter
         if (_inSwing)
         {
             _swingPeak = MathF.Max(_swingPeak, e);
-            if (t - Math.Max(_lastSwingStartS, _swingLiftedS) > _s.MaxSwingS)
-            {
-                // No swing lasts this long: the foot's stances never fell below the threshold, which adapts only at a
-                // swing's end — a runner whose stances keep turning faster than the first strides' threshold would
-                // hold it there for the whole run. Take this "swing's" own level now, so that the next stance ends it,
-                // and again every MaxSwingS while it lasts: a runner still speeding up after the first outgrows the
-                // level of that moment (simulated 7.5° stances from a standing start: 0 strides with one lift).
-                _swingLiftedS = t;
-                _peakEma = MathF.Max(_peakEma, _swingPeak);
-                _sustainedEma = MathF.Max(_sustainedEma, SustainedPeak(_swingStart, n));
-            }
-
-            if (e < low)
-            {
-                _inSwing = false;
-                _stanceDone = false;
-                _lastSwingEnd = n;
-                // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
-                _peakEmaBeforeSwingEnd = _peakEma;
-                _peakEma += 0.25f * (_swingPeak - _peakEma);
-                _sustainedEmaBeforeSwingEnd = _sustainedEma;
-                _sustainedEma += 0.25f * (SustainedPeak(_swingStart, n) - _sustainedEma);
-                if (_pendingMs >= 0)
-                {
-                    // A turning stance's swing has ended (TurningStance): a swing, or the landing of the swing before?
-                    var keep = _ring.Holds(_pendingMs) && t - _ring.TimeS(_pendingMs) >= 0.8 * _minStrideTimeS;
-                    if (keep) midStance = _pendingMs;
-                    _pendingMs = -1;
-                    return keep;
-                }
-            }
-
-            return false;
+            if (t > _liftAtS) LiftThreshold(n, t);
+            return e < low && EndSwing(n, t, out midStance);
         }
 
         // A swing begins where the energy passes a share of the swings' sustained level (SwingSustainS says why), never
@@ -214,7 +183,45 @@ public sealed class StanceSegmenter
         _inSwing = true;
         _swingPeak = e;
         _lastSwingStartS = startS;
+        _liftAtS = startS + _s.MaxSwingS;
         return false;
+    }
+
+    /// <summary>
+    /// No swing lasts this long: the foot's stances never fell below the threshold, which adapts only at a swing's end —
+    /// a runner whose stances keep turning faster than the first strides' threshold would hold it there for the whole
+    /// run. Take this "swing's" own level now, so that the next stance ends it, and again every MaxSwingS while it lasts:
+    /// a runner still speeding up after the first outgrows the level of that moment (simulated 7.5° stances from a
+    /// standing start: 0 strides with one lift). Out of line, as <see cref="EndSwing"/>: the per-sample path stays small.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void LiftThreshold(long n, double t)
+    {
+        _liftAtS = t + _s.MaxSwingS;
+        _peakEma = MathF.Max(_peakEma, _swingPeak);
+        _sustainedEma = MathF.Max(_sustainedEma, SustainedPeak(_swingStart, n));
+    }
+
+    /// <summary>The swing ends at sample <paramref name="n"/>; true when that reports a turning stance's mid-stance.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool EndSwing(long n, double t, out long midStance)
+    {
+        midStance = -1;
+        _inSwing = false;
+        _stanceDone = false;
+        _lastSwingEnd = n;
+        // Follow the swing peaks slowly: a few strides to adapt to a new pace, one odd stride moves it little.
+        _peakEmaBeforeSwingEnd = _peakEma;
+        _peakEma += 0.25f * (_swingPeak - _peakEma);
+        _sustainedEmaBeforeSwingEnd = _sustainedEma;
+        _sustainedEma += 0.25f * (SustainedPeak(_swingStart, n) - _sustainedEma);
+        if (_pendingMs < 0) return false;
+
+        // A turning stance's swing has ended (TurningStance): a swing, or the landing of the swing before?
+        var keep = _ring.Holds(_pendingMs) && t - _ring.TimeS(_pendingMs) >= 0.8 * _minStrideTimeS;
+        if (keep) midStance = _pendingMs;
+        _pendingMs = -1;
+        return keep;
     }
 
     /// <summary>
