@@ -34,10 +34,11 @@ namespace GaitGateway.Dsp.Segmentation;
 /// lost. 0.6, 0.8 and 1.0 s measured alike on the real sets and the slow-walk simulation; the shorter windows moved one
 /// footprint trial's walking bias by −0.2…−0.5 cm.</param>
 /// <param name="MaxSwingS">A swing lasting longer than this is the threshold's fault, not the foot's: the swing's own
-/// level is taken into the threshold then, and again every MaxSwingS while it lasts, not only at its end, s. Default 1.0 s: swings last 0.3–0.5 s running and
-/// 0.4–0.8 s walking, the slowest included. Without it a runner whose stances never fall below the first strides'
-/// threshold lost every stride (simulated stances turning at 80 °/s or more at their quietest, `StanceTwistDeg` 5:
-/// 0 strides found at 200 and 400 Hz; real jogging stances reach 16–150 °/s at their quietest).</param>
+/// level is taken into the threshold then, and again every MaxSwingS while it lasts, not only at its end, s. Default
+/// 1.0 s: swings last 0.3–0.5 s running and 0.4–0.8 s walking, the slowest included. Without it a runner whose stances
+/// never fall below the first strides' threshold lost every stride (simulated stances turning at 80 °/s or more at their
+/// quietest, `StanceTwistDeg` 5: 0 strides found at 200 and 400 Hz; real jogging stances reach 16–150 °/s at their
+/// quietest).</param>
 public sealed record SegmentationSettings(
     double EnergyWindowS = 0.02,
     double MinSwingRateDps = 100,
@@ -64,9 +65,8 @@ public sealed record SegmentationSettings(
 /// <para>A stance that keeps turning (real ones never lie still) may never look still enough; once the motion after it
 /// proves to be a swing, its least-motion sample is taken all the same (<see cref="TurningStance"/>).</para>
 /// <para>Latency: a stance's mid-stance is known the moment the foot starts to move again after it (heel-off), without
-/// waiting to see whether that motion becomes a swing (a turning stance's, once that swing is sustained:
-/// <see cref="SegmentationSettings.MinSwingDurationS"/> later); a stance with no swing after it is closed after
-/// <see cref="SegmentationSettings.StopDetectS"/>.</para>
+/// waiting to see whether that motion becomes a swing (a turning stance's when the swing after it ends); a stance with no
+/// swing after it is closed after <see cref="SegmentationSettings.StopDetectS"/>.</para>
 /// </remarks>
 public sealed class StanceSegmenter
 {
