@@ -154,9 +154,9 @@ public sealed class GaitEventDetector
         var jerk = _jerk;
         var trend = _trend;
         // Each interval's jerk (Jerk) and how much the acceleration breaks its trend there (the squared magnitude of its
-        // second difference over ±h samples about sample k − 1; 0 where that reaches outside 0…len), over the ring's view: this
-        // loop covers every sample from mid-swing to the next mid-stance, and through the ring's checked accessors it
-        // cost 3–4 % of the pipeline's time at 400 Hz.
+        // second difference over ±h samples about sample k − 1; 0 where that reaches outside 0…len), over the ring's
+        // view: this loop covers every sample from mid-swing to the next mid-stance, and through the ring's checked
+        // accessors it cost 3–4 % of the pipeline's time at 400 Hz.
         var ring = _ring.Read();
         for (var k = start; k <= len; k++)
         {
