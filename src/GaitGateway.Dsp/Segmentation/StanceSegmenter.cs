@@ -254,6 +254,20 @@ public sealed class StanceSegmenter
         for (var i = from; i <= now; i++) if (_ring.GapBefore(i)) return false;
         var (ms, min) = LeastEnergy(from, now);
         if (min > 0.6f * high) return false; // never below a swing's end: no stance at all
+        // The middle of the stance's quieter half, not its least-energy sample: a stance that keeps turning turns fastest
+        // in its middle, and its least energy then sits at an edge, just after the landing. A mid-stance there left the
+        // impact on the segment's last few samples, and the contact was read in the swing instead (simulated 7.5°, 1000 Hz
+        // midfoot 3.3 m/s: 12 strides with a contact ~0.25 s early; 4 with the middle).
+        var level = min + (0.5f * ((0.6f * high) - min));
+        long first = -1, last = -1;
+        for (var i = from; i < now; i++)
+        {
+            if (_ring.EnergyRps(i) > level) continue;
+            if (first < 0) first = i;
+            last = i;
+        }
+
+        ms = (first + last) / 2;
         midStance = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * _ring.RateHzAt(now)));
         _stanceDone = true;
         return true;
