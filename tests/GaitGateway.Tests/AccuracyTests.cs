@@ -285,7 +285,8 @@ public sealed class AccuracyTests
     [InlineData(400, StrikePattern.Midfoot, 4.5, 5.0, 2)]
     [InlineData(200, StrikePattern.Forefoot, 4.5, 5.0, 2)]
     [InlineData(200, StrikePattern.Rearfoot, 3.3, 7.5, 1)]
-    public void A_runner_whose_stances_keep_turning_keeps_his_strides(int rateHz, StrikePattern strike, double speedMps, double twistDeg, int seed)
+    public void A_runner_whose_stances_keep_turning_keeps_nine_strides_in_ten(
+        int rateHz, StrikePattern strike, double speedMps, double twistDeg, int seed)
     {
         var settings = new SimulationSettings
         {
