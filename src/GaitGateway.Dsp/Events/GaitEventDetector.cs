@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using GaitGateway.Dsp.Segmentation;
 
 namespace GaitGateway.Dsp.Events;
@@ -149,29 +150,18 @@ public sealed class GaitEventDetector
         var maxTrend = 0f;
         var start = Math.Max(1, fromK);
         var h = TrendStep(a + start);
-        // Each interval's jerk and trend break once: the searches below read them again (the walk to the first strong
-        // jerk covers most of the late swing).
+        // Each interval's jerk and trend break once (the squared magnitude of the second difference over ±h samples about
+        // sample k − 1; 0 where that reaches outside 0…len): the searches below read them again. Through the ring's view:
+        // this loop covers every sample from mid-swing to the next mid-stance, and through the ring's checked accessors
+        // it cost 3–4 % of the pipeline's time at 400 Hz.
         var jerk = _jerk;
         var trend = _trend;
-        // Each interval's jerk (Jerk) and how much the acceleration breaks its trend there (the squared magnitude of its
-        // second difference over ±h samples about sample k − 1; 0 where that reaches outside 0…len), over the ring's
-        // view: this loop covers every sample from mid-swing to the next mid-stance, and through the ring's checked
-        // accessors it cost 3–4 % of the pipeline's time at 400 Hz.
         var ring = _ring.Read();
         for (var k = start; k <= len; k++)
         {
-            var n = a + k;
-            var dt = (float)(ring.TimeS(n) - ring.TimeS(n - 1));
-            var j = jerk[k] = (ring.AccMps2(n) - ring.AccMps2(n - 1)).Length() / dt;
+            var j = jerk[k] = Jerk(ring, a + k);
             if (j > maxJerk) { maxJerk = j; maxK = k; }
-            var b = 0f;
-            if (k - 1 - h >= 0 && k - 1 + h <= len)
-            {
-                var c = ring.AccMps2(n - 1);
-                b = ((ring.AccMps2(n - 1 + h) - c) - (c - ring.AccMps2(n - 1 - h))).LengthSquared();
-            }
-
-            trend[k] = b;
+            var b = trend[k] = k - 1 - h >= 0 && k - 1 + h <= len ? SecondDifference(ring, a + k - 1, h).LengthSquared() : 0f;
             // Samples lost inside the step make a break of their own, as large as the motion the gap hid.
             if (b > maxTrend && !GapWithin(a, k - 1 - h, k - 1 + h)) maxTrend = b;
         }
@@ -430,8 +420,12 @@ public sealed class GaitEventDetector
     private float SlopeBreak(long a, int c, int h) =>
         (SecondDifference(a, c, h) - (0.5f * (SecondDifference(a, c - (2 * h), h) + SecondDifference(a, c + (2 * h), h)))).Length();
 
-    private Vector3 SecondDifference(long a, int c, int h) =>
-        (_ring.AccMps2(a + c + h) - _ring.AccMps2(a + c)) - (_ring.AccMps2(a + c) - _ring.AccMps2(a + c - h));
+    private Vector3 SecondDifference(long a, int c, int h) => SecondDifference(_ring.Read(), a + c, h);
+
+    /// <summary>Second difference of the specific force over ±h samples around sample n.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector3 SecondDifference(SampleRing.View ring, long n, int h) =>
+        (ring.AccMps2(n + h) - ring.AccMps2(n)) - (ring.AccMps2(n) - ring.AccMps2(n - h));
 
     /// <summary>Departure of the jerk over interval k from the jerk over interval k − 1 (the swing's smooth trend).</summary>
     private float Departure(long a, int k)
@@ -445,19 +439,15 @@ public sealed class GaitEventDetector
     private int TrendStep(long n) => Math.Max(1, (int)Math.Round(_s.ImpactTrendScaleS * _ring.RateHzAt(n)));
 
     /// <summary>True when samples were lost between sample <paramref name="from"/> and sample <paramref name="to"/>.</summary>
-    private bool GapWithin(long a, int from, int to)
-    {
-        for (var i = from + 1; i <= to; i++)
-        {
-            if (_ring.GapBefore(a + i)) return true;
-        }
+    private bool GapWithin(long a, int from, int to) => _ring.AnyGap(a + from + 1, a + to);
 
-        return false;
-    }
+    private float Jerk(long a, int k) => Jerk(_ring.Read(), a + k);
 
-    private float Jerk(long a, int k)
+    /// <summary>Magnitude of the change of specific force over the interval n − 1 → n per second.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Jerk(SampleRing.View ring, long n)
     {
-        var dt = (float)(_ring.TimeS(a + k) - _ring.TimeS(a + k - 1));
-        return (_ring.AccMps2(a + k) - _ring.AccMps2(a + k - 1)).Length() / dt;
+        var dt = (float)(ring.TimeS(n) - ring.TimeS(n - 1));
+        return (ring.AccMps2(n) - ring.AccMps2(n - 1)).Length() / dt;
     }
 }

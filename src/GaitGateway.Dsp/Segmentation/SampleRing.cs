@@ -72,6 +72,17 @@ public sealed class SampleRing
     /// <summary>Samples were lost between sample <paramref name="n"/> − 1 and <paramref name="n"/>.</summary>
     public bool GapBefore(long n) => (Flags(n) & (byte)ImuSampleFlags.GapBefore) != 0;
 
+    /// <summary>Samples were lost just before any of samples <paramref name="first"/>…<paramref name="last"/>.</summary>
+    public bool AnyGap(long first, long last)
+    {
+        for (var n = first; n <= last; n++)
+        {
+            if (GapBefore(n)) return true;
+        }
+
+        return false;
+    }
+
     /// <summary>The ring's arrays for one pass: a loop that reads them through this view keeps them in registers, where
     /// the accessors above reload each array from the ring on every use (the JIT cannot prove the loop's own stores
     /// leave the ring's fields alone).</summary>

@@ -253,8 +253,8 @@ public sealed class StanceSegmenter
         midStance = -1;
         if (_swingsInChain < 2 || _lastSwingEnd < 0) return false;
         var from = Math.Max(_lastSwingEnd, _ring.Oldest);
-        for (var i = from; i <= now; i++) if (_ring.GapBefore(i)) return false;
-        var (ms, min) = LeastEnergy(from, now);
+        if (_ring.AnyGap(from, now)) return false;
+        var min = LeastEnergy(from, now).Energy;
         if (min > 0.6f * high) return false; // never below a swing's end: no stance at all
         // The middle of the stance's quieter half, not its least-energy sample: a stance that keeps turning turns fastest
         // in its middle, and its least energy then sits at an edge, just after the landing. A mid-stance there left the
@@ -269,8 +269,7 @@ public sealed class StanceSegmenter
             last = i;
         }
 
-        ms = (first + last) / 2;
-        midStance = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * _ring.RateHzAt(now)));
+        midStance = Math.Max(from, ((first + last) / 2) - (long)Math.Round(_s.EnergyWindowS / 2 * _ring.RateHzAt(now)));
         _stanceDone = true;
         return true;
     }
