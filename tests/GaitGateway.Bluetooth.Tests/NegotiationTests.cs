@@ -44,7 +44,7 @@ public sealed class NegotiationTests(ITestOutputHelper output)
     {
         await using var sim = await SimEnvironment.StartAsync("--clips 1 --footpods 0 --time-scale 4 --rates 416,833,1666");
         await using var adapter = await sim.ConnectAdapterAsync();
-        await using var hub = new SensorHub(adapter, [Options(SimEnvironment.LeftClip, ShoeClipRequest.RunningDefault(Foot.Left) with { AccRange = AccRange.G32 })]);
+        await using var hub = new SensorHub(adapter, [Options(SimEnvironment.LeftClip, ShoeClipRequest.RunningDefault(Foot.Left))]);
         var link = hub.Links[0];
         var reports = new LinkReportTests.Reports(link);
         var rates = new List<ushort>();
@@ -81,9 +81,11 @@ public sealed class NegotiationTests(ITestOutputHelper output)
     [Fact]
     public async Task A_clip_rejecting_range_writes_keeps_its_range_and_still_gets_the_rate()
     {
+        // A ±16 g-only IMU and the runner default, which asks ±32 g.
         await using var sim = await SimEnvironment.StartAsync("--clips 1 --footpods 0 --time-scale 4 --rate 200 --fixed-ranges true");
         ShoeClipNegotiation? negotiation = null;
-        var headers = await StreamAsync(sim, Options(SimEnvironment.LeftClip, new ShoeClipRequest(400, AccRange.G32, GyroRange.Dps2000, Foot.Left)), 20,
+        Assert.Equal(new ShoeClipRequest(400, AccRange.G32, GyroRange.Dps2000, Foot.Left), ShoeClipRequest.RunningDefault(Foot.Left));
+        var headers = await StreamAsync(sim, Options(SimEnvironment.LeftClip, ShoeClipRequest.RunningDefault(Foot.Left)), 20,
             whileStreaming: hub => negotiation = hub.Links[0].Negotiation);
 
         output.WriteLine(string.Join("; ", negotiation!.Notes));
@@ -98,8 +100,10 @@ public sealed class NegotiationTests(ITestOutputHelper output)
         // The right clip's firmware says "left" (assigned by another app); the allow-list says right.
         await using var sim = await SimEnvironment.StartAsync("--clips 2 --footpods 0 --time-scale 4 --right-foot-byte left");
         ShoeClipNegotiation? same = null, changed = null;
-        await StreamAsync(sim, Options(SimEnvironment.LeftClip, ShoeClipRequest.RunningDefault(Foot.Left)), 5, whileStreaming: h => same = h.Links[0].Negotiation);
-        await StreamAsync(sim, Options(SimEnvironment.RightClip, ShoeClipRequest.RunningDefault(Foot.Right) with { AccRange = AccRange.G32 }), 5,
+        // The left runner asks what the clip has (±16 g); the right one the runner default, ±32 g.
+        await StreamAsync(sim, Options(SimEnvironment.LeftClip, ShoeClipRequest.RunningDefault(Foot.Left) with { AccRange = AccRange.G16 }), 5,
+            whileStreaming: h => same = h.Links[0].Negotiation);
+        await StreamAsync(sim, Options(SimEnvironment.RightClip, ShoeClipRequest.RunningDefault(Foot.Right)), 5,
             whileStreaming: h => changed = h.Links[0].Negotiation);
 
         // The left clip already had everything asked: nothing written.

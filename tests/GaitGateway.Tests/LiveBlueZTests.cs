@@ -67,6 +67,10 @@ public sealed class LiveBlueZTests(ITestOutputHelper output)
             Assert.InRange(measured, strides.Count - 4, strides.Count);
             Assert.Contains(strides, x => x.Foot == Foot.Left);
             Assert.Contains(strides, x => x.Foot == Foot.Right);
+            // The runner default asks ±32 g of clips that can do it (ShoeClipRequest.RunningDefault says why); the
+            // simulated clips start at their own ±16 g.
+            Assert.Equal(2, session.Sensors.Count);
+            Assert.All(session.Sensors, x => Assert.Equal(32, x.AccRangeG));
 
             var status = s.GetSensorStatus(session.Id);
             Assert.Contains(status, r => r.SensorId == "e2e/0" && r.PacketsReceived > 0);

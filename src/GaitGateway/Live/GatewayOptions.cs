@@ -90,8 +90,11 @@ public sealed class RunnerOptions
     /// LSM6DSx offers 416/833/1666) rejects it and streams at its own rate, which is logged and shown on the tile.
     /// </summary>
     public int SampleRateHz { get; set; } = 400;
-    /// <summary>Accelerometer range asked of the clips, ±g: 16 (default) or 32 (hard heel strikers, ranges-and-rates.md).</summary>
-    public int AccRangeG { get; set; } = 16;
+    /// <summary>
+    /// Accelerometer range asked of the clips, ±g: 32 (default) or 16. A clip that cannot do ±32 g streams at its own
+    /// ±16 g and says so on the tile; why ±32 g: <see cref="GaitGateway.Bluetooth.Links.ShoeClipRequest.RunningDefault"/>.
+    /// </summary>
+    public int AccRangeG { get; set; } = 32;
     /// <summary>Gyroscope range asked of the clips, ±°/s: 2000 (default) or 4000 (sprinting).</summary>
     public int GyroRangeDps { get; set; } = 2000;
 
