@@ -96,7 +96,9 @@ public sealed class GyroBiasEstimator
                    && WithinSpread()
                    && MaxComponent(Vector3.Abs(mean)) <= _settings.MaxBiasDps
                    && _count >= 8;
-        var up = Vector3.Normalize(Xyz(_accSum));
+        // Gravity's direction, or none where the block holds no specific force to speak of (no accelerometer data).
+        var accMean = Xyz(_accSum) / _count;
+        var up = accMean.LengthSquared() > 1f ? Vector3.Normalize(accMean) : Vector3.Zero;
         var midS = _blockStartS + (0.5 * _settings.BlockS);
         if (rest)
         {
@@ -151,7 +153,7 @@ public sealed class GyroBiasEstimator
     /// </summary>
     internal static Vector3 SwayDps(Vector3 upBefore, Vector3 upAfter, double dtS)
     {
-        if (!(dtS > 0) || upBefore == Vector3.Zero) return Vector3.Zero;
+        if (!(dtS > 0) || upBefore == Vector3.Zero || upAfter == Vector3.Zero) return Vector3.Zero;
         var rateRps = Vector3.Cross((upAfter - upBefore) / (float)dtS, Vector3.Normalize(upBefore + upAfter));
         return rateRps * (180f / MathF.PI);
     }
