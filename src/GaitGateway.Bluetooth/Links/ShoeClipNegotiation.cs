@@ -10,7 +10,7 @@ namespace GaitGateway.Bluetooth.Links;
 /// <param name="SampleRateHz">Output data rate, Hz (100..1600); null keeps the clip's. A clip whose IMU cannot do it
 /// exactly rejects the write (gatt-profile.md); the gateway then keeps the clip's own rate and says so.</param>
 /// <param name="AccRange">Accelerometer range; null keeps the clip's. The runner default asks ±32 g (ranges-and-rates.md,
-/// "Why ±32 g when the IMU offers it"); a ±16 g-only clip rejects it and streams at ±16 g, which is said.</param>
+/// "Why ≥ ±16 g"); a ±16 g-only clip rejects it and streams at ±16 g, which is said.</param>
 /// <param name="GyroRange">Gyroscope range; null keeps the clip's.</param>
 /// <param name="Foot">The foot the allow-list binds the clip to. It decides where the data goes; it is written to the
 /// clip only when the clip is unassigned (foot byte 0xFF), and a clip assigned to the other foot is reported, not

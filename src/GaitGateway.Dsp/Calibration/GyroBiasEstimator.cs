@@ -35,12 +35,14 @@ public sealed record GyroBiasSettings(
 /// block next to a motion holds its slow beginning or end (a foot settling, a heel easing down), whose mean is a
 /// rotation, not a bias; and a walking mid-stance (≤ 0.3 s, the foot rolling over) never qualifies. Fusion waits 5 s
 /// for the same reason; a runner's pauses are shorter, so we wait for the next block instead (0.25 s of latency).
+/// A standing foot still sways, and its gyro reads the sway: what gravity shows of it is taken out of the block's mean
+/// (<see cref="SwayDps"/>).
 /// </remarks>
 public sealed class GyroBiasEstimator
 {
     private readonly GyroBiasSettings _settings;
     // Per-sample accumulators as Vector4 (w = 0): a Vector3 field is read and written as 8 + 4 bytes (two instructions
-    // each way), a Vector4 as one; ten per sample. The x, y, z arithmetic is the same.
+    // each way), a Vector4 as one; eleven per sample while a block may still be rest. The x, y, z arithmetic is the same.
     private Vector4 _gyroSum, _accSum, _gyroMin, _gyroMax, _accMin, _accMax;
     private double _blockStartS = double.NaN;
     private int _count;
@@ -148,8 +150,8 @@ public sealed class GyroBiasEstimator
     /// u is du/dt × u. A standing foot sways: on the shared real sets gravity turns at 0.05–1.4 °/s between the rest
     /// blocks the estimator takes (gyro means of 0.2–1.2 °/s where the parts' own bias is ~0.1 °/s), and a swaying foot
     /// whose sway stays inside the rest band for three blocks gave a bias of 2.3 °/s (footprints exp33 turned by
-    /// 30°/20°/90° as another mounting would: walking bias −0.6 → +2.4 cm). Turning about gravity itself (yaw) stays
-    /// unseen: no accelerometer measures it.
+    /// 30°/20°/90° as another mounting would: walking bias −0.6 → +2.4 cm; +1.0 cm with this). Turning about gravity
+    /// itself (yaw) stays unseen: no accelerometer measures it.
     /// </summary>
     internal static Vector3 SwayDps(Vector3 upBefore, Vector3 upAfter, double dtS)
     {
