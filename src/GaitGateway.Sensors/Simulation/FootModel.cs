@@ -138,7 +138,7 @@ internal sealed class ImpactTransient
 /// and damping, a forefoot slap after a heel strike, a swing with a quiet moment in it, and where on the shoe the clip
 /// sits (<see cref="Sensor"/>, foot frame, m).
 /// </summary>
-internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor, double StanceTwistRad = 0)
+internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor, double StanceTwistRad = 0, double StandingSwayRad = 0)
 {
     public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0, FootGeometry.Sensor);
 
@@ -148,7 +148,8 @@ internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFrac
     public static FootShape Of(SimulationSettings s) => new(
         ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000,
         s.ClipPositionFootM == ClipPlaces.Instep ? FootGeometry.Sensor : new V3(s.ClipPositionFootM.X, s.ClipPositionFootM.Y, s.ClipPositionFootM.Z),
-        s.StanceTwistDeg * Math.PI / 180);
+        s.StanceTwistDeg * Math.PI / 180,
+        s.StandingSwayDeg * Math.PI / 180);
 }
 
 /// <summary>
@@ -187,6 +188,7 @@ internal sealed class Stance
 
     private readonly ImpactTransient _impact;
     private readonly double _twistRad;
+    private readonly double _swayRad;
     private readonly double _slapAccPeakMps2;
     private readonly double _slapPitchRatePeakRps;
 
@@ -198,6 +200,7 @@ internal sealed class Stance
         Step = step;
         _impact = shape.Impact;
         _twistRad = step is null ? 0 : shape.StanceTwistRad;
+        _swayRad = step is null ? shape.StandingSwayRad : 0;
         _sensor = shape.Sensor;
         _yawRad = yawRad;
         _rz = M3.RotZ(yawRad);
@@ -294,6 +297,7 @@ internal sealed class Stance
     public void Evaluate(double t, ref Pose pose)
     {
         EvaluateFlat(t, ref pose);
+        if (_swayRad != 0 && t < HeelRiseS) Sway(t, ref pose);
         if (_twistRad == 0 || !(t > IcTimeS && t < ToeOffS)) return;
         // Residual rotation about the clip (SimulationSettings.StanceTwistDeg): roll A·s³c and yaw A·s⁴, s = sin(πu),
         // c = cos(πu); both vanish with their rates at contact and toe-off, and never rest together in between.
@@ -306,6 +310,56 @@ internal sealed class Stance
         pose.YawRad += _twistRad * sn * sn * sn * sn;
         pose.YawRateRps += _twistRad * w * 4 * sn * sn * sn * cs;
     }
+
+    /// <summary>
+    /// A standing foot's sway (SimulationSettings.StandingSwayDeg): the foot rocks heel-to-toe and side to side about
+    /// the clip, pitch A·w(t)·sin(2π·0.25 Hz·t) and roll half of it a quarter period later, faded in after the stance
+    /// began and out before the heel rises over <see cref="SwayFadeS"/> (w = sin² ramps), so that the first step starts
+    /// from rest.
+    /// </summary>
+    private void Sway(double t, ref Pose pose)
+    {
+        const double omega = 2 * Math.PI * 0.25;
+        var (wIn, wIn1) = Fade(t - FlatStartS);
+        var (wOut, wOut1) = double.IsPositiveInfinity(HeelRiseS) ? (1.0, 0.0) : Fade(HeelRiseS - t);
+        var w = wIn * wOut;
+        var w1 = (wIn1 * wOut) - (wIn * wOut1);
+        double sn = Math.Sin(omega * t), cs = Math.Cos(omega * t);
+        // pitch = A·w·sin, roll = ½A·w·cos: each angle, its rate and (pitch only) its acceleration.
+        var w2 = FadeSecond(t);
+        pose.PitchRad += _swayRad * w * sn;
+        pose.PitchRateRps += _swayRad * ((w1 * sn) + (w * omega * cs));
+        pose.PitchAccRps2 += _swayRad * ((w2 * sn) + (2 * w1 * omega * cs) - (w * omega * omega * sn));
+        pose.RollRad += 0.5 * _swayRad * w * cs;
+        pose.RollRateRps += 0.5 * _swayRad * ((w1 * cs) - (w * omega * sn));
+    }
+
+    /// <summary>The fade's second derivative (pitch acceleration), by central difference: the fade is smooth.</summary>
+    private double FadeSecond(double t)
+    {
+        const double h = 1e-4;
+        double W(double x)
+        {
+            var (a, _) = Fade(x - FlatStartS);
+            var (b, _) = double.IsPositiveInfinity(HeelRiseS) ? (1.0, 0.0) : Fade(HeelRiseS - x);
+            return a * b;
+        }
+
+        return (W(t + h) - (2 * W(t)) + W(t - h)) / (h * h);
+    }
+
+    /// <summary>A sin² ramp from 0 to 1 over <see cref="SwayFadeS"/>, and its derivative.</summary>
+    private static (double W, double W1) Fade(double x)
+    {
+        if (x >= SwayFadeS) return (1, 0);
+        if (x <= 0) return (0, 0);
+        var k = Math.PI / (2 * SwayFadeS);
+        var sn = Math.Sin(k * x);
+        return (sn * sn, 2 * sn * Math.Cos(k * x) * k);
+    }
+
+    /// <summary>How long a standing foot's sway takes to fade in and out, s.</summary>
+    private const double SwayFadeS = 0.5;
 
     private void EvaluateFlat(double t, ref Pose pose)
     {

@@ -174,6 +174,13 @@ public sealed record SimulationSettings
     /// contact, ~13 °/s in a 0.6-s walking one). 0–10.</summary>
     public double StanceTwistDeg { get; init; }
 
+    /// <summary>A standing foot's sway, degrees (default 0: it stands perfectly still). Real standing never does: between
+    /// the rest blocks a gyro bias is read from, gravity turns at 0.05–1.4 °/s on the shared real sets (2 °/s in
+    /// footprints exp33's start). Where a foot stands before the first step it pitches by this × sin(2π·0.25 Hz·t) and
+    /// rolls by half of it a quarter period later, faded in and out over 0.5 s: 1° peaks at 1.6 °/s, inside the rest
+    /// band. 0–5.</summary>
+    public double StandingSwayDeg { get; init; }
+
     /// <summary>Time over which speed changes between moving segments, s (a few strides).</summary>
     public double SpeedRampS { get; init; } = 4;
 
@@ -264,6 +271,7 @@ public sealed record SimulationSettings
         Check(SwingQuietMomentMs is >= 0 and <= 40, nameof(SwingQuietMomentMs), SwingQuietMomentMs, "0..40 ms");
         Check(SwingQuietMomentShare is >= 0 and <= 1, nameof(SwingQuietMomentShare), SwingQuietMomentShare, "0..1");
         Check(StanceTwistDeg is >= 0 and <= 10, nameof(StanceTwistDeg), StanceTwistDeg, "0..10°");
+        Check(StandingSwayDeg is >= 0 and <= 5, nameof(StandingSwayDeg), StandingSwayDeg, "0..5°");
         Check(GyroSaturationDps is null or (>= 125 and <= 4000), nameof(GyroSaturationDps), GyroSaturationDps ?? 0, "125..4000 °/s");
         Check(SpeedRampS is >= 0.5 and <= 60, nameof(SpeedRampS), SpeedRampS, "0.5..60 s");
         Check(LeadInS is >= 1 and <= 600, nameof(LeadInS), LeadInS, "1..600 s");
