@@ -320,13 +320,14 @@ internal sealed class Stance
     private void Sway(double t, ref Pose pose)
     {
         const double omega = 2 * Math.PI * 0.25;
-        var (wIn, wIn1) = Fade(t - FlatStartS);
-        var (wOut, wOut1) = double.IsPositiveInfinity(HeelRiseS) ? (1.0, 0.0) : Fade(HeelRiseS - t);
+        var (wIn, wIn1, wIn2) = Fade(t - FlatStartS);
+        var (wOut, wOut1, wOut2) = double.IsPositiveInfinity(HeelRiseS) ? (1.0, 0.0, 0.0) : Fade(HeelRiseS - t);
+        // The window w = wIn(t − start)·wOut(heel rise − t) and its first two derivatives.
         var w = wIn * wOut;
         var w1 = (wIn1 * wOut) - (wIn * wOut1);
+        var w2 = (wIn2 * wOut) - (2 * wIn1 * wOut1) + (wIn * wOut2);
         double sn = Math.Sin(omega * t), cs = Math.Cos(omega * t);
         // pitch = A·w·sin, roll = ½A·w·cos: each angle, its rate and (pitch only) its acceleration.
-        var w2 = FadeSecond(t);
         pose.PitchRad += _swayRad * w * sn;
         pose.PitchRateRps += _swayRad * ((w1 * sn) + (w * omega * cs));
         pose.PitchAccRps2 += _swayRad * ((w2 * sn) + (2 * w1 * omega * cs) - (w * omega * omega * sn));
@@ -334,28 +335,14 @@ internal sealed class Stance
         pose.RollRateRps += 0.5 * _swayRad * ((w1 * cs) - (w * omega * sn));
     }
 
-    /// <summary>The fade's second derivative (pitch acceleration), by central difference: the fade is smooth.</summary>
-    private double FadeSecond(double t)
+    /// <summary>A sin² ramp from 0 to 1 over <see cref="SwayFadeS"/>, and its first and second derivatives.</summary>
+    private static (double W, double W1, double W2) Fade(double x)
     {
-        const double h = 1e-4;
-        double W(double x)
-        {
-            var (a, _) = Fade(x - FlatStartS);
-            var (b, _) = double.IsPositiveInfinity(HeelRiseS) ? (1.0, 0.0) : Fade(HeelRiseS - x);
-            return a * b;
-        }
-
-        return (W(t + h) - (2 * W(t)) + W(t - h)) / (h * h);
-    }
-
-    /// <summary>A sin² ramp from 0 to 1 over <see cref="SwayFadeS"/>, and its derivative.</summary>
-    private static (double W, double W1) Fade(double x)
-    {
-        if (x >= SwayFadeS) return (1, 0);
-        if (x <= 0) return (0, 0);
+        if (x >= SwayFadeS) return (1, 0, 0);
+        if (x <= 0) return (0, 0, 0);
         var k = Math.PI / (2 * SwayFadeS);
         var sn = Math.Sin(k * x);
-        return (sn * sn, 2 * sn * Math.Cos(k * x) * k);
+        return (sn * sn, k * Math.Sin(2 * k * x), 2 * k * k * Math.Cos(2 * k * x));
     }
 
     /// <summary>How long a standing foot's sway takes to fade in and out, s.</summary>
