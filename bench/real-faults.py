@@ -3,6 +3,7 @@
 added"): writes a copy of tests/data/datasets/footprints-walk-jog with one fault applied to every sample of every trial,
 runs `gaitgw evaluate --footprints` on it and prints one table row per fault. Standard library only.
 
+    dotnet build -c Release src/GaitGateway
     python3 bench/real-faults.py [path/to/gaitgw]     (default: dotnet src/GaitGateway/bin/Release/net10.0/gaitgw.dll)
 """
 import glob, math, os, random, re, shutil, subprocess, sys, tempfile
