@@ -98,12 +98,12 @@ public sealed class GyroBiasEstimator
                    && WithinSpread()
                    && MaxComponent(Vector3.Abs(mean)) <= _settings.MaxBiasDps
                    && _count >= 8;
-        // Gravity's direction, or none where the block holds no specific force to speak of (no accelerometer data).
-        var accMean = Xyz(_accSum) / _count;
-        var up = accMean.LengthSquared() > 1f ? Vector3.Normalize(accMean) : Vector3.Zero;
-        var midS = _blockStartS + (0.5 * _settings.BlockS);
         if (rest)
         {
+            // Gravity's direction, or none where the block holds no specific force to speak of (no accelerometer data).
+            var accMean = Xyz(_accSum) / _count;
+            var up = accMean.LengthSquared() > 1f ? Vector3.Normalize(accMean) : Vector3.Zero;
+            var midS = _blockStartS + (0.5 * _settings.BlockS);
             // The pending block had rest before it and has rest after it now: it is inside a sustained rest. Its mean
             // rate is the bias plus whatever the foot still turned (the sway correction, SwayDps, says what).
             if (_pending) Take(_pendingMeanDps - SwayDps(_upBeforePending, up, midS - _midBeforePendingS));
