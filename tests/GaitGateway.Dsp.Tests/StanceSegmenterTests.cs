@@ -1,4 +1,5 @@
 using System.Numerics;
+using GaitGateway.Core.Samples;
 using GaitGateway.Dsp.Segmentation;
 using Xunit;
 
@@ -12,34 +13,66 @@ public sealed class StanceSegmenterTests
     /// <summary>
     /// Runs strides of: a quiet stance (0.1 rad/s), a swing holding <paramref name="swingRps"/>, and a landing impact of
     /// <paramref name="impactRps"/> for <paramref name="impactS"/> that ends the swing. Returns mid-stances found.
+    /// <paramref name="oddStride"/>, when given, is one stride's swing replaced by motion of <paramref name="oddRps"/>
+    /// for <paramref name="oddS"/> (a stumble, a kick, a hop over a kerb). <paramref name="lostBeforeLandingS"/> drops
+    /// that much of every swing's end, just before the landing, as a lost packet does (the next sample is flagged).
     /// </summary>
-    private static int MidStances(int strides, float swingRps, float impactRps, double impactS)
+    private static int MidStances(int strides, float swingRps, float impactRps, double impactS, int oddStride = -1,
+        float oddRps = 0, double oddS = 0, double lostBeforeLandingS = 0) =>
+        Run(strides, swingRps, impactRps, impactS, oddStride, oddRps, oddS, lostBeforeLandingS).Found;
+
+    /// <summary><see cref="MidStances"/>, with the longest time between two mid-stances found, s.</summary>
+    private static (int Found, double LongestS) Run(int strides, float swingRps, float impactRps, double impactS, int oddStride = -1,
+        float oddRps = 0, double oddS = 0, double lostBeforeLandingS = 0)
     {
         var ring = new SampleRing(4096);
         var segmenter = new StanceSegmenter(new SegmentationSettings(), minStrideTimeS: 0.4, ring);
         var found = 0;
         var n = 0L;
+        var tick = 0L;
+        var gap = false;
+        var last = double.NaN;
+        var longest = 0.0;
         void Add(double seconds, float energy)
         {
-            for (var i = 0; i < (int)(seconds * RateHz); i++, n++)
+            for (var i = 0; i < (int)Math.Round(seconds * RateHz); i++, n++, tick++)
             {
-                var t = n / RateHz;
-                ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy, 0);
-                if (segmenter.Update(n, t, out _)) found++;
+                var t = tick / RateHz;
+                ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy, gap ? (byte)ImuSampleFlags.GapBefore : (byte)0);
+                gap = false;
+                if (!segmenter.Update(n, t, out var ms)) continue;
+                found++;
+                if (!double.IsNaN(last)) longest = Math.Max(longest, ring.TimeS(ms) - last);
+                last = ring.TimeS(ms);
             }
+        }
+
+        void Lose(double seconds)
+        {
+            tick += (long)Math.Round(seconds * RateHz);
+            gap = seconds > 0;
         }
 
         for (var s = 0; s < strides; s++)
         {
             Add(0.25, 0.1f);            // stance, foot flat
             Add(0.05, swingRps * 0.5f); // heel-off
-            Add(0.40, swingRps);        // swing
+            if (s == oddStride)
+            {
+                Add(oddS, oddRps);
+            }
+            else
+            {
+                Add(0.40 - lostBeforeLandingS, swingRps); // swing
+                Lose(lostBeforeLandingS);
+            }
+
             Add(impactS, impactRps);    // landing impact
         }
 
         Add(0.25, 0.1f);
         Add(0.05, swingRps);
-        return found;
+        return (found, longest);
     }
 
     [Fact]
@@ -55,5 +88,29 @@ public sealed class StanceSegmenterTests
         // (simulated os-stride-push: 25–33 rad/s against 6–8.5). Taken as the swing's level it had raised the swing
         // threshold above the swing itself, and every other stance was lost (68.8 % of strides found).
         Assert.True(MidStances(40, swingRps: 8, impactRps: 27, impactS: 0.04) >= 40);
+    }
+
+    [Fact]
+    public void One_odd_moment_costs_a_few_strides_never_the_rest_of_the_run()
+    {
+        // Issue 11: one odd moment must cost at most one stride, never a whole bout. A 1.2-s burst of motion at four times
+        // the swing's level (a stumble, a hop over a kerb) outlasts any swing, so its own level is taken into the
+        // threshold (MaxSwingS) — and then every later swing stayed below the level a swing must reach to start: 10 of
+        // 40 stances found. A stop (no swing for StopDetectS) now starts the level over, as a session's start does.
+        Assert.True(MidStances(40, swingRps: 8, impactRps: 10, impactS: 0.03, oddStride: 10, oddRps: 32, oddS: 1.2) >= 40 - 4);
+    }
+
+    [Fact]
+    public void A_packet_lost_before_every_landing_does_not_pass_the_impact_for_the_swing()
+    {
+        // 100 ms lost just before each landing (a weak link at 400 Hz). The swing's sustained level is the highest energy
+        // held for SwingSustainS (60 ms), a window sized in samples from the clip's rate; measured across the gap that
+        // rate read ~70 % low, the window shrank below the 30-ms impact, the impact counted as sustained swing, and the
+        // level climbed until no swing started (simulated overstriding at 200 Hz: one foot lost 75 s of strides).
+        // Every stance is found, and in its stride: a level that locked swings out until a stop started it over would
+        // leave 1.5 s and more between two mid-stances (the strides here last 0.73 s).
+        var (found, longestS) = Run(40, swingRps: 8, impactRps: 30, impactS: 0.03, lostBeforeLandingS: 0.1);
+        Assert.Equal(41, found);
+        Assert.True(longestS < 1.0, $"{longestS:F2} s between two mid-stances");
     }
 }

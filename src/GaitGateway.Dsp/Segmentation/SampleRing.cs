@@ -118,11 +118,26 @@ public sealed class SampleRing
 
     /// <summary>Sample rate around sample <paramref name="n"/> from the last 16 intervals, Hz (400 with no history):
     /// windows given in seconds become sample counts with it, whatever the clip's rate.</summary>
+    /// <remarks>Intervals across lost samples are left out: a lost 19-sample packet among 16 intervals read a 200-Hz
+    /// clip as 89 Hz right after it, and a 60-ms window sized with that rate was 25 ms long. The swing level measured
+    /// with it took a landing's impact for a swing's sustained motion, and the stance threshold it set locked out every
+    /// later swing of that foot (simulated overstriding at 200 Hz: 75 s of one foot's strides lost).</remarks>
     public double RateHzAt(long n)
     {
         var back = Math.Min(16, n - Oldest);
         if (back < 1) return 400;
-        var dt = (TimeS(n) - TimeS(n - back)) / back;
+        var span = 0.0;
+        var intervals = 0;
+        for (var i = n - back + 1; i <= n; i++)
+        {
+            if (GapBefore(i)) continue;
+            span += TimeS(i) - TimeS(i - 1);
+            intervals++;
+        }
+
+        // Every interval across a gap (samples one packet apart, each lost packet after the last): the whole span then.
+        if (intervals == 0) (span, intervals) = (TimeS(n) - TimeS(n - back), (int)back);
+        var dt = span / intervals;
         return dt > 0 ? 1.0 / dt : 400;
     }
 }

@@ -80,14 +80,16 @@ public sealed class StanceSegmenter
     private bool _inSwing;
     private bool _stanceDone;
     private float _swingPeak;
-    private float _sustainedEma = 300f * DegToRad;
-    private float _sustainedEmaBeforeSwingEnd = 300f * DegToRad;
+    // The swing level before any swing was seen: a brisk walk's (its threshold, 0.3 of it, is then the floor).
+    private const float InitialLevelRps = 300f * DegToRad;
+    private float _sustainedEma = InitialLevelRps;
+    private float _sustainedEmaBeforeSwingEnd = InitialLevelRps;
     private long _swingStart = -1;
     private double _liftAtS = double.PositiveInfinity; // when a swing that has not ended lifts the threshold (MaxSwingS)
     private readonly long[] _minQueue = new long[256]; // SustainedPeak's monotonic queue: ≥ SwingSustainS at 1600 Hz
     private readonly float[] _minQueueValue = new float[256]; // and its energies, so the queue never reads the ring again
-    private float _peakEma = 300f * DegToRad;
-    private float _peakEmaBeforeSwingEnd = 300f * DegToRad;
+    private float _peakEma = InitialLevelRps;
+    private float _peakEmaBeforeSwingEnd = InitialLevelRps;
     private long _lastSwingEnd = -1;
     private double _lastSwingStartS = double.NegativeInfinity;
     private long _chainStart;
@@ -337,7 +339,12 @@ public sealed class StanceSegmenter
     public void Reset()
     {
         ResetChain();
-        _peakEma = 300f * DegToRad;
+        ResetLevel();
+    }
+
+    private void ResetLevel()
+    {
+        _peakEma = InitialLevelRps;
         _peakEmaBeforeSwingEnd = _peakEma;
         _sustainedEma = _peakEma;
         _sustainedEmaBeforeSwingEnd = _peakEma;
@@ -371,6 +378,11 @@ public sealed class StanceSegmenter
         midStance = -1;
         var from = Math.Max(_lastSwingEnd, _ring.Oldest);
         _lastSwingEnd = -1;
+        // The swing level starts over, as at the session's start: what follows a stop may be anything from a slow walk
+        // to a sprint, and the level adapts only as swings end. Kept from a 5.5-m/s run, it hid every other swing of a
+        // 0.8-m/s walk after a 5-s stop (simulated: 62–85 % of the walk's strides found; 100 % without the run before),
+        // and a level raised by one odd swing would lock a foot out until the next reset.
+        ResetLevel();
         _stanceDone = false; // the next motion's stance (standing here) is searched from the chain start
         _swingsInChain = 0;
         _chainStart = now; // the next swing searches its stance from here, not back into this one

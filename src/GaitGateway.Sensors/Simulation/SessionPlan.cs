@@ -93,6 +93,7 @@ public static class SessionPlans
         ("overstride-test", "1 min normal run, 1 min overstriding at the same speed, 1 min normal", OverstrideTest),
         ("standing", "standing still for PlanDurationS (600 s): drift and bias tests", Standing),
         ("walk-slow", "very slow walking, 0.5 m/s at 63, 60 and 67 steps/min (1.9, 2.0, 1.8 s strides), 40 s each with 4 s standing between", WalkSlow),
+        ("sprint-stop-walk", "an interval's end: 20 s at 5.5 m/s, 5 s standing, 40 s walking slowly (0.8 m/s), 15 s easy running", SprintStopWalk),
     ];
 
     /// <summary>The named plans, then the overstriding scenario matrix (<see cref="OverstrideScenarios"/>).</summary>
@@ -167,6 +168,17 @@ public static class SessionPlans
         static PlanSegment Slow(double cadenceSpm) => new(PlanGait.Walk, 40, 0.5, Style: new RunStyle(CadenceFactor: cadenceSpm / GaitRelations.WalkCadenceSpm(0.5)));
         return new("walk-slow", [Slow(63), new(PlanGait.Stand, 4, 0), Slow(60), new(PlanGait.Stand, 4, 0), Slow(66.7)]);
     }
+
+    // A fast interval ends, the runner stands to catch her breath, then walks slowly and jogs on (interval sessions, a
+    // track's recovery lap): the slowest swings of the session right after its fastest, with a stop between. Plain
+    // segments; nothing about them is tuned to a detector.
+    private static SessionPlan SprintStopWalk(SimulationSettings s) => new("sprint-stop-walk",
+    [
+        new(PlanGait.Run, 20, 5.5, StrikePattern.Rearfoot),
+        new(PlanGait.Stand, 5, 0),
+        new(PlanGait.Walk, 40, 0.8),
+        new(PlanGait.Run, 15, 2.6, StrikePattern.Rearfoot),
+    ]);
 
     private static SessionPlan Standing(SimulationSettings s) => new("standing", [new(PlanGait.Stand, s.PlanDurationS ?? 600, 0)]);
 }
