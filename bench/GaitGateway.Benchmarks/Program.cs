@@ -11,6 +11,8 @@ if (args.Length > 0 && args[0] == "forward") return await ForwardBench.RunAsync(
 if (args.Length > 1 && args[0] == "replay-hash") return ReplayPhases.Hash(args);
 if (args.Length > 1 && args[0] == "replay-phases") return await ReplayPhases.RunAsync(args);
 if (args.Length > 0 && args[0] == "drain") return await ForwardBench.DrainAsync(args);
+// `random-sessions FIRST COUNT`: accuracy over randomly drawn sessions and shapes (RandomSessions; README, "Random sessions").
+if (args.Length > 2 && args[0] == "random-sessions") return RandomSessions.Run(args);
 // `spin RATE N`: the per-foot pipeline over the benchmark's 2-min run, N times, each from a fresh pipeline warmed as
 // the benchmark warms it; prints the fastest pass. For A/B runs of two builds in alternation (this shared host's speed
 // changes by up to 1.7× within minutes, so only passes run side by side compare): README, "Speed and memory".

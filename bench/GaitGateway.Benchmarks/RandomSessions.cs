@@ -1,0 +1,116 @@
+using GaitGateway.Core.Samples;
+using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Session;
+using GaitGateway.Evaluation;
+using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Simulation;
+
+namespace GaitGateway.Benchmarks;
+
+/// <summary>
+/// `random-sessions FIRST COUNT`: sessions the fixed tables never run — 3–6 segments of walking (0.6–2.1 m/s), running
+/// (2–6.5 m/s, any strike, 40 % of them in a random <see cref="RunStyle"/>) and standing, at 100/200/400/1000 Hz, with
+/// every widened shape drawn at random (impact ring and damping, heel-then-forefoot slap, swing wobble, stance twist,
+/// standing sway, ±500 °/s gyro, up to 2 % packet loss, ±15° mounting). One line per session: strides found, extra,
+/// stride length and cadence MAE, and the longest run of one foot's true strides in a row that were not found — issue
+/// 11's "one odd moment costs at most one stride, never a whole bout". Seeded by the session number: the same line on
+/// every run. README, "Random sessions".
+/// </summary>
+public static class RandomSessions
+{
+    public static int Run(string[] args)
+    {
+        var first = int.Parse(args[1]);
+        var count = int.Parse(args[2]);
+        for (var k = first; k < first + count; k++)
+        {
+            var (plan, settings) = Draw(k);
+            var run = SimulatedRun.Create(plan, settings);
+            var sink = new CollectingSink();
+            var session = new GaitSession(run.Header.Sensors, sink);
+            foreach (var n in run.Notifications()) session.OnNotification(n);
+            session.Complete();
+            var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
+            var f = TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000);
+            var (worst, worstAtS) = LongestMiss(truth, sink.Strides);
+            var segments = string.Join(" ", plan.Segments.Select(s => s.Gait == PlanGait.Stand ? $"stand {s.DurationS:F0}s"
+                : $"{s.Gait.ToString().ToLowerInvariant()} {s.SpeedMps:F1} m/s {s.DurationS:F0}s{(s.StrikePattern is { } p ? " " + p.ToString().ToLowerInvariant() : "")}{(s.Style is null ? "" : " styled")}"));
+            Console.WriteLine(
+                $"{k,4} {settings.SampleRateHz,4} Hz  found {f.Matched}/{f.TruthStrides} ({100.0 * f.Matched / f.TruthStrides:F1} %), extra {f.Extra}, " +
+                $"length {f.StrideLengthMaePercent:F2} %, cadence {f.CadenceMaeSpm:F2} steps/min, longest miss {worst} at {worstAtS:F1} s | {segments} | " +
+                $"loss {settings.PacketLossProbability:P1}, ring {settings.ImpactFrequencyHz:F0} Hz/{settings.ImpactDampingMs:F1} ms, slap {settings.ForefootSlapFraction:F2}, " +
+                $"wobble {settings.SwingWobbleScale:F1}, twist {settings.StanceTwistDeg:F1}°, sway {settings.StandingSwayDeg:F1}°{(settings.GyroSaturationDps is { } g ? $", gyro rail {g} °/s" : "")}");
+        }
+
+        return 0;
+    }
+
+    private static (SessionPlan Plan, SimulationSettings Settings) Draw(int k)
+    {
+        var rnd = new Random(k);
+        var rate = new[] { 100, 200, 400, 1000 }[rnd.Next(4)];
+        var segments = new List<PlanSegment>();
+        var n = 3 + rnd.Next(4);
+        for (var i = 0; i < n; i++)
+        {
+            var r = rnd.NextDouble();
+            if (r < 0.2 && i > 0 && segments[^1].Gait != PlanGait.Stand)
+            {
+                segments.Add(new(PlanGait.Stand, 2 + (rnd.NextDouble() * 6), 0));
+            }
+            else if (r < 0.5)
+            {
+                segments.Add(new(PlanGait.Walk, 15 + (rnd.NextDouble() * 30), 0.6 + (rnd.NextDouble() * 1.5)));
+            }
+            else
+            {
+                var strike = (StrikePattern)(1 + rnd.Next(3));
+                var style = rnd.NextDouble() < 0.4
+                    ? new RunStyle(
+                        CadenceFactor: 0.88 + (rnd.NextDouble() * 0.2),
+                        StrikeAngleOffsetDeg: strike == StrikePattern.Rearfoot ? rnd.NextDouble() * 10 : 0,
+                        LandingDistanceM: rnd.NextDouble() < 0.5 ? 0.2 + (rnd.NextDouble() * 0.2) : null,
+                        FootFlatFollowsLanding: rnd.NextDouble() < 0.5,
+                        ImpactFactor: 0.8 + (rnd.NextDouble() * 0.7))
+                    : null;
+                segments.Add(new(PlanGait.Run, 15 + (rnd.NextDouble() * 40), 2 + (rnd.NextDouble() * 4.5), strike, Style: style));
+            }
+        }
+
+        var settings = new SimulationSettings
+        {
+            Seed = k,
+            SampleRateHz = rate,
+            MountingMaxDeg = 15,
+            PacketLossProbability = rnd.NextDouble() * 0.02,
+            ImpactFrequencyHz = 25 + (rnd.NextDouble() * 75),
+            ImpactDampingMs = 1 + (rnd.NextDouble() * 5),
+            SwingWobbleScale = rnd.NextDouble() * 3,
+            ForefootSlapFraction = rnd.NextDouble() < 0.3 ? rnd.NextDouble() : 0,
+            StanceTwistDeg = rnd.NextDouble() * 4,
+            StandingSwayDeg = rnd.NextDouble() * 2,
+            GyroSaturationDps = rnd.NextDouble() < 0.2 ? 500 : null,
+        };
+        return (new SessionPlan($"random-{k}", segments), settings);
+    }
+
+    /// <summary>The longest run of one foot's true strides in a row with no stride of ours within 0.1 s of its contact.</summary>
+    private static (int Count, double AtS) LongestMiss(List<StrideMetrics> truth, List<StrideMetrics> ours)
+    {
+        var (worst, atS) = (0, 0.0);
+        foreach (var foot in new[] { Foot.Left, Foot.Right })
+        {
+            var contacts = ours.Where(s => s.Foot == foot).Select(s => s.IcTimeS).Order().ToArray();
+            var run = 0;
+            foreach (var t in truth.Where(x => x.Foot == foot).OrderBy(x => x.IcTimeS))
+            {
+                var i = Array.BinarySearch(contacts, t.IcTimeS - 0.1);
+                if (i < 0) i = ~i;
+                run = i < contacts.Length && contacts[i] < t.IcTimeS + 0.1 ? 0 : run + 1;
+                if (run > worst) (worst, atS) = (run, t.IcTimeS);
+            }
+        }
+
+        return (worst, atS);
+    }
+}
