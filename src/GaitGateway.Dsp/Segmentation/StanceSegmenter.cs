@@ -271,7 +271,7 @@ public sealed class StanceSegmenter
             last = i;
         }
 
-        midStance = BeforeLag((first + last) / 2, from, _ring.RateHzAt(now));
+        midStance = Math.Max(from, ((first + last) / 2) - (long)Math.Round(_s.EnergyWindowS / 2 * _ring.RateHzAt(now)));
         _stanceDone = true;
         return true;
     }
@@ -369,29 +369,8 @@ public sealed class StanceSegmenter
         _stanceDone = true;
 
         // The smoothing lags by about half its window: step back accordingly.
-        midStance = BeforeLag(ms, from, rateHz);
+        midStance = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
         return true;
-    }
-
-    /// <summary>
-    /// The sample the energy's least value at <paramref name="ms"/> stands for: the smoothing lags by about half its
-    /// window, so step back that far — but not to or past <paramref name="from"/>'s predecessors, and never across lost
-    /// samples: the smoothing starts over after a gap (its weight is the interval's), so a least value just after one has
-    /// no lag to undo, and stepping back across the gap moved the mid-stance to the gap's other side (a 200-Hz stride
-    /// beside a lost packet 8–9 % short once the window was sized with the clip's true rate).
-    /// </summary>
-    private long BeforeLag(long ms, long from, double rateHz)
-    {
-        // The least value right before lost samples: the energy was still falling when they were lost, so the quietest
-        // moment is there or in the gap, not earlier.
-        if (_ring.Holds(ms + 1) && _ring.GapBefore(ms + 1)) return ms;
-        var to = Math.Max(from, ms - (long)Math.Round(_s.EnergyWindowS / 2 * rateHz));
-        for (var i = ms; i >= to; i--)
-        {
-            if (_ring.GapBefore(i)) return Math.Min(ms, i + 1);
-        }
-
-        return to;
     }
 
     private bool CloseStanceOnStop(long now, out long midStance)
