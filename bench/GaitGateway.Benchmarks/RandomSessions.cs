@@ -1,8 +1,6 @@
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
-using GaitGateway.Dsp.Session;
 using GaitGateway.Evaluation;
-using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Simulation;
 
 namespace GaitGateway.Benchmarks;
@@ -25,14 +23,8 @@ public static class RandomSessions
         for (var k = first; k < first + count; k++)
         {
             var (plan, settings) = Draw(k);
-            var run = SimulatedRun.Create(plan, settings);
-            var sink = new CollectingSink();
-            var session = new GaitSession(run.Header.Sensors, sink);
-            foreach (var n in run.Notifications()) session.OnNotification(n);
-            session.Complete();
-            var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
-            var f = TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000);
-            var (worst, worstAtS) = LongestMiss(truth, sink.Strides);
+            var (f, ours, truth) = TruthEvaluation.Run(SimulatedRun.Create(plan, settings));
+            var (worst, worstAtS) = LongestMiss(truth, ours);
             var segments = string.Join(" ", plan.Segments.Select(s => s.Gait == PlanGait.Stand ? $"stand {s.DurationS:F0}s"
                 : $"{s.Gait.ToString().ToLowerInvariant()} {s.SpeedMps:F1} m/s {s.DurationS:F0}s{(s.StrikePattern is { } p ? " " + p.ToString().ToLowerInvariant() : "")}{(s.Style is null ? "" : " styled")}"));
             Console.WriteLine(

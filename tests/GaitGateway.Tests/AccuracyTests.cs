@@ -1,5 +1,4 @@
 using GaitGateway.Core.Strides;
-using GaitGateway.Dsp.Session;
 using GaitGateway.Evaluation;
 using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Simulation;
@@ -26,13 +25,7 @@ public sealed class AccuracyTests
 
     private static (TruthFigures Figures, List<StrideMetrics> Ours, List<StrideMetrics> Truth) RunPlan(string plan, SimulationSettings settings)
     {
-        var run = SimulatedRun.Create(SessionPlans.Get(plan, settings), settings);
-        var sink = new CollectingSink();
-        var session = new GaitSession(run.Header.Sensors, sink);
-        foreach (var n in run.Notifications()) session.OnNotification(n);
-        session.Complete();
-        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
-        return (TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000), sink.Strides, truth);
+        return TruthEvaluation.Run(SimulatedRun.Create(SessionPlans.Get(plan, settings), settings));
     }
 
     [Theory]
@@ -509,13 +502,10 @@ public sealed class AccuracyTests
             PacketLossProbability = 0,
         }.WithSwing(SwingKind.Planar);
         var run = SimulatedRun.Create(SessionPlans.Get("run-steady", settings), settings);
-        var sink = new CollectingSink();
-        var session = new GaitSession(run.Header.Sensors, sink);
-        foreach (var n in run.Notifications()) session.OnNotification(n);
-        session.Complete();
+        var (_, ours, _) = TruthEvaluation.Run(run);
         var delay = (run.Header.TransportDelayFloorMs ?? 0) / 1000;
         var truth = run.Truth.Where(t => t.Gait == Gait.Run).ToList();
-        bool Found(TruthStride t) => sink.Strides.Any(o => o.Foot == t.Foot && Math.Abs(o.IcTimeS - delay - t.IcTimeS) < 0.03 && Math.Abs(o.NextIcTimeS - delay - t.NextIcTimeS) < 0.03);
+        bool Found(TruthStride t) => ours.Any(o => o.Foot == t.Foot && Math.Abs(o.IcTimeS - delay - t.IcTimeS) < 0.03 && Math.Abs(o.NextIcTimeS - delay - t.NextIcTimeS) < 0.03);
         var odd = truth.Count(t => t.SwingQuietMoment);
         var lost = truth.Where(t => !Found(t)).ToList();
         // A lost stride is charged to an odd moment in its own swing or in a neighbouring swing of the same foot.

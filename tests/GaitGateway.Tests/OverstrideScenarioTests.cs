@@ -1,6 +1,4 @@
-using GaitGateway.Dsp.Session;
 using GaitGateway.Evaluation;
-using GaitGateway.Pipeline;
 using GaitGateway.Sensors.Simulation;
 
 namespace GaitGateway.Tests;
@@ -8,7 +6,7 @@ namespace GaitGateway.Tests;
 /// <summary>
 /// Issue 12's acceptance matrix: every overstriding scenario and every look-alike (Sensors/Simulation
 /// OverstrideScenarios, written from the literature's descriptions), at 200 and 400 Hz, with sensor noise, ±10°
-/// mounting error and 1 % packet loss, through the live path (simulated notifications → GaitSession), judged against
+/// mounting error and 1 % packet loss, through the live path (simulated notifications → GaitSession, `TruthEvaluation.Run`), judged against
 /// the simulator's truth with the same figures `gaitgw evaluate` prints.
 /// </summary>
 public sealed class OverstrideScenarioTests
@@ -25,15 +23,9 @@ public sealed class OverstrideScenarioTests
     private static (OverstrideFigures Figures, double Found) Run(string plan, int rateHz)
     {
         var settings = new SimulationSettings { Seed = 12 + rateHz, SampleRateHz = rateHz, MountingMaxDeg = 10, PacketLossProbability = 0.01 };
-        var run = SimulatedRun.Create(SessionPlans.Get(plan, settings), settings);
-        var sink = new CollectingSink();
-        var session = new GaitSession(run.Header.Sensors, sink);
-        foreach (var n in run.Notifications()) session.OnNotification(n);
-        session.Complete();
-        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
         // Strides found as `gaitgw evaluate` pairs them with the truth.
-        var matched = TruthEvaluation.Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000);
-        return (OverstrideEvaluation.Compare(truth, sink.Strides), (double)matched.Matched / matched.TruthStrides);
+        var (matched, ours, truth) = TruthEvaluation.Run(SimulatedRun.Create(SessionPlans.Get(plan, settings), settings));
+        return (OverstrideEvaluation.Compare(truth, ours), (double)matched.Matched / matched.TruthStrides);
     }
 
     [Theory]

@@ -1,7 +1,9 @@
 using System.Globalization;
 using GaitGateway.Core.Samples;
 using GaitGateway.Core.Strides;
+using GaitGateway.Dsp.Session;
 using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Simulation;
 
 namespace GaitGateway.Evaluation;
 
@@ -27,6 +29,20 @@ public sealed record TruthFigures(
 
 public static class TruthEvaluation
 {
+    /// <summary>
+    /// A simulated run through the session, notification by notification as replay feeds it, scored against the run's
+    /// own truth as <c>gaitgw evaluate</c> scores a recording (event times less its transport-delay floor).
+    /// </summary>
+    public static (TruthFigures Figures, List<StrideMetrics> Ours, List<StrideMetrics> Truth) Run(SimulatedRun run)
+    {
+        var sink = new CollectingSink();
+        var session = new GaitSession(run.Header.Sensors, sink);
+        foreach (var n in run.Notifications()) session.OnNotification(n);
+        session.Complete();
+        var truth = run.Truth.Select(t => t.ToStrideMetrics()).ToList();
+        return (Compare(truth, sink.Strides, (run.Header.TransportDelayFloorMs ?? 0) / 1000), sink.Strides, truth);
+    }
+
     public static List<StrideMetrics> ReadStrideCsv(string path)
     {
         var lines = File.ReadAllLines(path);
