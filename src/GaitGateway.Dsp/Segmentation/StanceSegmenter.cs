@@ -388,7 +388,17 @@ public sealed class StanceSegmenter
         _swingsInChain = 0;
         _chainStart = now; // the next swing searches its stance from here, not back into this one
         if (now - from < 2) return false;
-        midStance = LeastEnergy(from, Math.Min(now + 1, from + (long)Math.Round(_s.StandingMidStanceSearchS * _ring.RateHzAt(from)))).Index;
+        var least = LeastEnergy(from, Math.Min(now + 1, from + (long)Math.Round(_s.StandingMidStanceSearchS * _ring.RateHzAt(from))));
+        // A standing foot's least-motion sample is a draw from its noise floor, anywhere in the window, and any still
+        // sample serves the zero-velocity update: the first as still (within twice the least) keeps the segment short. In
+        // very slow walking (2-s strides) the least fell up to 1 s after the landing and the segment outlasted
+        // FootPipelineSettings.MaxStrideTimeS: the last stride before the stop was lost (simulated walk-slow, 400 Hz).
+        midStance = least.Index;
+        for (var i = from; i < least.Index; i++)
+        {
+            if (_ring.EnergyRps(i) <= 2 * least.Energy) { midStance = i; break; }
+        }
+
         return true;
     }
 
