@@ -160,6 +160,13 @@ internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFrac
 /// </summary>
 internal sealed class Stance
 {
+    /// <summary>A walking landing roll's toes-down angular acceleration at contact, × strike angle / roll time² (the
+    /// constructor says how it was set against real walks).</summary>
+    private const double WalkingRollOnsetFactor = 4;
+
+    /// <summary>A walking heel's downward speed as it touches down, m/s (see the constructor).</summary>
+    private const double WalkingHeelTouchdownMps = 0.4;
+
     private readonly double _yawRad;
     private readonly M3 _rz;
     private readonly V3 _pivotIcW;
@@ -170,6 +177,8 @@ internal sealed class Stance
     private readonly Quintic _slide;
     private readonly double _slideS;
     private readonly double _slideEndM;
+    private readonly Quintic _sink;
+    private readonly double _sinkEndM;
     private readonly Quintic _risePitch;
     private readonly V3 _mtpW;
     private readonly V3 _impactDirW;
@@ -218,9 +227,18 @@ internal sealed class Stance
             var strikeRad = step.StrikeAngleDeg * Math.PI / 180;
             _landS = step.FootFlatAfterIcS;
             FlatStartS = IcTimeS + _landS;
-            // Foot still rotating toward flat at contact (foot slap for heel strikers), at half the mean roll rate:
-            // a quintic with that end slope stays monotonic.
-            _landPitch = Quintic.Hermite(strikeRad, -0.5 * strikeRad / _landS, 0, 0, 0, 0, _landS);
+            // Running: the foot is still rotating toward flat at contact (foot slap for heel strikers), at half the mean
+            // roll rate; a quintic with that end slope stays monotonic. Walking: the roll starts at the contact — the
+            // late-swing dorsiflexion ends as the heel lands (Rampp et al. 2015's walking contact). On the real gaitmap
+            // walk the pitch rate crosses zero a median 4 ms after the motion-capture contact (−16…+15 ms); modelled as
+            // running, the simulated walk crossed 42–56 ms before it, and walking contacts taken at the reversal read
+            // that much early (README, "Walking contacts"). Starting from rest at 4·angle/T² (monotonic up to 12), the
+            // toes-up rate reads like the real walks' (gaitmap, footprints, xio; medians, the same detector) 50 ms
+            // before the reversal 4.0 rad/s (real 4.1–5.0; as running: 2.9), 10 ms before 0.8 (0.7–1.4; 0.4), 10 ms
+            // after −1.3 (−1.2…−2.7; −0.6) and 30 ms after −4.1 (−2.6…−5.0; −1.3).
+            _landPitch = step.Gait == PlanGait.Walk
+                ? Quintic.Hermite(strikeRad, 0, -WalkingRollOnsetFactor * strikeRad / (_landS * _landS), 0, 0, 0, _landS)
+                : Quintic.Hermite(strikeRad, -0.5 * strikeRad / _landS, 0, 0, 0, 0, _landS);
             var pivotFoot = strikeRad >= 0 ? FootGeometry.Heel : FootGeometry.Mtp;
             _landLever = _sensor - pivotFoot;
             // The contact point arrives with forward speed u0 and slides to rest (braking; Wille 2014): distance u0·τ/2
@@ -228,8 +246,17 @@ internal sealed class Stance
             _slideS = Math.Min(0.04, 0.8 * _landS);
             _slideEndM = 0.5 * step.IcForwardSpeedMps * _slideS;
             _slide = Quintic.Hermite(0, step.IcForwardSpeedMps, 0, _slideEndM, 0, 0, _slideS);
+            // Walking: the heel touches down still moving down, and the heel pad and sole stop it within the slide's
+            // time, hardest at the contact: v = −w·(1 − t/τ)³, 3w/τ at first, w·τ/4 of sink. Without it a walking foot
+            // whose pitch rate passes through zero at the contact looked still there (motion energy 1.2–1.5 rad/s, under
+            // the ~1.9 that ends a swing), and the contact was taken for the mid-stance: 166 of 194 strides found at
+            // 200 Hz. The real walks' energy at the contact keeps a median 5.3–6.5 rad/s (|‖a‖ − g| 5–21 m/s², and 1–2
+            // rad/s of roll and yaw, which this model lacks); with 0.4 m/s the simulated walk's reads 3.6 (2.6–5.2).
+            var touchdownMps = step.Gait == PlanGait.Walk ? WalkingHeelTouchdownMps : 0;
+            _sinkEndM = 0.25 * touchdownMps * _slideS;
+            _sink = Quintic.Hermite(0, -touchdownMps, 3 * touchdownMps / _slideS, -_sinkEndM, 0, 0, _slideS);
             _pivotIcW = new V3(step.ComXAtIcM + step.LandingDistanceM, step.LateralM, 0);
-            FlatHeelW = _pivotIcW + new V3(_slideEndM, 0, 0) - _rz.Mul(pivotFoot);
+            FlatHeelW = _pivotIcW + new V3(_slideEndM, 0, -_sinkEndM) - _rz.Mul(pivotFoot);
             _impactAccPeakMps2 = step.ImpactPeakMps2;
             // Heel strikes jolt the foot toes-down, forefoot landings heel-down; ~15 °/s per g of impact.
             _impactPitchRatePeakRps = -Math.Sign(strikeRad) * 15 * (step.ImpactPeakMps2 / Gravity.StandardMps2) * Math.PI / 180;
@@ -375,10 +402,15 @@ internal sealed class Stance
                 th += p0; th1 += p1; th2 += p2;
             }
 
-            double sx = _slideEndM, sv = 0, sa = 0;
-            if (tau < _slideS) _slide.Eval(tau, out sx, out sv, out sa);
-            var pivot = _pivotIcW + new V3(sx, 0, 0);
-            Pivot(pivot, new V3(sv, 0, 0), new V3(sa, 0, 0), _landLever, th, th1, th2, ref pose);
+            double sx = _slideEndM, sv = 0, sa = 0, sz = -_sinkEndM, szv = 0, sza = 0;
+            if (tau < _slideS)
+            {
+                _slide.Eval(tau, out sx, out sv, out sa);
+                _sink.Eval(tau, out sz, out szv, out sza);
+            }
+
+            var pivot = _pivotIcW + new V3(sx, 0, sz);
+            Pivot(pivot, new V3(sv, 0, szv), new V3(sa, 0, sza), _landLever, th, th1, th2, ref pose);
             _impact.ByPeakSecondDerivative(tau, _impactAccPeakMps2, out var d0, out var d1, out var d2);
             pose.PosW += d0 * _impactDirW;
             pose.VelW += d1 * _impactDirW;
