@@ -218,11 +218,12 @@ public sealed class AccuracyTests
 
     /// <summary>
     /// Session 16: walking heel then forefoot. Where the forefoot slaps down at foot flat harder than the soft heel
-    /// strike, the contact had been put at the slap, 0.1–0.2 s after the heel (before: cadence MAE 4.4–6.7 steps/min,
-    /// IC 24–40 ms, strike angle 3.6–7.2°, as the foot is level at foot flat). An impact after the landing roll's fastest
-    /// toes-down rotation is now the foot flat's, and the contact is the heel's jolt before it or the roll's start. The
-    /// IC left is mostly the simulator's own: its walking pitch reverses 25–50 ms before the contact, the real walks'
-    /// at it (README, "Walking heel then forefoot").
+    /// strike, the contact had been put at the slap, 0.1–0.2 s after the heel, and the strike angle read there, where the
+    /// foot is level (on the simulator of session 15: cadence MAE 4.4–6.7 steps/min, IC 24–40 ms, strike angle 3.6–7.2°;
+    /// on this session's, whose walking heel lands as the real walks do, 200 and 400 Hz: cadence 6.70 and 3.52). An
+    /// impact after the landing roll's fastest toes-down rotation is now the foot flat's, and the contact is the heel's
+    /// jolt before it or the roll's start (README, "Walking contacts"): cadence 0.1–1.4 steps/min, IC 1–6 ms, strike
+    /// angle 0.1–0.6° over seeds 1–3.
     /// </summary>
     [Theory]
     [InlineData(100, 1)]
@@ -232,10 +233,11 @@ public sealed class AccuracyTests
     {
         var settings = new SimulationSettings { Seed = seed, SampleRateHz = rateHz, MountingMaxDeg = 15, ForefootSlapFraction = 0.9 };
         var (f, _, _) = RunPlan("walking", settings);
-        Assert.True(f.Matched >= 0.97 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
-        Assert.True(f.CadenceMaeSpm <= 3.5, $"cadence MAE {f.CadenceMaeSpm:F2} steps/min");
-        Assert.True(f.IcMaeS <= 0.020, $"initial contact MAE {f.IcMaeS * 1000:F1} ms");
-        Assert.True(f.StrikeAngleMaeDeg <= 2.5, $"strike angle MAE {f.StrikeAngleMaeDeg:F2}°");
+        var message = $"matched {f.Matched}/{f.TruthStrides}, cadence MAE {f.CadenceMaeSpm:F2} steps/min, IC MAE {f.IcMaeS * 1000:F1} ms, strike angle MAE {f.StrikeAngleMaeDeg:F2}°";
+        Assert.True(f.Matched >= 0.97 * f.TruthStrides, message);
+        Assert.True(f.CadenceMaeSpm <= 2.0, message);
+        Assert.True(f.IcMaeS <= 0.010, message);
+        Assert.True(f.StrikeAngleMaeDeg <= 1.5, message);
     }
 
     /// <summary>

@@ -53,11 +53,11 @@ namespace GaitGateway.Dsp.Events;
 /// <param name="ImpactTrendScaleS">Step of that second difference, s. Default 0.005 s (one sample at 200 Hz): the same 5 ms of
 /// motion at any rate; sample to sample at 1000 Hz the second difference is mostly noise.</param>
 /// <param name="WalkingFootFlatSweepDeg">Walking: an impact after the landing roll's fastest toes-down rotation, with the
-/// foot pitched toes-down by at least this much since the roll began, is the forefoot's at foot flat, and the contact is
-/// where the roll began (the pitch reversal), °. Default 8°: Altman &amp; Davis 2012's rearfoot strike angle (REFERENCES.md)
-/// — a heel strike has that far to roll before the forefoot lands. On the shared real walks no impact is taken for a
-/// foot flat (the xio loop's one candidate pitched 2°: a flat landing), in the simulator's heel-then-forefoot walking
-/// 0.1–0.2-s-late contacts went from 470 to 85 in 8 363 strides (README, "Walking heel then forefoot").</param>
+/// foot pitched toes-down by at least this much since the roll began, is the forefoot's at foot flat; the contact is the
+/// heel's jolt before it, or where the roll began (the pitch reversal), °. Default 8°: Altman &amp; Davis 2012's rearfoot
+/// strike angle (REFERENCES.md) — a heel strike has that far to roll before the forefoot lands. On the shared real walks
+/// no impact is taken for a foot flat (the xio loop's one candidate pitched 2°: a flat landing); in the random sessions'
+/// walking, contacts 0.1–0.2 s late went from 470 to 85 of 8 363 (README, "Walking contacts").</param>
 /// <param name="ImpactBackgroundFromS">Start of the swing window that sets the background level, s before the impact.
 /// Default 0.05 s.</param>
 /// <param name="ImpactBackgroundToS">End of that window, s before the impact. Default 0.02 s: clear of the impact's
@@ -148,7 +148,6 @@ public sealed class GaitEventDetector
             return new SegmentEvents(toS, ReversalTimeS(a, reversalK), a + reversalK, gapAfterMidSwing);
         }
 
-
         var icS = walking
             ? Math.Min(ImpactOnsetTimeS(a, icK, 1, len), WalkingContactS(a, icK, midSwingK, len))
             : _template.Refine(a, icK, len, RunningContactS(a, icK, len));
@@ -201,7 +200,7 @@ public sealed class GaitEventDetector
         // Walking, heel then forefoot: an impact after the landing roll's fastest toes-down rotation comes at its end —
         // the forefoot slapping down at foot flat, which stops the roll (Perry & Burnfield 2010: heel rocker from
         // initial contact to foot flat in loading response). With a slap that out-jerks a soft heel strike more than
-        // 2.5-fold, the contact had been put there, 0.1–0.2 s late (README, "Walking heel then forefoot"). The heel's
+        // 2.5-fold, the contact had been put there, 0.1–0.2 s late (README, "Walking contacts"). The heel's
         // own jolt is the first abrupt, loud rise before the roll's peak, found as in running.
         if (walking && rollK > 0 && first > rollK)
         {
