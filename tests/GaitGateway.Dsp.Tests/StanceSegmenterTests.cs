@@ -115,4 +115,52 @@ public sealed class StanceSegmenterTests
         Assert.Equal(41, found);
         Assert.True(longestS < 1.0, $"{longestS:F2} s between two mid-stances");
     }
+
+    [Fact]
+    public void A_quiet_moment_just_before_the_landing_is_not_the_stance()
+    {
+        // A fast runner's foot can move at constant velocity with little rotation for ~15 ms just before it lands (the
+        // simulator's midfoot running at 4.6–6.5 m/s), and a walker's can pause at foot flat just before the forefoot
+        // slaps down. The swing "ends" in that moment and the impact starts motion again at once; reported when that
+        // motion began, the mid-stance was that moment, ahead of the impact, on every stride. Now a stance whose motion
+        // resumes within StanceConfirmS of the swing's end waits until that motion proves a swing: the impact dies down,
+        // and the mid-stance is the foot-flat stance's.
+        var ring = new SampleRing(4096);
+        var segmenter = new StanceSegmenter(new SegmentationSettings(), minStrideTimeS: 0.4, ring);
+        var n = 0L;
+        var stances = new List<(double From, double To)>();
+        var midStances = new List<double>();
+        void Add(double seconds, Func<double, float> energy)
+        {
+            var count = (int)Math.Round(seconds * RateHz);
+            for (var i = 0; i < count; i++, n++)
+            {
+                var t = n / RateHz;
+                ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy((double)i / count), 0);
+                if (segmenter.Update(n, t, out var ms)) midStances.Add(ring.TimeS(ms));
+            }
+        }
+
+        void Stance()
+        {
+            var from = n / RateHz;
+            Add(0.25, x => (float)(0.05 + (0.3 * Math.Abs(x - 0.5)))); // foot flat, stillest in its middle
+            stances.Add((from, n / RateHz));
+        }
+
+        for (var s = 0; s < 30; s++)
+        {
+            Stance();
+            Add(0.05, _ => 4f);    // heel-off
+            Add(0.40, _ => 8f);    // swing
+            Add(0.015, _ => 0.3f); // the quiet moment before the landing
+            Add(0.03, _ => 30f);   // landing impact
+        }
+
+        Stance();
+        Add(0.2, _ => 8f);
+        Assert.True(midStances.Count >= 30, $"{midStances.Count} mid-stances for 31 stances");
+        var outside = midStances.Where(t => !stances.Any(st => t >= st.From && t <= st.To)).ToList();
+        Assert.True(outside.Count == 0, $"{outside.Count} of {midStances.Count} mid-stances outside a stance, e.g. at {outside.FirstOrDefault():F3} s");
+    }
 }
