@@ -46,7 +46,7 @@ namespace GaitGateway.Dsp.Segmentation;
 /// constant velocity before landing, a walker's at foot flat before the forefoot slaps — and the swing "ended" there;
 /// reported at once, that moment was the mid-stance, ahead of the impact: the landing was then read in the next swing,
 /// or a lost packet in the swing made the stride 40–80 % long (100 random sessions: 99.33 % of strides found instead of
-/// 98.96 %, extra strides 81 → 10). The real recordings read the same to the last digit: none resumes that quickly.
+/// 98.96 %, extra strides 81 → 10). The shared real recordings read the same to the last digit.
 /// Unlike letting the swing run on through such motion (tried in session 15: the real exp35 jogging lost two
 /// strides), a short stance followed by a real swing is still a stance.</param>
 public sealed record SegmentationSettings(
