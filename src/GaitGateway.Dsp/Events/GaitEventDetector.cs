@@ -202,14 +202,7 @@ public sealed class GaitEventDetector
         // initial contact to foot flat in loading response). With a slap that out-jerks a soft heel strike more than
         // 2.5-fold, the contact had been put there, 0.1–0.2 s late (README, "Walking contacts"). The heel's
         // own jolt is the first abrupt, loud rise before the roll's peak, found as in running.
-        if (walking && rollK > 0 && first > rollK)
-        {
-            for (var k = start; k <= rollK; k++)
-            {
-                var j = jerk[k];
-                if (j >= loud && trend[k] >= trendFloor && j >= _s.ImpactRiseRatio * (k - 1 >= start ? jerk[k - 1] : Jerk(a, k - 1))) { first = k; break; }
-            }
-        }
+        if (walking && rollK > 0 && first > rollK && FirstAbruptRise(a, start, rollK + 1, start, loud, trendFloor) is var heel and >= 0) first = heel;
 
         // Heel then forefoot: the forefoot slapping down at foot flat, 30–80 ms after the heel, can out-jerk the heel
         // strike by far more than 0.4 (Giandolini 2014 timed strike patterns from those two impacts). An impact starts
@@ -220,11 +213,7 @@ public sealed class GaitEventDetector
         // (WalkingContactS), which gaitmap's motion capture confirms; an earlier jolt there is no contact.
         var back = first;
         while (!walking && back - 1 >= Math.Max(2, fromK) && _ring.TimeS(a + back - 1) >= backS) back--;
-        for (var k = back; k < first; k++)
-        {
-            var j = jerk[k];
-            if (j >= loud && j >= _s.ImpactRiseRatio * (k - 1 >= start ? jerk[k - 1] : Jerk(a, k - 1))) { first = k; break; }
-        }
+        if (FirstAbruptRise(a, back, first, start, loud, trendFloor: null) is var earlier and >= 0) first = earlier;
 
         var limitS = _ring.TimeS(a + first) - 0.015;
         // Mid-swing (the fastest moment of the de-drifted path) can fall inside the impact's rising edge when its
@@ -251,6 +240,24 @@ public sealed class GaitEventDetector
         }
 
         return (onset, loudOnset);
+    }
+
+    /// <summary>
+    /// The first interval in [<paramref name="from"/>, <paramref name="toExclusive"/>) whose jerk rises abruptly to a loud
+    /// level — at least <paramref name="loud"/> and <see cref="GaitEventSettings.ImpactRiseRatio"/> times the interval
+    /// before — and, when <paramref name="trendFloor"/> is given, breaks the acceleration's trend that much; −1 if none.
+    /// Reads the jerk and trend FindImpact computed from <paramref name="start"/> on.
+    /// </summary>
+    private int FirstAbruptRise(long a, int from, int toExclusive, int start, float loud, float? trendFloor)
+    {
+        for (var k = from; k < toExclusive; k++)
+        {
+            var j = _jerk[k];
+            if (j >= loud && (trendFloor is not { } floor || _trend[k] >= floor)
+                && j >= _s.ImpactRiseRatio * (k - 1 >= start ? _jerk[k - 1] : Jerk(a, k - 1))) return k;
+        }
+
+        return -1;
     }
 
     /// <summary>Median departure over the swing window <see cref="GaitEventSettings.ImpactBackgroundFromS"/>…
@@ -336,8 +343,7 @@ public sealed class GaitEventDetector
             var before = _toesUpRate[Math.Max(0, k - 1 - w10)];
             var after = _toesUpRate[Math.Min(len, k + w10)];
             if (!(before * r0 > 0 && after * r1 > 0 && MathF.Abs(after - before) >= 0.5f)) return double.PositiveInfinity;
-            var t0 = _ring.TimeS(a + k - 1);
-            return t0 + ((_ring.TimeS(a + k) - t0) * r0 / (r0 - r1));
+            return ZeroCrossingS(a, k);
         }
 
         return double.PositiveInfinity;
@@ -442,12 +448,16 @@ public sealed class GaitEventDetector
         rollK > 0 && icK > rollK && reversalK > midSwingK && ToesDownSweepDeg(a, reversalK, icK) >= _s.WalkingFootFlatSweepDeg;
 
     /// <summary>Where the pitch rate crosses zero toes-down, between sample <paramref name="reversalK"/> − 1 and it, s.</summary>
-    private double ReversalTimeS(long a, int reversalK)
+    private double ReversalTimeS(long a, int reversalK) =>
+        _toesUpRate[reversalK - 1] >= 0 && _toesUpRate[reversalK] < 0 ? ZeroCrossingS(a, reversalK) : _ring.TimeS(a + reversalK);
+
+    /// <summary>Where the pitch rate, of other signs at samples <paramref name="k"/> − 1 and <paramref name="k"/>, crosses
+    /// zero, interpolated linearly, s.</summary>
+    private double ZeroCrossingS(long a, int k)
     {
-        var r0 = _toesUpRate[reversalK - 1];
-        var r1 = _toesUpRate[reversalK];
-        var t0 = _ring.TimeS(a + reversalK - 1);
-        return r0 >= 0 && r1 < 0 ? t0 + ((_ring.TimeS(a + reversalK) - t0) * r0 / (r0 - r1)) : _ring.TimeS(a + reversalK);
+        var r0 = _toesUpRate[k - 1];
+        var t0 = _ring.TimeS(a + k - 1);
+        return t0 + ((_ring.TimeS(a + k) - t0) * r0 / (r0 - _toesUpRate[k]));
     }
 
     /// <summary>How far the foot pitched toes-down from sample <paramref name="fromK"/> to <paramref name="toK"/>, °.</summary>
