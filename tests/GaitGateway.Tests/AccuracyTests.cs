@@ -241,6 +241,43 @@ public sealed class AccuracyTests
     }
 
     /// <summary>
+    /// Session 17: the same slap walker when the gait is not yet known (walking off from standing) or was last a run
+    /// (walking after a run and a stop). The running search reaches back 80 ms for a heel before a forefoot slap; a walking
+    /// roll lasts 100–240 ms, so the contact went to the slap, the shortened contact time made the stride read as a run,
+    /// and the next stride was searched as a run too. Where the running search's impact follows a landing roll of 8° or
+    /// more and the heel's jolt is there before the roll's peak, the landing is now timed as a walk's (README, "Walking
+    /// contacts"). Walking contacts more than 80 ms off the truth (each against the nearest of ours within 0.3 s, none
+    /// counting as off), before → after, seeds 1–3: 9 / 34 / 12 → 3 / 3 / 6 of 92–93. What is left is mostly the first
+    /// strides from standing, where no heel jolt stands out (README, Open): 7 % admits one or two per foot and start.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_slap_walker_walking_off_from_standing_or_after_a_run_is_timed_at_the_heel(int seed)
+    {
+        var settings = new SimulationSettings
+        {
+            Seed = seed, SampleRateHz = 1000, MountingMaxDeg = 15, ForefootSlapFraction = 0.96, ImpactFrequencyHz = 75, ImpactDampingMs = 3.5,
+        };
+        var plan = new SessionPlan("slap-walk-run-walk",
+        [
+            new(PlanGait.Stand, 3, 0), new(PlanGait.Walk, 25, 1.8), new(PlanGait.Run, 20, 3.0, StrikePattern.Midfoot),
+            new(PlanGait.Stand, 6, 0), new(PlanGait.Walk, 25, 0.8),
+        ]);
+        var run = SimulatedRun.Create(plan, settings);
+        var (_, ours, truth) = TruthEvaluation.Run(run);
+        var errorsS = truth
+            .Where(t => run.Bouts.FirstOrDefault(b => t.IcTimeS >= b.StartTimeS && t.IcTimeS < b.EndTimeS)?.Gait == PlanGait.Walk)
+            .Select(t => ours.Where(o => o.Foot == t.Foot && Math.Abs(o.IcTimeS - t.IcTimeS) < 0.3)
+                .Select(o => Math.Abs(o.IcTimeS - t.IcTimeS)).DefaultIfEmpty(1.0).Min())
+            .ToList();
+        var late = errorsS.Count(e => e > 0.08);
+        Assert.True(errorsS.Count >= 80, $"{errorsS.Count} walking strides");
+        Assert.True(late <= 0.07 * errorsS.Count, $"{late} of {errorsS.Count} walking contacts more than 80 ms off");
+    }
+
+    /// <summary>
     /// Session 12: at 100 Hz the clip's anti-alias mean over a 10-ms sample shrinks a midfoot impact's jerk to 1.5–2 times
     /// that of the fast swing before it, and the first jerk above 0.4 of the impact's was mid-swing on one stride in ten:
     /// the contact was put there, and two strides were lost with it (83–98 % found, 58 % with the clip on the side of the

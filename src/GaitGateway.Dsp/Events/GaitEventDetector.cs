@@ -141,6 +141,15 @@ public sealed class GaitEventDetector
         var (searchFromK, reversalK, rollK) = walking ? WalkingImpactSearchFrom(a, midSwingK, len) : (midSwingK, -1, -1);
         var (icK, loudK) = FindImpact(a, searchFromK, len, walking, rollK);
         if (icK <= 0) return new SegmentEvents(toS, double.NaN, -1, gapAfterMidSwing);
+        if (!walking && HeelBeforeFootFlat(a, icK, midSwingK, len) is { Search: var walkSearch, Heel: var heel })
+        {
+            // The running search took a forefoot slap at the end of a landing roll for the contact, and the heel's jolt
+            // is there before it: the landing is a walk's, timed as one.
+            walking = true;
+            (searchFromK, reversalK, rollK) = walkSearch;
+            (icK, loudK) = heel;
+        }
+
         if (walking && IsFootFlat(a, icK, reversalK, rollK, midSwingK))
         {
             // The only impact is the forefoot's at foot flat: the heel landed, softly, where the roll began. The strike
@@ -321,6 +330,30 @@ public sealed class GaitEventDetector
         while (reversalK - 1 > midSwingK && _toesUpRate[reversalK - 1] < 0) reversalK--;
         var back = (int)Math.Round(_s.WalkingContactSearchS * _ring.RateHzAt(a + reversalK));
         return (Math.Max(midSwingK, reversalK - 1 - back), reversalK, rollK);
+    }
+
+    /// <summary>
+    /// Running search, heel then forefoot: the impact at <paramref name="icK"/> came after a landing roll of at least
+    /// <see cref="GaitEventSettings.WalkingFootFlatSweepDeg"/> (<see cref="IsFootFlat"/>), and the walking search finds the
+    /// heel's own jolt before the roll's peak: that search and the heel's impact (onset, loud onset); null otherwise.
+    /// </summary>
+    /// <remarks>
+    /// The running search reaches back <see cref="GaitEventSettings.DoubleImpactMaxS"/> for a heel before a forefoot
+    /// slap: a running landing roll's length. A walking roll lasts 100–240 ms. So where the gait was not yet known (the
+    /// first strides from standing) or was last a run, a slap that out-jerked the heel was taken for the contact. The
+    /// stride's contact time then came out 0.1–0.2 s short, its duty factor read as a run, and the next stride was searched
+    /// as a run too: in random session 8 a walker with a 0.96 slap was timed at the slap for 13 strides after standing
+    /// (README, "Walking contacts"). Unlike the walking search, the roll's start (the pitch reversal) is no contact here
+    /// when no heel jolt is found: a running foot may roll toes-down before it touches down (our simulator's running
+    /// landing does; applied there, running contacts 20–80 ms early appeared, and no shared real set times a running
+    /// contact), so the running contact stands.
+    /// </remarks>
+    private ((int FromK, int ReversalK, int RollK) Search, (int Onset, int LoudOnset) Heel)? HeelBeforeFootFlat(long a, int icK, int midSwingK, int len)
+    {
+        var search = WalkingImpactSearchFrom(a, midSwingK, len);
+        if (!IsFootFlat(a, icK, search.ReversalK, search.RollK, midSwingK)) return null;
+        var heel = FindImpact(a, search.FromK, len, walking: true, search.RollK);
+        return heel.Onset > 0 && heel.Onset <= search.RollK ? (search, heel) : null;
     }
 
     /// <summary>
