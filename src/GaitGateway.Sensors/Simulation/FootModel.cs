@@ -138,7 +138,8 @@ internal sealed class ImpactTransient
 /// and damping, a forefoot slap after a heel strike, a swing with a quiet moment in it, and where on the shoe the clip
 /// sits (<see cref="Sensor"/>, foot frame, m).
 /// </summary>
-internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor, double StanceTwistRad = 0, double StandingSwayRad = 0)
+internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFraction, double SwingQuietMomentS, V3 Sensor, double StanceTwistRad = 0, double StandingSwayRad = 0,
+    double WalkingContactTwistRad = 0)
 {
     public static FootShape Default { get; } = new(ImpactTransient.At(ImpactTransient.DefaultFrequencyHz), 0, 0, FootGeometry.Sensor);
 
@@ -149,7 +150,8 @@ internal sealed record FootShape(ImpactTransient Impact, double ForefootSlapFrac
         ImpactTransient.At(s.ImpactFrequencyHz, s.ImpactDampingMs / 1000), s.ForefootSlapFraction, s.SwingQuietMomentMs / 1000,
         s.ClipPositionFootM == ClipPlaces.Instep ? FootGeometry.Sensor : new V3(s.ClipPositionFootM.X, s.ClipPositionFootM.Y, s.ClipPositionFootM.Z),
         s.StanceTwistDeg * Math.PI / 180,
-        s.StandingSwayDeg * Math.PI / 180);
+        s.StandingSwayDeg * Math.PI / 180,
+        s.WalkingContactTwistDeg * Math.PI / 180);
 }
 
 /// <summary>
@@ -605,12 +607,14 @@ internal sealed class FootTrajectory
     private Swing? _swing;
 
     private readonly FootShape _shape;
+    private readonly int _side;
 
     public FootTrajectory(Foot foot, PlanTimeline timeline, SimulationSettings settings)
     {
         _shape = FootShape.Of(settings);
         _steps = StepPlanner.Steps(timeline, settings).Where(s => s.Foot == foot).GetEnumerator();
         var side = foot == Foot.Left ? 1 : -1;
+        _side = side;
         // Standing with the feet side by side, the centre of mass above the middle of the feet.
         var heel = new V3(-0.10, side * 0.06, 0);
         Fill();
@@ -638,6 +642,32 @@ internal sealed class FootTrajectory
 
         if (_swing is null || t < _current.ToeOffS) _current.Evaluate(t, ref pose);
         else _swing.Evaluate(t, ref pose);
+        ContactTwist(_current, t, ref pose);
+        if (_next is not null) ContactTwist(_next, t, ref pose);
+    }
+
+    /// <summary>Window of the walking contact's roll and yaw (<see cref="SimulationSettings.WalkingContactTwistDeg"/>), s;
+    /// it opens a third of it before the contact.</summary>
+    private const double ContactTwistS = 0.12;
+
+    /// <summary>
+    /// A walking foot's roll and yaw around its heel contact (<see cref="SimulationSettings.WalkingContactTwistDeg"/>),
+    /// added by time to whichever of swing and stance holds <paramref name="t"/>: one smooth motion across the contact,
+    /// rotating about the clip as <see cref="SimulationSettings.StanceTwistDeg"/> does.
+    /// </summary>
+    private void ContactTwist(Stance stance, double t, ref Pose pose)
+    {
+        if (_shape.WalkingContactTwistRad == 0 || stance.Step is not { Gait: PlanGait.Walk }) return;
+        var u = (t - stance.IcTimeS + (ContactTwistS / 3)) / ContactTwistS;
+        if (u <= 0 || u >= 1) return;
+        double sn = Math.Sin(Math.PI * u), cs = Math.Cos(Math.PI * u);
+        var a = _side * _shape.WalkingContactTwistRad;
+        var angle = a * sn * sn * sn * sn;
+        var rate = a * (4 * Math.PI / ContactTwistS) * sn * sn * sn * cs;
+        pose.RollRad += angle;
+        pose.RollRateRps += rate;
+        pose.YawRad += 0.5 * angle;
+        pose.YawRateRps += 0.5 * rate;
     }
 
     private StepPlan? Ahead(int i) => i < _ahead.Count ? _ahead[i] : null;

@@ -45,10 +45,44 @@ public sealed class WalkingLandingTests
             quietest.Add(energy.Skip(k - 30).Take(61).Min());
         }
 
-        // The quietest motion within 30 ms of each contact, median over the walk: 3.4 rad/s here (the first steps from
-        // standing land softest, 1.6), 1.8 without the heel's jolt (least 0.5), a median 5.3–6.5 on the real walks (the
-        // DSP's own measure, at their rates).
+        // The quietest motion within 30 ms of each contact, median over the walk: 3.4–3.6 rad/s here with the contact's
+        // roll and yaw (session 17; 3.4 without them, the first steps from standing land softest, 1.9 and 1.6), 1.8
+        // without the heel's jolt (least 0.5), a median 5.3–6.5 on the real walks (the DSP's own measure, at their rates).
         quietest.Sort();
         Assert.True(quietest[quietest.Count / 2] >= 2.5, $"median quietest motion within 30 ms of a contact {quietest[quietest.Count / 2]:F2} rad/s (least {quietest[0]:F2})");
+    }
+
+    /// <summary>
+    /// Session 17: a real walking foot rolls and yaws as its heel lands (the rearfoot everting under load). At the quietest
+    /// moment within 30 ms of the contact's pitch reversal the shared real walks read 1.0–2.0 rad/s of roll and yaw
+    /// (medians: gaitmap 1.0, footprints 1.3, xio loops 1.5–2.0; README, "Walking contacts"); the simulated walk read 0.0
+    /// until <see cref="SimulationSettings.WalkingContactTwistDeg"/>.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_walking_foot_rolls_and_yaws_at_its_contact_as_the_real_walks_do(int seed)
+    {
+        var settings = SimTestKit.Exact(seed) with { SampleRateHz = 1000 };
+        var run = SimulatedRun.Create(SessionPlans.Get("walking", settings), settings);
+        var s = SimTestKit.Samples(run, Foot.Left);
+        // The DSP's motion energy as above; roll and yaw are the rates about the clip's x and z (the foot's, here).
+        var raw = s.Select(x => (x.GyroSensorDps.Length() * Math.PI / 180) + (0.2 * Math.Abs(x.AccSensorMps2.Length() - Gravity.StandardMps2))).ToArray();
+        var energy = new double[raw.Length];
+        for (var i = 20; i < raw.Length; i++) energy[i] = raw.Skip(i - 19).Take(20).Average();
+
+        var rollYaw = new List<double>();
+        foreach (var t in run.Truth.Where(t => t.Foot == Foot.Left && t.Gait == Gait.Walk))
+        {
+            var k = SimTestKit.Nearest(s, t.IcTimeS);
+            var quietest = Enumerable.Range(k - 30, 61).MinBy(j => energy[j]);
+            var g = s[quietest].GyroSensorDps;
+            rollYaw.Add(Math.Sqrt((g.X * g.X) + (g.Z * g.Z)) * Math.PI / 180);
+        }
+
+        Assert.True(rollYaw.Count >= 50, $"{rollYaw.Count} walking landings");
+        rollYaw.Sort();
+        var median = rollYaw[rollYaw.Count / 2];
+        Assert.InRange(median, 1.0, 2.0);
     }
 }
