@@ -18,15 +18,9 @@ public sealed class WalkingLandingTests
     [InlineData(2)]
     public void A_walking_heel_lands_as_the_pitch_reverses_and_the_foot_is_not_still_there(int seed)
     {
-        var settings = SimTestKit.Exact(seed) with { SampleRateHz = 1000 };
-        var run = SimulatedRun.Create(SessionPlans.Get("walking", settings), settings);
-        var s = SimTestKit.Samples(run, Foot.Left);
+        var (run, s, energy) = LeftFootWalking(seed);
         // The clip's axes are the foot's here (no mounting error): x forward, y left; toes-up is a rotation about −y.
         var toesUpRps = s.Select(x => -x.GyroSensorDps.Y * Math.PI / 180).ToArray();
-        // The DSP's motion energy (‖ω‖ + 0.2·|‖a‖ − g|, rad/s), as a 20-ms mean.
-        var raw = s.Select(x => (x.GyroSensorDps.Length() * Math.PI / 180) + (0.2 * Math.Abs(x.AccSensorMps2.Length() - Gravity.StandardMps2))).ToArray();
-        var energy = new double[raw.Length];
-        for (var i = 20; i < raw.Length; i++) energy[i] = raw.Skip(i - 19).Take(20).Average();
 
         var landings = run.Truth.Where(t => t.Foot == Foot.Left && t.Gait == Gait.Walk).ToList();
         Assert.True(landings.Count >= 50, $"{landings.Count} walking landings");
@@ -63,13 +57,8 @@ public sealed class WalkingLandingTests
     [InlineData(2)]
     public void A_walking_foot_rolls_and_yaws_at_its_contact_as_the_real_walks_do(int seed)
     {
-        var settings = SimTestKit.Exact(seed) with { SampleRateHz = 1000 };
-        var run = SimulatedRun.Create(SessionPlans.Get("walking", settings), settings);
-        var s = SimTestKit.Samples(run, Foot.Left);
-        // The DSP's motion energy as above; roll and yaw are the rates about the clip's x and z (the foot's, here).
-        var raw = s.Select(x => (x.GyroSensorDps.Length() * Math.PI / 180) + (0.2 * Math.Abs(x.AccSensorMps2.Length() - Gravity.StandardMps2))).ToArray();
-        var energy = new double[raw.Length];
-        for (var i = 20; i < raw.Length; i++) energy[i] = raw.Skip(i - 19).Take(20).Average();
+        var (run, s, energy) = LeftFootWalking(seed);
+        // Roll and yaw are the rates about the clip's x and z (the foot's, here: no mounting error).
 
         var rollYaw = new List<double>();
         foreach (var t in run.Truth.Where(t => t.Foot == Foot.Left && t.Gait == Gait.Walk))
@@ -84,5 +73,18 @@ public sealed class WalkingLandingTests
         rollYaw.Sort();
         var median = rollYaw[rollYaw.Count / 2];
         Assert.InRange(median, 1.0, 2.0);
+    }
+
+    /// <summary>The `walking` plan at 1000 Hz without mounting error: the run, the left clip's samples, and the DSP's motion
+    /// energy (‖ω‖ + 0.2·|‖a‖ − g|, rad/s) as a 20-ms mean at each sample.</summary>
+    private static (SimulatedRun Run, List<ImuSample> Samples, double[] Energy) LeftFootWalking(int seed)
+    {
+        var settings = SimTestKit.Exact(seed) with { SampleRateHz = 1000 };
+        var run = SimulatedRun.Create(SessionPlans.Get("walking", settings), settings);
+        var s = SimTestKit.Samples(run, Foot.Left);
+        var raw = s.Select(x => (x.GyroSensorDps.Length() * Math.PI / 180) + (0.2 * Math.Abs(x.AccSensorMps2.Length() - Gravity.StandardMps2))).ToArray();
+        var energy = new double[raw.Length];
+        for (var i = 20; i < raw.Length; i++) energy[i] = raw.Skip(i - 19).Take(20).Average();
+        return (run, s, energy);
     }
 }
