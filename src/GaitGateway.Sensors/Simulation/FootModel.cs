@@ -186,6 +186,7 @@ internal sealed class Stance
     private readonly V3 _impactDirW;
     private readonly double _impactAccPeakMps2;
     private readonly double _impactPitchRatePeakRps;
+    private readonly double _joltDelayS;
 
     public StepPlan? Step { get; }
     public double IcTimeS { get; }
@@ -265,7 +266,9 @@ internal sealed class Stance
             // Mostly vertical, with the braking component along the direction of travel.
             var dir = new V3(-0.3, 0, 1);
             _impactDirW = (1 / dir.Length) * dir;
-            _settledAfterIcS = Math.Max(_landS, _impact.DurationS);
+            // Walking: the jolt comes after the contact (SimulationSettings.WalkingJoltDelayMaxMs).
+            _joltDelayS = step.JoltDelayS;
+            _settledAfterIcS = Math.Max(_landS, _joltDelayS + _impact.DurationS);
             if (shape.ForefootSlapFraction > 0 && strikeRad > 0)
             {
                 // Heel-then-forefoot double impact: the forefoot slaps down when the landing roll ends (foot flat),
@@ -317,7 +320,7 @@ internal sealed class Stance
     }
 
     /// <summary>End of the last impact transient of this stance (the heel's, or the forefoot slap's), s.</summary>
-    public double ImpactsEndS => IcTimeS + (_slapAccPeakMps2 > 0 ? _landS + _impact.DurationS : _impact.DurationS);
+    public double ImpactsEndS => IcTimeS + Math.Max(_joltDelayS + _impact.DurationS, _slapAccPeakMps2 > 0 ? _landS + _impact.DurationS : 0);
 
     public static Stance Standing(V3 heelW, double yawRad, StepPlan? next, double sinceS, FootShape shape) => new(null, heelW, yawRad, next, sinceS, shape);
 
@@ -396,7 +399,7 @@ internal sealed class Stance
 
             double th = 0, th1 = 0, th2 = 0;
             if (tau < _landS) _landPitch.Eval(tau, out th, out th1, out th2);
-            _impact.ByPeakFirstDerivative(tau, _impactPitchRatePeakRps, out var i0, out var i1, out var i2);
+            _impact.ByPeakFirstDerivative(tau - _joltDelayS, _impactPitchRatePeakRps, out var i0, out var i1, out var i2);
             th += i0; th1 += i1; th2 += i2;
             if (_slapAccPeakMps2 > 0 && tau > _landS)
             {
@@ -413,7 +416,7 @@ internal sealed class Stance
 
             var pivot = _pivotIcW + new V3(sx, 0, sz);
             Pivot(pivot, new V3(sv, 0, szv), new V3(sa, 0, sza), _landLever, th, th1, th2, ref pose);
-            _impact.ByPeakSecondDerivative(tau, _impactAccPeakMps2, out var d0, out var d1, out var d2);
+            _impact.ByPeakSecondDerivative(tau - _joltDelayS, _impactAccPeakMps2, out var d0, out var d1, out var d2);
             pose.PosW += d0 * _impactDirW;
             pose.VelW += d1 * _impactDirW;
             pose.AccW += d2 * _impactDirW;

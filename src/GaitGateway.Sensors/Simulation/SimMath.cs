@@ -126,4 +126,5 @@ internal static class SimRandom
     public const int PurposeNoise = 3;
     public const int PurposeLink = 4;
     public const int PurposeShape = 5;
+    public const int PurposeWalkingJolt = 6;
 }

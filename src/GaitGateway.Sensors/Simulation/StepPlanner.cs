@@ -46,6 +46,8 @@ internal sealed record StepPlan
     public required double LateralWobbleM { get; init; }
     /// <summary>The swing that ends at this step has a quiet moment (<see cref="SimulationSettings.SwingQuietMomentMs"/>).</summary>
     public bool QuietMomentInSwing { get; init; }
+    /// <summary>Walking: how long after the contact the heel's jolt begins, s (<see cref="SimulationSettings.WalkingJoltDelayMaxMs"/>); 0 in running.</summary>
+    public double JoltDelayS { get; init; }
 
     /// <summary>Mid-stance (COM passes over the contact point), s after IC, clamped inside the contact.</summary>
     public double MidStanceAfterIcS => Math.Clamp(MidStanceDistanceM / ParamSpeedMps, 0.15 * ContactTimeS, 0.6 * ContactTimeS);
@@ -73,6 +75,8 @@ internal static class StepPlanner
         var rng = SimRandom.Stream(settings.Seed, SimRandom.PurposePlan);
         // Which swings get a quiet moment: a stream of its own, so the choice never shifts the plan's draws.
         var shapeRng = SimRandom.Stream(settings.Seed, SimRandom.PurposeShape);
+        // The walking jolt's delay: one draw per step of any gait from a stream of its own, likewise.
+        var joltRng = SimRandom.Stream(settings.Seed, SimRandom.PurposeWalkingJolt);
         foreach (var (start, end) in timeline.MovingPeriods)
         {
             var foot = Foot.Left;
@@ -80,7 +84,7 @@ internal static class StepPlanner
             var t = start + (0.6 * NominalStride(timeline, start));
             while (t < end)
             {
-                var step = Make(timeline, settings, rng, foot, t, fresh > 0);
+                var step = Make(timeline, settings, rng, foot, t, fresh > 0, joltRng.Uniform(0, settings.WalkingJoltDelayMaxMs / 1000));
                 if (settings.SwingQuietMomentMs > 0 && shapeRng.NextDouble() < settings.SwingQuietMomentShare) step = step with { QuietMomentInSwing = true };
                 yield return step;
                 fresh--;
@@ -113,7 +117,7 @@ internal static class StepPlanner
         return 120.0 / cadence;
     }
 
-    private static StepPlan Make(PlanTimeline timeline, SimulationSettings s, Random rng, Foot foot, double t, bool fromRest)
+    private static StepPlan Make(PlanTimeline timeline, SimulationSettings s, Random rng, Foot foot, double t, bool fromRest, double walkingJoltDelayS)
     {
         var span = timeline.SegmentAt(t) ?? throw new InvalidOperationException("step outside the plan");
         var seg = span.Segment;
@@ -196,8 +200,9 @@ internal static class StepPlanner
             RollWobbleDeg = roll,
             YawWobbleDeg = yawWobble,
             LateralWobbleM = latWobble,
+            JoltDelayS = gait == PlanGait.Walk ? walkingJoltDelayS : 0,
         };
-        var impactS = ImpactTransient.EnvelopeLengthTau * s.ImpactDampingMs / 1000;
+        var impactS = plan.JoltDelayS + (ImpactTransient.EnvelopeLengthTau * s.ImpactDampingMs / 1000);
         var slapEndS = s.ForefootSlapFraction > 0 && strike > 0 ? plan.FootFlatAfterIcS + impactS : 0;
         var impactsEnd = Math.Max(impactS, slapEndS);
         return impactsEnd == plan.ImpactsEndAfterIcS ? plan : plan with { ImpactsEndAfterIcS = impactsEnd };

@@ -33,12 +33,13 @@ public static partial class GaitGatewayCli
         var gyroSat = new Option<double?>("--gyro-saturation-dps") { Description = "Gyroscope flat-tops each axis at this rate, deg/s (e.g. 500; default: the range's rail)" };
         var twist = new Option<double?>("--stance-twist-deg") { Description = "Residual roll and yaw through every stance, degrees (0–10; default 0: a still foot flat; 2.5 reads like real jogging, 20–50 °/s at its quietest)" };
         var contactTwist = new Option<double?>("--walking-contact-twist-deg") { Description = "Roll and yaw of a walking foot around its heel contact, degrees (0–10; default 2.5: 1.3 rad/s near the contact, as the real walks read 1.0–2.0)" };
+        var joltDelay = new Option<double?>("--walking-jolt-delay-ms") { Description = "Latest start of a walking heel's jolt after its contact, ms; each step's is drawn uniformly from 0 to this (0–40; default 27, as the real walks' 11–21-ms medians)" };
         var sway = new Option<double?>("--standing-sway-deg") { Description = "Sway of the foot standing before the first step, degrees (0–5; default 0: perfectly still; 1 peaks at 1.6 °/s, as real standing turns gravity at 0.05–1.4 °/s)" };
         var clipAt = new Option<string?>("--clip-at") { Description = "Where the clips sit on the shoe: instep (default), heel, lateral-heel or toe-box" };
         var cmd = new Command("simulate", "Write a recording of simulated shoe clips and its ground truth")
         {
             plan, output, seed, rate, strike, speed, mounting, loss, duration,
-            impactHz, impactDamping, impactScale, slap, shoe, swing, wobble, quiet, quietShare, mountDeg, gyroSat, clipAt, twist, contactTwist, sway,
+            impactHz, impactDamping, impactScale, slap, shoe, swing, wobble, quiet, quietShare, mountDeg, gyroSat, clipAt, twist, contactTwist, joltDelay, sway,
         };
         cmd.SetAction(p =>
         {
@@ -86,6 +87,7 @@ public static partial class GaitGatewayCli
             if (p.GetValue(gyroSat) is { } gs) s = s with { GyroSaturationDps = gs };
             if (p.GetValue(twist) is { } tw) s = s with { StanceTwistDeg = tw };
             if (p.GetValue(contactTwist) is { } ct) s = s with { WalkingContactTwistDeg = ct };
+            if (p.GetValue(joltDelay) is { } jd) s = s with { WalkingJoltDelayMaxMs = jd };
             if (p.GetValue(sway) is { } swayDeg) s = s with { StandingSwayDeg = swayDeg };
             if (p.GetValue(clipAt) is { } at)
             {

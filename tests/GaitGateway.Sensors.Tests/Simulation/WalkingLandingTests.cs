@@ -75,6 +75,39 @@ public sealed class WalkingLandingTests
         Assert.InRange(median, 1.0, 2.0);
     }
 
+    /// <summary>
+    /// Session 18: a real walking heel lands softly and the clip jolts later. The jolt's onset (the first sample whose
+    /// jerk reaches 30 % of the landing's largest) follows the pitch reversal that marks the contact by a median 17 ms on
+    /// the gaitmap walk, 11 ms on the footprints and 21 ms on the xio loops (README, "Walking contacts", part 7); the
+    /// simulated jolt came at the contact (median 0.2 ms) until <see cref="SimulationSettings.WalkingJoltDelayMaxMs"/>.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_walking_heels_jolt_comes_after_its_contact_as_the_real_walks_do(int seed)
+    {
+        var (run, s, _) = LeftFootWalking(seed);
+        var toesUpRps = s.Select(x => -x.GyroSensorDps.Y * Math.PI / 180).ToArray();
+        var jerk = new double[s.Count];
+        for (var i = 1; i < s.Count; i++) jerk[i] = (s[i].AccSensorMps2 - s[i - 1].AccSensorMps2).Length() / (s[i].TimeS - s[i - 1].TimeS);
+
+        var delaysMs = new List<double>();
+        foreach (var t in run.Truth.Where(t => t.Foot == Foot.Left && t.Gait == Gait.Walk))
+        {
+            var k = SimTestKit.Nearest(s, t.IcTimeS);
+            var reversal = Enumerable.Range(k - 30, 61).Where(j => toesUpRps[j - 1] > 0 && toesUpRps[j] <= 0).MinBy(j => Math.Abs(j - k));
+            var window = Enumerable.Range(k - 30, 91).ToList();
+            var peak = window.Max(j => jerk[j]);
+            var onset = window.First(j => jerk[j] >= 0.3 * peak);
+            delaysMs.Add((s[onset].TimeS - s[reversal].TimeS) * 1000);
+        }
+
+        Assert.True(delaysMs.Count >= 50, $"{delaysMs.Count} walking landings");
+        delaysMs.Sort();
+        // Within the real walks' medians (10.8 on the footprints … 21.4 on the xio loops).
+        Assert.InRange(delaysMs[delaysMs.Count / 2], 10, 22);
+    }
+
     /// <summary>The `walking` plan at 1000 Hz without mounting error: the run, the left clip's samples, and the DSP's motion
     /// energy (‖ω‖ + 0.2·|‖a‖ − g|, rad/s) as a 20-ms mean at each sample.</summary>
     private static (SimulatedRun Run, List<ImuSample> Samples, double[] Energy) LeftFootWalking(int seed)
