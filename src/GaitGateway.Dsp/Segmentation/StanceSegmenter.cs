@@ -83,6 +83,17 @@ public sealed record SegmentationSettings(
 public sealed class StanceSegmenter
 {
     private const float DegToRad = MathF.PI / 180f;
+
+    /// <summary>A swing that begins within this share of the recent stride after the last swing began is that swing going
+    /// on after a quiet moment, not the next one (besides 0.8 × the shortest stride, which always holds). The recent
+    /// stride is the shorter of the last two intervals between swing starts, so that one stance missed (an interval of
+    /// two strides) cannot make the next swing look too soon, which locked a 5.8-m/s runner out for 10 strides. 0.5: the
+    /// next swing comes a stride later, and strides shorten far less than by half from one to the next. A very slow
+    /// walker's swing (2-s strides) that paused for a moment hovered before its landing, and the landing's motion, 0.7 s
+    /// after the swing began, passed for the next swing where 0.8 × the shortest stride allows 0.36 s (issue 11's
+    /// half-length strides; README, "Walking contacts", part 8). 0.4, with the last interval alone, left some (stride
+    /// length 1.22 % against 0.67 %).</summary>
+    private const double SameSwingStrideFraction = 0.5;
     private readonly SegmentationSettings _s;
     private readonly double _minStrideTimeS;
     private readonly SampleRing _ring;
@@ -104,6 +115,9 @@ public sealed class StanceSegmenter
     private float _peakEmaBeforeSwingEnd = InitialLevelRps;
     private long _lastSwingEnd = -1;
     private double _lastSwingStartS = double.NegativeInfinity;
+    // Between the last two swings' starts, and the two before, s; 0 after a stop or a new chain.
+    private double _lastStrideS;
+    private double _strideBeforeS;
     private long _chainStart;
     private int _swingsInChain;
     private long _pendingMs = -1;
@@ -185,7 +199,7 @@ public sealed class StanceSegmenter
 
         var startS = _ring.TimeS(_candidateStart);
         if (t - startS < _s.MinSwingDurationS) return false;
-        if (startS - _lastSwingStartS < _minStrideTimeS * 0.8)
+        if (startS - _lastSwingStartS < Math.Max(_minStrideTimeS * 0.8, SameSwingStrideFraction * Math.Min(_lastStrideS, _strideBeforeS)))
         {
             // Too soon after the last swing began to be the next: the same swing, after a quiet moment inside it (the
             // pitch rate reversing in mid-swing) or a slap. It goes on, so its end opens the next stance: were it
@@ -209,6 +223,8 @@ public sealed class StanceSegmenter
         _candidateStart = -1;
         _inSwing = true;
         _swingPeak = e;
+        _strideBeforeS = _lastStrideS;
+        _lastStrideS = double.IsFinite(_lastSwingStartS) ? startS - _lastSwingStartS : 0;
         _lastSwingStartS = startS;
         _liftAtS = startS + _s.MaxSwingS;
         return deferred;
@@ -359,6 +375,7 @@ public sealed class StanceSegmenter
         _pendingMs = -1;
         _msAwaitsSwing = false;
         _lastSwingStartS = double.NegativeInfinity;
+        _lastStrideS = _strideBeforeS = 0;
     }
 
     /// <summary>Also forgets the learnt swing level.</summary>
@@ -410,6 +427,9 @@ public sealed class StanceSegmenter
         // 400 Hz), and a level raised by one odd swing locked a foot out for good (a 1.2-s stumble in a run: every
         // later stance lost, StanceSegmenterTests).
         ResetLevel();
+        // So is the stride: the first swings after a stop may be a run's after a slow walk's.
+        _lastSwingStartS = double.NegativeInfinity;
+        _lastStrideS = _strideBeforeS = 0;
         _stanceDone = false; // the next motion's stance (standing here) is searched from the chain start
         _swingsInChain = 0;
         _chainStart = now; // the next swing searches its stance from here, not back into this one
