@@ -190,9 +190,10 @@ public sealed record SimulationSettings
     /// (the heel pad and sole compressing until the shoe stops the heel). On the shared real walks the jolt's onset (the
     /// first sample of its jerk at ≥ 30 % of the peak) comes after the pitch reversal that marks the contact by a median
     /// 17 ms on gaitmap (p10–p90 5–26; 22 ms after its motion-capture contact), 11 ms on the footprints (0–24) and 21 ms
-    /// on the xio loops (8–41); the simulator's came at the contact (−0.5…+0.3 ms) until session 18, so none of its walking
-    /// contacts was timed at the reversal as most real ones are (README, "Walking contacts", part 7). Uniform 0–27 ms
-    /// spans the pooled real spread (p10 3, median 13.5, p90 24). Running jolts stay at the contact. 0–40.</summary>
+    /// on the xio loops (8–41); the simulator's came at the contact (medians −0.5 and +0.2 ms at 200 and 1000 Hz) until
+    /// session 18, so none of its walking contacts was timed at the reversal as most real ones are (README, "Walking
+    /// contacts", part 7). Uniform 0–27 ms spans the pooled real spread (p10 3, median 13.5, p90 24). Running jolts stay
+    /// at the contact. 0–40.</summary>
     public double WalkingJoltDelayMaxMs { get; init; } = 27;
 
     /// <summary>A standing foot's sway, degrees (default 0: it stands perfectly still). Real standing never does: between

@@ -18,9 +18,7 @@ public sealed class WalkingLandingTests
     [InlineData(2)]
     public void A_walking_heel_lands_as_the_pitch_reverses_and_the_foot_is_not_still_there(int seed)
     {
-        var (run, s, energy) = LeftFootWalking(seed);
-        // The clip's axes are the foot's here (no mounting error): x forward, y left; toes-up is a rotation about −y.
-        var toesUpRps = s.Select(x => -x.GyroSensorDps.Y * Math.PI / 180).ToArray();
+        var (run, s, energy, toesUpRps) = LeftFootWalking(seed);
 
         var landings = run.Truth.Where(t => t.Foot == Foot.Left && t.Gait == Gait.Walk).ToList();
         Assert.True(landings.Count >= 50, $"{landings.Count} walking landings");
@@ -57,7 +55,7 @@ public sealed class WalkingLandingTests
     [InlineData(2)]
     public void A_walking_foot_rolls_and_yaws_at_its_contact_as_the_real_walks_do(int seed)
     {
-        var (run, s, energy) = LeftFootWalking(seed);
+        var (run, s, energy, _) = LeftFootWalking(seed);
         // Roll and yaw are the rates about the clip's x and z (the foot's, here: no mounting error).
 
         var rollYaw = new List<double>();
@@ -86,8 +84,7 @@ public sealed class WalkingLandingTests
     [InlineData(2)]
     public void A_walking_heels_jolt_comes_after_its_contact_as_the_real_walks_do(int seed)
     {
-        var (run, s, _) = LeftFootWalking(seed);
-        var toesUpRps = s.Select(x => -x.GyroSensorDps.Y * Math.PI / 180).ToArray();
+        var (run, s, _, toesUpRps) = LeftFootWalking(seed);
         var jerk = new double[s.Count];
         for (var i = 1; i < s.Count; i++) jerk[i] = (s[i].AccSensorMps2 - s[i - 1].AccSensorMps2).Length() / (s[i].TimeS - s[i - 1].TimeS);
 
@@ -108,9 +105,9 @@ public sealed class WalkingLandingTests
         Assert.InRange(delaysMs[delaysMs.Count / 2], 10, 22);
     }
 
-    /// <summary>The `walking` plan at 1000 Hz without mounting error: the run, the left clip's samples, and the DSP's motion
-    /// energy (‖ω‖ + 0.2·|‖a‖ − g|, rad/s) as a 20-ms mean at each sample.</summary>
-    private static (SimulatedRun Run, List<ImuSample> Samples, double[] Energy) LeftFootWalking(int seed)
+    /// <summary>The `walking` plan at 1000 Hz without mounting error: the run, the left clip's samples, the DSP's motion
+    /// energy (‖ω‖ + 0.2·|‖a‖ − g|, rad/s) as a 20-ms mean at each sample, and the toes-up pitch rate, rad/s.</summary>
+    private static (SimulatedRun Run, List<ImuSample> Samples, double[] Energy, double[] ToesUpRps) LeftFootWalking(int seed)
     {
         var settings = SimTestKit.Exact(seed) with { SampleRateHz = 1000 };
         var run = SimulatedRun.Create(SessionPlans.Get("walking", settings), settings);
@@ -118,6 +115,7 @@ public sealed class WalkingLandingTests
         var raw = s.Select(x => (x.GyroSensorDps.Length() * Math.PI / 180) + (0.2 * Math.Abs(x.AccSensorMps2.Length() - Gravity.StandardMps2))).ToArray();
         var energy = new double[raw.Length];
         for (var i = 20; i < raw.Length; i++) energy[i] = raw.Skip(i - 19).Take(20).Average();
-        return (run, s, energy);
+        // The clip's axes are the foot's here (no mounting error): x forward, y left; toes-up is a rotation about −y.
+        return (run, s, energy, s.Select(x => -x.GyroSensorDps.Y * Math.PI / 180).ToArray());
     }
 }
