@@ -202,9 +202,10 @@ internal static class StepPlanner
             LateralWobbleM = latWobble,
             JoltDelayS = gait == PlanGait.Walk ? walkingJoltDelayS : 0,
         };
-        var impactS = plan.JoltDelayS + (ImpactTransient.EnvelopeLengthTau * s.ImpactDampingMs / 1000);
+        var impactS = ImpactTransient.EnvelopeLengthTau * s.ImpactDampingMs / 1000;
+        // The heel's transient starts after the walking jolt's delay; the forefoot slap's at foot flat, undelayed (Stance).
         var slapEndS = s.ForefootSlapFraction > 0 && strike > 0 ? plan.FootFlatAfterIcS + impactS : 0;
-        var impactsEnd = Math.Max(impactS, slapEndS);
+        var impactsEnd = Math.Max(plan.JoltDelayS + impactS, slapEndS);
         return impactsEnd == plan.ImpactsEndAfterIcS ? plan : plan with { ImpactsEndAfterIcS = impactsEnd };
     }
 }
