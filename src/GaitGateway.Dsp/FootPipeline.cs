@@ -338,10 +338,18 @@ public sealed class FootPipeline
 
         // 2. Trajectory MS_a → MS_b.
         var seg = _trajectory.Integrate(a, b, 0.25f * threshold);
-        if (seg.SlowestAfterPeakMps > _s.MinStanceSpeedMps && seg.SlowestAfterPeakMps >= _s.MaxStanceSpeedFraction * seg.MaxRawHorizontalSpeedMps)
+        // A foot at rest stands as it stood at the last rest: the angle between the two mid-stances' gravity, in the
+        // clip's frame, is the change of the foot's tilt (MaxStanceTiltChangeDeg says how far real ones go). Not in a
+        // run: a running stance is a brief roll, and its least-motion moment may fall anywhere in it.
+        var upA = Vector3.Normalize(_trajectory.MeanAccMps2(a));
+        var tiltChangeDeg = MathF.Acos(Math.Clamp(Vector3.Dot(upA, upB), -1f, 1f)) / DegToRad;
+        if (seg.SlowestAfterPeakMps > _s.MinStanceSpeedMps
+            && (seg.SlowestAfterPeakMps >= _s.MaxStanceSpeedFraction * seg.MaxRawHorizontalSpeedMps
+                || (_lastGait != Gait.Run && tiltChangeDeg > _s.MaxStanceTiltChangeDeg)))
         {
-            // The foot never slowed down: one of the two "mid-stances" was a quiet moment inside a swing (the pitch
-            // rate reversing in mid-swing with ~1 g of specific force). Nothing is committed; see OnMidStance.
+            // The foot never slowed down, or it was still moving and pitched as no stance is: one of the two
+            // "mid-stances" was a quiet moment inside a swing (the pitch rate reversing in mid-swing with ~1 g of specific
+            // force, or a foot hovering before it lands). Nothing is committed; see OnMidStance.
             _notStance++;
             return SegmentOutcome.NotAStance;
         }
@@ -363,7 +371,6 @@ public sealed class FootPipeline
         var doubled = swings.Count > 1;
 
         // Alignment, sign: forward = left × up must point along the travel.
-        var upA = Vector3.Normalize(_trajectory.MeanAccMps2(a));
         var (left, forward) = _alignment.Update(axis, upA, _trajectory.OrientationAtLastMs, seg.DisplacementWorldM, strideLengthM >= _s.MinStrideLengthM, upB);
         _trajectory.Commit(seg, gravityB);
 
