@@ -6,7 +6,8 @@
 #                                     planar and 3-D swings, pitched and rolled clips, ±500 °/s gyro, clips on the heel,
 #                                     the side of the heel and the toe box, stances that keep turning) at 200/400/1000 Hz
 #   bench/accuracy-matrix.sh walking  the `walking` plan (1.2–2.0 m/s, seeds 1–3 unless SEEDS="…") plain and in the
-#                                     widened shapes, with a strong forefoot slap, at 100/200/400 Hz
+#                                     widened shapes, with a strong forefoot slap, at 100/200/400 Hz; WALK_PLAN=walk-slow
+#                                     runs the very slow walk (0.5 m/s, 2-s strides) instead
 # DURATION_S (default 300) sets the length of each run; SHAPES="name ..." picks shapes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ if [[ "${1:-}" == "walking" ]]; then
       for seed in ${SEEDS:-1 2 3}; do
         f="$dir/walk_${shape}_r${rate}_s${seed}.ggwrec"
         # shellcheck disable=SC2086 # the arguments are split on purpose
-        $gw simulate --plan walking --out "$f" --rate "$rate" --mounting-deg 15 --seed "$seed" ${shape_args[$shape]:-} >/dev/null
+        $gw simulate --plan "${WALK_PLAN:-walking}" --out "$f" --rate "$rate" --mounting-deg 15 --seed "$seed" ${shape_args[$shape]:-} >/dev/null
         $gw evaluate "$f" | awk -v sh="$shape" -v r="$rate" -v sd="$seed" '
           /matched/ { gsub(/[()%,]/," "); m=$6 }
           /stride length MAE/ { l=$4 } /cadence MAE/ { c=$3 } /contact time MAE/ { ct=$4 }
