@@ -33,10 +33,11 @@ namespace GaitGateway.Dsp;
 /// last mid-stance (the angle between the two mid-stances' gravity in the clip's frame) is no stance either: a foot at
 /// rest is flat on the ground, as at the last rest, and a foot pitched by tens of degrees is in the air. Default 25°:
 /// between consecutive real mid-stances the tilt changes by at most 4.7° (gaitmap walk), 12° (xio loops) and 17.9°
-/// (footprints, jogging), while the real swings' quiet moments that reached the pipeline (footprints, walking: 23 of
-/// them, all also caught by <see cref="MaxStanceSpeedFraction"/>) are tilted 25.7–47° from the stance before. A very slow
-/// simulated walker whose swing paused for 10 ms hovered before landing at 32–78° and 35–62 % of the swing's peak
-/// speed, under that fraction: every such hover split a stride (issue 11's half-length strides in very slow walking).
+/// (footprints walking; 15.2° jogging), while the real swings' quiet moments that reached the pipeline (footprints,
+/// walking: 23 of them, all also caught by <see cref="MaxStanceSpeedFraction"/>) are tilted 25.7–47° from the stance
+/// before. A very slow simulated walker whose swing paused for 10 ms hovered before landing tilted 28–91° (median 73°)
+/// and at 30–78 % of the swing's peak speed, under that fraction: every such hover split a stride (issue 11's
+/// half-length strides in very slow walking).
 /// The speed condition keeps a genuine rest on a differently sloped ground a stance. Not applied once the last stride
 /// was a run: a running stance is a brief roll whose least-motion moment may fall anywhere in it (simulated running
 /// stances next to lost packets read 25.6–27° apart, and 37 strides of 100 random sessions were lost with it).</param>

@@ -438,7 +438,7 @@ public sealed class AccuracyTests
         //   within which motion going on is taken for the same swing, so the hover became a mid-stance (README, "Walking
         //   contacts", part 8). Before: stride length MAE 3.35 % (200 Hz, seed 1); 116 of 118 found (400 Hz, seed 3).
         // - 10 ms: the hover became a mid-stance all the same, the landing roll after it passing for a swing; the foot
-        //   there still moved at 35–62 % of its peak speed, tilted 32–78° from its last stance, where real stances differ
+        //   there still moved at 30–78 % of its peak speed, tilted 28–91° from its last stance, where real stances differ
         //   by ≤ 18° (FootPipelineSettings.MaxStanceTiltChangeDeg; part 9). Before: 76 and 81 of 118 found (200 Hz
         //   seed 1, 400 Hz seed 3).
         var settings = new SimulationSettings { Seed = seed, SampleRateHz = rateHz, MountingMaxDeg = 15, SwingQuietMomentMs = quietMs };
