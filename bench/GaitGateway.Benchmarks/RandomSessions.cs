@@ -9,7 +9,9 @@ namespace GaitGateway.Benchmarks;
 /// `random-sessions FIRST COUNT`: sessions the fixed tables never run — 3–6 segments of walking (0.6–2.1 m/s), running
 /// (2–6.5 m/s, any strike, 40 % of them in a random <see cref="RunStyle"/>) and standing, at 100/200/400/1000 Hz, with
 /// every widened shape drawn at random (impact ring and damping, heel-then-forefoot slap, swing wobble, stance twist,
-/// standing sway, ±500 °/s gyro, up to 2 % packet loss, ±15° mounting). One line per session: strides found, extra,
+/// standing sway, ±500 °/s gyro, up to 2 % packet loss, ±15° mounting; since session 19 a quiet moment of 5–30 ms in
+/// a share of the swings in 30 % of the sessions, drawn after everything else so that the other draws stay as they
+/// were). One line per session: strides found, extra,
 /// stride length and cadence MAE, and the longest run of one foot's true strides in a row that were not found — issue
 /// 11's "one odd moment costs at most one stride, never a whole bout". Seeded by the session number: the same line on
 /// every run. README, "Random sessions".
@@ -31,7 +33,8 @@ public static class RandomSessions
                 $"{k,4} {settings.SampleRateHz,4} Hz  found {f.Matched}/{f.TruthStrides} ({100.0 * f.Matched / f.TruthStrides:F1} %), extra {f.Extra}, " +
                 $"length {f.StrideLengthMaePercent:F2} %, cadence {f.CadenceMaeSpm:F2} steps/min, longest miss {worst} at {worstAtS:F1} s | {segments} | " +
                 $"loss {settings.PacketLossProbability:P1}, ring {settings.ImpactFrequencyHz:F0} Hz/{settings.ImpactDampingMs:F1} ms, slap {settings.ForefootSlapFraction:F2}, " +
-                $"wobble {settings.SwingWobbleScale:F1}, twist {settings.StanceTwistDeg:F1}°, sway {settings.StandingSwayDeg:F1}°{(settings.GyroSaturationDps is { } g ? $", gyro rail {g} °/s" : "")}");
+                $"wobble {settings.SwingWobbleScale:F1}, twist {settings.StanceTwistDeg:F1}°, sway {settings.StandingSwayDeg:F1}°{(settings.GyroSaturationDps is { } g ? $", gyro rail {g} °/s" : "")}" +
+                $"{(settings.SwingQuietMomentMs > 0 ? $", quiet {settings.SwingQuietMomentMs:F0} ms in {settings.SwingQuietMomentShare:P0} of swings" : "")}");
         }
 
         return 0;
@@ -82,6 +85,10 @@ public static class RandomSessions
             StanceTwistDeg = rnd.NextDouble() * 4,
             StandingSwayDeg = rnd.NextDouble() * 2,
             GyroSaturationDps = rnd.NextDouble() < 0.2 ? 500 : null,
+            // Last, so that adding them (session 19) left every draw above as it was: a pause in mid-swing, as the issue's
+            // independent simulator's planar swings and some real walking swings have (README, "Walking contacts", 8–9).
+            SwingQuietMomentMs = rnd.NextDouble() < 0.3 ? 5 + (rnd.NextDouble() * 25) : 0,
+            SwingQuietMomentShare = 0.2 + (rnd.NextDouble() * 0.8),
         };
         return (new SessionPlan($"random-{k}", segments), settings);
     }
