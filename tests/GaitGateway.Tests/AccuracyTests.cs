@@ -448,6 +448,38 @@ public sealed class AccuracyTests
     }
 
     [Theory]
+    [InlineData(1000, 1)]
+    [InlineData(400, 2)]
+    public void A_fast_runner_whose_swings_pause_for_a_moment_loses_no_run_of_strides(int rateHz, int seed)
+    {
+        // Issue 11: "one odd moment must cost at most one stride, never a whole bout". Random session 100's runner: 5.8 m/s
+        // forefoot, stances that keep turning, a 27-ms quiet moment in 62 % of the swings, 1.8 % packet loss. A quiet
+        // moment read less motion than the turning stance before it, so it was kept as the chain's mid-stance and the real
+        // stances after it were dropped: 48 strides in a row lost. The foot's tilt now tells the swing moment (README,
+        // "Walking contacts", part 10). Before: 92 and 95 of 190 found; after: 190 and 188, at most one in a row lost.
+        var settings = new SimulationSettings
+        {
+            Seed = seed, SampleRateHz = rateHz, StrikePattern = StrideCsv.ParsePattern("forefoot"), RunSpeedMps = 5.8, MountingMaxDeg = 15,
+            PlanDurationS = 60, SwingQuietMomentMs = 27, SwingQuietMomentShare = 0.62, StanceTwistDeg = 2, SwingWobbleScale = 1.9,
+            PacketLossProbability = 0.018, ImpactFrequencyHz = 74, ImpactDampingMs = 1.8,
+        };
+        var (f, ours, truth) = RunPlan("run-steady", settings);
+        var longest = 0;
+        foreach (var foot in new[] { Core.Samples.Foot.Left, Core.Samples.Foot.Right })
+        {
+            var run = 0;
+            foreach (var t in truth.Where(t => t.Foot == foot).OrderBy(t => t.IcTimeS))
+            {
+                run = ours.Any(o => o.Foot == foot && Math.Abs(o.IcTimeS - t.IcTimeS) < 0.1) ? 0 : run + 1;
+                longest = Math.Max(longest, run);
+            }
+        }
+
+        Assert.True(f.Matched >= 0.97 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
+        Assert.True(longest <= 1, $"{longest} strides in a row lost (matched {f.Matched}/{f.TruthStrides})");
+    }
+
+    [Theory]
     [InlineData(200, 1)]
     [InlineData(400, 2)]
     public void A_slow_walk_after_a_sprint_and_a_stop_keeps_its_strides(int rateHz, int seed)
