@@ -40,7 +40,9 @@ namespace GaitGateway.Dsp;
 /// half-length strides in very slow walking).
 /// The speed condition keeps a genuine rest on a differently sloped ground a stance. Not applied once the last stride
 /// was a run: a running stance is a brief roll whose least-motion moment may fall anywhere in it (simulated running
-/// stances next to lost packets read 25.6–27° apart, and 37 strides of 100 random sessions were lost with it).</param>
+/// stances next to lost packets read 25.6–27° apart, and 37 strides of 100 random sessions were lost with it). The same
+/// margin tells which of two mid-stances that cannot both be stances was the swing's moment, in any gait: the one tilted
+/// this much further from how the foot stands (FootPipeline.NewIsTheSwingMoment).</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
     double MaxStrideTimeS = 2.5,
