@@ -10,8 +10,8 @@ namespace GaitGateway.Benchmarks;
 /// (2–6.5 m/s, any strike, 40 % of them in a random <see cref="RunStyle"/>) and standing, at 100/200/400/1000 Hz, with
 /// every widened shape drawn at random (impact ring and damping, heel-then-forefoot slap, swing wobble, stance twist,
 /// standing sway, ±500 °/s gyro, up to 2 % packet loss, ±15° mounting; since session 19 a quiet moment of 5–30 ms in
-/// a share of the swings in 30 % of the sessions, drawn after everything else so that the other draws stay as they
-/// were). One line per session: strides found, extra,
+/// a share of the swings in 30 % of the sessions, and in 15 % very slow walks in place of the drawn ones, both drawn
+/// after everything else so that the other draws stay as they were). One line per session: strides found, extra,
 /// stride length and cadence MAE, and the longest run of one foot's true strides in a row that were not found — issue
 /// 11's "one odd moment costs at most one stride, never a whole bout". Seeded by the session number: the same line on
 /// every run. README, "Random sessions".
@@ -90,6 +90,15 @@ public static class RandomSessions
             SwingQuietMomentMs = rnd.NextDouble() < 0.3 ? 5 + (rnd.NextDouble() * 25) : 0,
             SwingQuietMomentShare = 0.2 + (rnd.NextDouble() * 0.8),
         };
+        if (rnd.NextDouble() < 0.15)
+        {
+            // Also last: in 15 % of the sessions every walk is a very slow one (0.5 m/s at 60–70 steps/min, 1.7–2-s
+            // strides; issue 11's real very slow walking, the `walk-slow` plan's pace).
+            var cadenceSpm = 60 + (rnd.NextDouble() * 10);
+            var slow = new RunStyle(CadenceFactor: cadenceSpm / GaitRelations.WalkCadenceSpm(0.5));
+            segments = segments.Select(g => g.Gait == PlanGait.Walk ? g with { SpeedMps = 0.5, Style = slow } : g).ToList();
+        }
+
         return (new SessionPlan($"random-{k}", segments), settings);
     }
 
