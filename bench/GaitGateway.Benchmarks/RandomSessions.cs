@@ -10,8 +10,9 @@ namespace GaitGateway.Benchmarks;
 /// (2–6.5 m/s, any strike, 40 % of them in a random <see cref="RunStyle"/>) and standing, at 100/200/400/1000 Hz, with
 /// every widened shape drawn at random (impact ring and damping, heel-then-forefoot slap, swing wobble, stance twist,
 /// standing sway, ±500 °/s gyro, up to 2 % packet loss, ±15° mounting; since session 19 a quiet moment of 5–30 ms in
-/// a share of the swings in 30 % of the sessions, and in 15 % very slow walks in place of the drawn ones, both drawn
-/// after everything else so that the other draws stay as they were). One line per session: strides found, extra,
+/// a share of the swings in 30 % of the sessions, in 15 % very slow walks in place of the drawn ones, and in 20 % clips
+/// mounted as the real footprint trials' are (rolled ±30°, pitched ±40°, forwards or backwards), all drawn after
+/// everything else so that the other draws stay as they were). One line per session: strides found, extra,
 /// stride length and cadence MAE, and the longest run of one foot's true strides in a row that were not found — issue
 /// 11's "one odd moment costs at most one stride, never a whole bout". Seeded by the session number: the same line on
 /// every run. README, "Random sessions".
@@ -34,7 +35,8 @@ public static class RandomSessions
                 $"length {f.StrideLengthMaePercent:F2} %, cadence {f.CadenceMaeSpm:F2} steps/min, longest miss {worst} at {worstAtS:F1} s | {segments} | " +
                 $"loss {settings.PacketLossProbability:P1}, ring {settings.ImpactFrequencyHz:F0} Hz/{settings.ImpactDampingMs:F1} ms, slap {settings.ForefootSlapFraction:F2}, " +
                 $"wobble {settings.SwingWobbleScale:F1}, twist {settings.StanceTwistDeg:F1}°, sway {settings.StandingSwayDeg:F1}°{(settings.GyroSaturationDps is { } g ? $", gyro rail {g} °/s" : "")}" +
-                $"{(settings.SwingQuietMomentMs > 0 ? $", quiet {settings.SwingQuietMomentMs:F0} ms in {settings.SwingQuietMomentShare:P0} of swings" : "")}");
+                $"{(settings.SwingQuietMomentMs > 0 ? $", quiet {settings.SwingQuietMomentMs:F0} ms in {settings.SwingQuietMomentShare:P0} of swings" : "")}" +
+                $"{(settings.MountingLeftDeg is { } ml && settings.MountingRightDeg is { } mr ? $", mounted {ml.X:F0}/{ml.Y:F0}/{ml.Z:F0}° and {mr.X:F0}/{mr.Y:F0}/{mr.Z:F0}°" : "")}");
         }
 
         return 0;
@@ -97,6 +99,17 @@ public static class RandomSessions
             var cadenceSpm = 60 + (rnd.NextDouble() * 10);
             var slow = new RunStyle(CadenceFactor: cadenceSpm / GaitRelations.WalkCadenceSpm(0.5));
             segments = segments.Select(g => g.Gait == PlanGait.Walk ? g with { SpeedMps = 0.5, Style = slow } : g).ToList();
+        }
+
+        if (rnd.NextDouble() < 0.2)
+        {
+            // Also last: in 20 % of the sessions each clip sits as the real footprint trials' do, not within ±15°: rolled up
+            // to ±30°, pitched up to ±40°, and as often backwards (yaw 180 ± 20°) as forwards (±20°).
+            System.Numerics.Vector3 Mount() => new(
+                (float)((rnd.NextDouble() * 60) - 30),
+                (float)((rnd.NextDouble() * 80) - 40),
+                (float)((rnd.NextDouble() < 0.5 ? 180 : 0) + (rnd.NextDouble() * 40) - 20));
+            settings = settings with { MountingLeftDeg = Mount(), MountingRightDeg = Mount() };
         }
 
         return (new SessionPlan($"random-{k}", segments), settings);
