@@ -287,13 +287,6 @@ public sealed class FootPipeline
         // needed to undo it once.
         _rest = fromRest && outcome == SegmentOutcome.NoStride ? (a, ms, restState.Trajectory, restState.Alignment) : (-1, -1, default, default);
         _lastMs = ms;
-        // Learnt only from a stride whose two ends stand alike: one that ended at a moment inside a swing (e.g. next to lost
-        // samples) taught the foot a posture 80–90° off, and every real stance after it was then taken for a swing moment.
-        if (outcome == SegmentOutcome.Stride && TiltDeg(Vector3.Normalize(_trajectory.MeanAccMps2(a)), Vector3.Normalize(gravityB)) <= _s.MaxStanceTiltChangeDeg)
-        {
-            _stanceUp = Vector3.Normalize(gravityB);
-        }
-
         return outcome == SegmentOutcome.Stride;
     }
 
@@ -506,6 +499,10 @@ public sealed class FootPipeline
         _prevImpactG = impactG;
         _prevImpactClipped = impactClipped;
         _prevIcInGap = icInGap;
+        // How this foot stands, learnt only from a stride whose two ends stand alike: one that ended at a moment inside a
+        // swing (e.g. next to lost samples) taught the foot a posture 80–90° off, and every real stance after it was then
+        // taken for a swing moment (NewIsTheSwingMoment).
+        if (emitted && tiltChangeDeg <= _s.MaxStanceTiltChangeDeg) _stanceUp = upB;
         return emitted ? SegmentOutcome.Stride : SegmentOutcome.NoStride;
     }
 
