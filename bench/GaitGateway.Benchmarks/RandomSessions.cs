@@ -27,7 +27,7 @@ public static class RandomSessions
         {
             var (plan, settings) = Draw(k);
             var (f, ours, truth) = TruthEvaluation.Run(SimulatedRun.Create(plan, settings));
-            var (worst, worstAtS) = LongestMiss(truth, ours);
+            var (worst, worstAtS) = TruthEvaluation.LongestMiss(truth, ours);
             var segments = string.Join(" ", plan.Segments.Select(s => s.Gait == PlanGait.Stand ? $"stand {s.DurationS:F0}s"
                 : $"{s.Gait.ToString().ToLowerInvariant()} {s.SpeedMps:F1} m/s {s.DurationS:F0}s{(s.StrikePattern is { } p ? " " + p.ToString().ToLowerInvariant() : "")}{(s.Style is null ? "" : " styled")}"));
             Console.WriteLine(
@@ -113,25 +113,5 @@ public static class RandomSessions
         }
 
         return (new SessionPlan($"random-{k}", segments), settings);
-    }
-
-    /// <summary>The longest run of one foot's true strides in a row with no stride of ours within 0.1 s of its contact.</summary>
-    private static (int Count, double AtS) LongestMiss(List<StrideMetrics> truth, List<StrideMetrics> ours)
-    {
-        var (worst, atS) = (0, 0.0);
-        foreach (var foot in new[] { Foot.Left, Foot.Right })
-        {
-            var contacts = ours.Where(s => s.Foot == foot).Select(s => s.IcTimeS).Order().ToArray();
-            var run = 0;
-            foreach (var t in truth.Where(x => x.Foot == foot).OrderBy(x => x.IcTimeS))
-            {
-                var i = Array.BinarySearch(contacts, t.IcTimeS - 0.1);
-                if (i < 0) i = ~i;
-                run = i < contacts.Length && contacts[i] < t.IcTimeS + 0.1 ? 0 : run + 1;
-                if (run > worst) (worst, atS) = (run, t.IcTimeS);
-            }
-        }
-
-        return (worst, atS);
     }
 }

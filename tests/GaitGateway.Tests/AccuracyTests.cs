@@ -464,17 +464,7 @@ public sealed class AccuracyTests
             PacketLossProbability = 0.018, ImpactFrequencyHz = 74, ImpactDampingMs = 1.8,
         };
         var (f, ours, truth) = RunPlan("run-steady", settings);
-        var longest = 0;
-        foreach (var foot in new[] { Core.Samples.Foot.Left, Core.Samples.Foot.Right })
-        {
-            var run = 0;
-            foreach (var t in truth.Where(t => t.Foot == foot).OrderBy(t => t.IcTimeS))
-            {
-                run = ours.Any(o => o.Foot == foot && Math.Abs(o.IcTimeS - t.IcTimeS) < 0.1) ? 0 : run + 1;
-                longest = Math.Max(longest, run);
-            }
-        }
-
+        var (longest, _) = TruthEvaluation.LongestMiss(truth, ours);
         Assert.True(f.Matched >= 0.97 * f.TruthStrides, $"matched {f.Matched}/{f.TruthStrides}");
         Assert.True(longest <= 1, $"{longest} strides in a row lost (matched {f.Matched}/{f.TruthStrides})");
     }

@@ -29,6 +29,27 @@ public sealed record TruthFigures(
 
 public static class TruthEvaluation
 {
+    /// <summary>The longest run of one foot's true strides in a row with no stride of ours within 0.1 s of its contact (issue
+    /// 11's "one odd moment costs at most one stride"), and the contact time where it ends.</summary>
+    public static (int Count, double AtS) LongestMiss(IReadOnlyList<StrideMetrics> truth, IReadOnlyList<StrideMetrics> ours)
+    {
+        var (worst, atS) = (0, 0.0);
+        foreach (var foot in new[] { Foot.Left, Foot.Right })
+        {
+            var contacts = ours.Where(s => s.Foot == foot).Select(s => s.IcTimeS).Order().ToArray();
+            var run = 0;
+            foreach (var t in truth.Where(x => x.Foot == foot).OrderBy(x => x.IcTimeS))
+            {
+                var i = Array.BinarySearch(contacts, t.IcTimeS - 0.1);
+                if (i < 0) i = ~i;
+                run = i < contacts.Length && contacts[i] < t.IcTimeS + 0.1 ? 0 : run + 1;
+                if (run > worst) (worst, atS) = (run, t.IcTimeS);
+            }
+        }
+
+        return (worst, atS);
+    }
+
     /// <summary>
     /// A simulated run through the session, notification by notification as replay feeds it, scored against the run's
     /// own truth as <c>gaitgw evaluate</c> scores a recording (event times less its transport-delay floor).
