@@ -16,7 +16,7 @@ public sealed class SensorClockTests
     /// and its own busy spells. The worst mapping error of each run after its first 30 s is taken: the typical run must
     /// stay within 0.5 ms of the fastest deliveries. The least-squares line through the bin minima used before session 20
     /// fails every case: median of the runs' worst errors 0.67 ms with no busy spell at all (the mean of the minima sits
-    /// above their floor), 4.5 ms with 10 % busy, 9.9 ms with 30 %.
+    /// above their floor), 4.5 ms with 10 % busy, 10.1 ms with 30 %.
     /// </summary>
     [Theory]
     [InlineData(0.0, 0.5, 1.0)]
