@@ -73,10 +73,18 @@ public sealed class FootPipeline
     private bool _prevImpactClipped;
     private bool _prevIcInGap;
 
-    // The second of two strides measured from one segment (a stance lost in a gap, LostStance): handed out by the next
+    // Strides measured but not yet handed out, oldest first: the second of two from one segment (a stance lost in a
+    // gap, LostStance), and a held first stride released together with the stride after it. Handed out by the next
     // Update or Flush, so each call still returns at most one stride.
-    private StrideMetrics _held;
-    private bool _hasHeld;
+    private StrideMetrics _held, _held2;
+    private bool _hasHeld, _hasHeld2;
+
+    // A stride whose end may have been a moment inside its swing, held until the next mid-stance shows which it was (see
+    // OnMidStance), with the chain as it stood before the stride, to go back to.
+    private StrideMetrics _onTrial;
+    private bool _hasOnTrial, _onTrialNew;
+    private ChainState _beforeTrial;
+    private float _lastTiltChangeDeg, _lastSlowestMps;
     private bool _flushed;
 
     private long _samples, _skipped;
@@ -169,9 +177,18 @@ public sealed class FootPipeline
     {
         if (TakeHeld(out stride)) return true;
         stride = default;
-        if (_flushed) return false;
-        _flushed = true;
-        return _segmenter.Flush(out var ms) && OnMidStance(ms, out stride);
+        if (!_flushed)
+        {
+            _flushed = true;
+            if (_segmenter.Flush(out var ms) && OnMidStance(ms, out stride)) return true;
+            if (TakeHeld(out stride)) return true;
+        }
+
+        // Nothing comes after a stride on trial: its end stands as found.
+        if (!_hasOnTrial) return false;
+        _hasOnTrial = false;
+        stride = _onTrial;
+        return true;
     }
 
     // The held stride is copied only when there is one: a 272-byte copy per sample cost 5–8 % of the pipeline's time.
@@ -184,8 +201,30 @@ public sealed class FootPipeline
         }
 
         stride = _held;
-        _hasHeld = false;
+        _held = _held2;
+        _hasHeld = _hasHeld2;
+        _hasHeld2 = false;
         return true;
+    }
+
+    /// <summary>Queues a stride to be handed out before any already held.</summary>
+    private void HoldFirst(in StrideMetrics stride)
+    {
+        if (_hasHeld)
+        {
+            _held2 = _held;
+            _hasHeld2 = true;
+        }
+
+        _held = stride;
+        _hasHeld = true;
+    }
+
+    /// <summary>Queues a stride to be handed out after any already held.</summary>
+    private void HoldLast(in StrideMetrics stride)
+    {
+        if (!_hasHeld) (_held, _hasHeld) = (stride, true);
+        else (_held2, _hasHeld2) = (stride, true);
     }
 
     /// <summary>Forgets everything learnt (bias, alignment, orientation, position).</summary>
@@ -206,6 +245,9 @@ public sealed class FootPipeline
 
     private void ResetChain()
     {
+        // A stride on trial keeps the end it was found with: nothing after the break can tell.
+        if (_hasOnTrial) HoldLast(_onTrial);
+        _hasOnTrial = false;
         _resets++;
         _segmenter.ResetChain();
         _lastMs = -1;
@@ -213,7 +255,50 @@ public sealed class FootPipeline
         _prevIcS = double.NaN;
     }
 
+    /// <summary>
+    /// A mid-stance is known: closes the segment from the last one. Hands out the stride on trial once this mid-stance
+    /// shows that its end was a stance (the stride this one closes, if any, is queued behind it).
+    /// </summary>
     private bool OnMidStance(long ms, out StrideMetrics stride)
+    {
+        _onTrialNew = false;
+        var produced = OnMidStanceCore(ms, out stride);
+        if (!_hasOnTrial || _onTrialNew) return produced;
+        _hasOnTrial = false;
+        if (produced) HoldFirst(stride);
+        stride = _onTrial;
+        return true;
+    }
+
+    /// <summary>What a segment changes in the chain (besides learning and counters that only grow): enough to go back
+    /// to the mid-stance before it.</summary>
+    private readonly record struct ChainState(
+        long LastMs, bool LastMsAtRest, (Quaternion, Vector3) Trajectory, (Vector3, bool) Alignment, Vector3 StanceUp,
+        double PrevIcS, double PrevStrideSpeedMps, double LastStrideTimeS, Gait LastGait, double PrevStrikeDeg, double PrevImpactG,
+        bool PrevImpactClipped, bool PrevIcInGap, double LastIcTimeS);
+
+    private ChainState SaveChain() => new(_lastMs, _lastMsAtRest, _trajectory.State, _alignment.State, _stanceUp, _prevIcS,
+        _prevStrideSpeedMps, _lastStrideTimeS, _lastGait, _prevStrikeDeg, _prevImpactG, _prevImpactClipped, _prevIcInGap, LastIcTimeS);
+
+    private void RestoreChain(in ChainState c)
+    {
+        _lastMs = c.LastMs;
+        _lastMsAtRest = c.LastMsAtRest;
+        _trajectory.Restore(c.Trajectory);
+        _alignment.Restore(c.Alignment);
+        _stanceUp = c.StanceUp;
+        _prevIcS = c.PrevIcS;
+        _prevStrideSpeedMps = c.PrevStrideSpeedMps;
+        _lastStrideTimeS = c.LastStrideTimeS;
+        _lastGait = c.LastGait;
+        _prevStrikeDeg = c.PrevStrikeDeg;
+        _prevImpactG = c.PrevImpactG;
+        _prevImpactClipped = c.PrevImpactClipped;
+        _prevIcInGap = c.PrevIcInGap;
+        LastIcTimeS = c.LastIcTimeS;
+    }
+
+    private bool OnMidStanceCore(long ms, out StrideMetrics stride)
     {
         stride = default;
         var gravityB = _trajectory.MeanAccMps2(ms);
@@ -239,11 +324,20 @@ public sealed class FootPipeline
         var tooShort = duration < _s.MinStrideTimeS;
         var fromRest = _lastMsAtRest;
         var restState = (Trajectory: _trajectory.State, Alignment: _alignment.State);
-        var outcome = tooShort || duration > _s.MaxStrideTimeS ? SegmentOutcome.NoStride : ProcessSegment(a, ms, gravityB, out stride);
+        var before = SaveChain();
+        // A segment from or to a standing foot holds, besides a stride, up to StandingMidStanceSearchS of standing before
+        // the first swing or after the last landing: in very slow walking (2-s strides) such a segment outlasted
+        // MaxStrideTimeS and the first stride from standing or the last before a stop was lost (real walks slowed ×1.6:
+        // 3 and 1 of 6).
+        var maxDuration = _s.MaxStrideTimeS + (fromRest ? _s.Segmentation.StandingMidStanceSearchS : 0)
+            + (_segmenter.MidStanceIsStanding ? _s.Segmentation.StandingMidStanceSearchS : 0);
+        var outcome = tooShort || duration > maxDuration ? SegmentOutcome.NoStride : ProcessSegment(a, ms, gravityB, out stride);
         if (tooShort || outcome == SegmentOutcome.NotAStance)
         {
             _rejected++;
             if (NewIsTheSwingMoment(a, ms, gravityB)) return false;
+            if (_hasOnTrial && RedoWithoutTrial(ms, out stride, out var produced)) return produced;
+
             if (_rest.Ms >= 0 && _rest.Until == a && _ring.Holds(_rest.Ms))
             {
                 // The old mid-stance was a moment inside the first swing from standing (e.g. the foot hovering before
@@ -254,7 +348,7 @@ public sealed class FootPipeline
                 _lastMsAtRest = true;
                 _prevIcS = double.NaN;
                 _rest = (-1, -1, default, default);
-                return OnMidStance(ms, out stride);
+                return OnMidStanceCore(ms, out stride);
             }
 
             // The landing before MS_b is still a real contact: the segment from the swing moment holds the rest of the
@@ -272,7 +366,7 @@ public sealed class FootPipeline
             return false;
         }
 
-        if (duration > _s.MaxStrideTimeS)
+        if (duration > maxDuration)
         {
             // A stance longer than any stride's: the foot stood, and the next stride starts from rest.
             _rejected++;
@@ -287,8 +381,52 @@ public sealed class FootPipeline
         // needed to undo it once.
         _rest = fromRest && outcome == SegmentOutcome.NoStride ? (a, ms, restState.Trajectory, restState.Alignment) : (-1, -1, default, default);
         _lastMs = ms;
-        return outcome == SegmentOutcome.Stride;
+        // A stride that may have ended at a moment inside its swing is put on trial until the next mid-stance: the first
+        // from standing (a slow first step can hover before it lands), and a walking stride whose end found the foot
+        // still moving and tilted (real walks slowed down, README). Its end and the chain after it stand unless the
+        // next segment shows that end was the swing's moment.
+        var trial = outcome == SegmentOutcome.Stride
+            && ((stride.Flags & StrideFlags.FromRest) != 0 || (stride.Gait == Gait.Walk && EndMayBeInSwing()));
+        if (!trial) return outcome == SegmentOutcome.Stride;
+        // A stride on trial whose end this segment started from stood that test: it goes out first.
+        if (_hasOnTrial && !_onTrialNew) HoldLast(_onTrial);
+        _onTrial = stride;
+        _hasOnTrial = _onTrialNew = true;
+        _beforeTrial = before;
+        return false;
     }
+
+    /// <summary>
+    /// The stride on trial ended at what the segment after it shows was a moment inside its swing (a foot hovering before
+    /// it lands): the chain goes back to the mid-stance before it, from which the segment to <paramref name="ms"/> should be
+    /// one stride. True, with the stride on trial dropped, when it is (a stride, or one put on trial in turn); otherwise the
+    /// chain is put back as it was, the stride on trial stands, and false. (The tilt that judged the moment can misjudge a
+    /// real stance, and a stride once dropped cannot come back: real jogging lost 5 of 417 strides when every such judgement
+    /// was taken.)
+    /// </summary>
+    private bool RedoWithoutTrial(long ms, out StrideMetrics stride, out bool produced)
+    {
+        var after = SaveChain();
+        var rest = _rest;
+        _hasOnTrial = false;
+        RestoreChain(_beforeTrial);
+        _rest = (-1, -1, default, default);
+        produced = OnMidStanceCore(ms, out stride);
+        if (produced || (_hasOnTrial && _onTrialNew))
+        {
+            _strides--;
+            return true;
+        }
+
+        RestoreChain(after);
+        _rest = rest;
+        _hasOnTrial = true;
+        return false;
+    }
+
+    /// <summary>The segment just processed ended with the foot still moving and tilted (by over
+    /// <see cref="FootPipelineSettings.TrialTiltChangeDeg"/>) as a walking foot rarely stands.</summary>
+    private bool EndMayBeInSwing() => _lastSlowestMps > _s.MinStanceSpeedMps && _lastTiltChangeDeg > _s.TrialTiltChangeDeg;
 
     /// <summary>The angle between two unit vectors (gravity's direction in the clip's frame at two moments), degrees.</summary>
     private static float TiltDeg(Vector3 upA, Vector3 upB) => MathF.Acos(Math.Clamp(Vector3.Dot(upA, upB), -1f, 1f)) / DegToRad;
@@ -375,6 +513,8 @@ public sealed class FootPipeline
         // run: a running stance is a brief roll, and its least-motion moment may fall anywhere in it.
         var upA = Vector3.Normalize(_trajectory.MeanAccMps2(a));
         var tiltChangeDeg = TiltDeg(upA, upB);
+        _lastTiltChangeDeg = tiltChangeDeg;
+        _lastSlowestMps = seg.SlowestAfterPeakMps;
         if (seg.SlowestAfterPeakMps > _s.MinStanceSpeedMps
             && (seg.SlowestAfterPeakMps >= _s.MaxStanceSpeedFraction * seg.MaxRawHorizontalSpeedMps
                 || (_lastGait != Gait.Run && tiltChangeDeg > _s.MaxStanceTiltChangeDeg)))
@@ -502,7 +642,9 @@ public sealed class FootPipeline
         // How this foot stands, learnt only from a stride whose two ends stand alike: one that ended at a moment inside a
         // swing (e.g. next to lost samples) taught the foot a posture 80–90° off, and every real stance after it was then
         // taken for a swing moment (NewIsTheSwingMoment).
-        if (emitted && tiltChangeDeg <= _s.MaxStanceTiltChangeDeg) _stanceUp = upB;
+        // Nor from a stride put on trial (OnMidStance): a hover taken for its posture made every real stance after it look
+        // like the swing's moment (real walks slowed down).
+        if (emitted && tiltChangeDeg <= _s.MaxStanceTiltChangeDeg && !(_lastGait == Gait.Walk && EndMayBeInSwing())) _stanceUp = upB;
         return emitted ? SegmentOutcome.Stride : SegmentOutcome.NoStride;
     }
 

@@ -43,6 +43,14 @@ namespace GaitGateway.Dsp;
 /// stances next to lost packets read 25.6–27° apart, and 37 strides of 100 random sessions were lost with it). The same
 /// margin tells which of two mid-stances that cannot both be stances was the swing's moment, in any gait: the one tilted
 /// this much further from how the foot stands (FootPipeline.NewIsTheSwingMoment).</param>
+/// <param name="TrialTiltChangeDeg">A walking stride whose end found the foot still moving (faster than
+/// <see cref="MinStanceSpeedMps"/>) and tilted more than this from its last mid-stance, though less than
+/// <see cref="MaxStanceTiltChangeDeg"/>, may have ended at a hover before the landing: it is held until the next
+/// mid-stance, and dropped (the segment redone from the mid-stance before it) if the segment after it shows that end was
+/// a moment inside the swing; nor does its end teach how the foot stands. Default 12.5°, half that limit: slow first steps
+/// and slowed real walks hovered 23–24° from the stance before (the simulator's slow walk 13–21°), while 14 of the
+/// footprint walks' 427 strides pass it and are only held (none dropped). The first stride from standing is always held.
+/// Costs those strides one stride of latency.</param>
 public sealed record FootPipelineSettings(
     double MaxSampleRateHz = 1600,
     double MaxStrideTimeS = 2.5,
@@ -52,7 +60,8 @@ public sealed record FootPipelineSettings(
     double MaxStrideChangeAcrossGap = 0.15,
     double MaxStanceSpeedFraction = 0.8,
     double MinStanceSpeedMps = 0.3,
-    double MaxStanceTiltChangeDeg = 25)
+    double MaxStanceTiltChangeDeg = 25,
+    double TrialTiltChangeDeg = 12.5)
 {
     public GyroBiasSettings GyroBias { get; init; } = new();
     public SegmentationSettings Segmentation { get; init; } = new();

@@ -89,6 +89,40 @@ public sealed class RealRecordingTests
     }
 
     /// <summary>
+    /// Very slow walking, from real feet (session 21; issue 11: "very slow walking, ~1.9 s per stride, gives half-length or
+    /// dropped strides, and the first stride after standing is missed", in recordings kept back). The six footprint walks
+    /// slowed 1.6-fold (<see cref="RealWalkSlowdown"/>: the same foot paths in 1.6 times the time, strides of 1.6–2.1 s),
+    /// with their real landings, stance sway and swing shapes. Before: 98.4 % found, exp31 92.6 %, first strides from
+    /// standing 3 of 6 (a first step that hovered before it landed cut the stride at the hover, or its segment from the
+    /// stand outlasted the longest stride).
+    /// </summary>
+    [Fact]
+    public async Task Footprint_walks_slowed_to_two_second_strides_keep_every_stride_and_the_first_and_last()
+    {
+        const double factor = 1.6;
+        var dir = Repo.TempDir();
+        var trials = RealWalkSlowdown.SlowFootprintWalks(Footprints, dir, factor);
+        Assert.Equal(["exp31", "exp32", "exp33", "exp36", "exp42", "exp45"], trials);
+        var f = await FootprintEvaluation.EvaluateAsync(dir, CancellationToken.None, factor);
+        foreach (var t in f.Trials)
+        {
+            Assert.True(t.RecallPercent >= 97, $"×{factor} {t.Trial}: {t.Found}/{t.ScoredCount} strides found");
+            Assert.Equal(0, t.SplitOrCutShort);
+            Assert.True(t.FirstFromStandingReported, $"×{factor} {t.Trial}: first stride from standing missed");
+            Assert.True(t.LastBeforeStopReported, $"×{factor} {t.Trial}: last stride before the stop missed");
+        }
+
+        // Not met yet (3 cm), a no-regression bound: 3.3 cm now, partly the slowing itself (at ×1.3, where every stride
+        // is found before and after, 2.4 cm against the walks' own 2.1).
+        Assert.True(f.WalkingMaeM <= 0.035, $"×{factor}: walking MAE {f.WalkingMaeM * 100:F2} cm");
+
+        // Strides held back and handed out later (a stride on trial, FootPipeline) still come out in time order, once.
+        var r = await ReplayJob.RunAsync(new ReplayOptions { RightCsv = Path.Combine(dir, "exp31_right.csv"), StorePath = "" }, null, CancellationToken.None);
+        var ic = r.Strides.Select(s => s.NextIcTimeS).ToList();
+        Assert.True(ic.Zip(ic.Skip(1)).All(p => p.Second > p.First), "strides out of order or repeated: " + string.Join(", ", ic.Select(x => x.ToString("F3", CultureInfo.InvariantCulture))));
+    }
+
+    /// <summary>
     /// Other devices' rates (session 10). A 100-Hz part timed by its own clock can read just under 100 Hz (x-io's
     /// nominal 400 Hz reads 398), and such files were refused; a lab's 2-kHz file was refused too. The loops read at a
     /// quarter of their rate (~99.6 Hz, each sample the mean of four) and at five times it (~1990 Hz, interpolated;

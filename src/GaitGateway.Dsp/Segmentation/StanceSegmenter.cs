@@ -131,6 +131,10 @@ public sealed class StanceSegmenter
         _ring = ring;
     }
 
+    /// <summary>The mid-stance just reported is a standing foot's (a stop, or the end of input): searched up to
+    /// <see cref="SegmentationSettings.StandingMidStanceSearchS"/> into the stance, later than a walking one.</summary>
+    public bool MidStanceIsStanding { get; private set; }
+
     /// <summary>Current swing threshold on the motion energy, rad/s.</summary>
     public float SwingThresholdRps
     {
@@ -152,6 +156,7 @@ public sealed class StanceSegmenter
     public bool Update(long n, double t, out long midStance)
     {
         midStance = -1;
+        MidStanceIsStanding = false;
         var high = SwingThresholdRps;
         var low = 0.6f * high;
         var e = _ring.EnergyRps(n);
@@ -352,6 +357,8 @@ public sealed class StanceSegmenter
     public bool Flush(out long midStance)
     {
         midStance = -1;
+        // Input ends in a stance: the foot stands there, whichever way its mid-stance is found.
+        MidStanceIsStanding = true;
         if (_pendingMs >= 0 && _ring.Holds(_pendingMs))
         {
             midStance = _pendingMs;
@@ -445,6 +452,7 @@ public sealed class StanceSegmenter
             if (_ring.EnergyRps(i) <= 2 * least.Energy) { midStance = i; break; }
         }
 
+        MidStanceIsStanding = true;
         return true;
     }
 

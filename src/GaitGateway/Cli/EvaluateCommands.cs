@@ -14,7 +14,11 @@ public static partial class GaitGatewayCli
         var gaitmap = new Option<string?>("--gaitmap") { Description = "Folder of the gaitmap-walk dataset (motion-capture reference)" };
         var loop = new Option<string?>("--loop") { Description = "A closed-loop walk CSV (xio-loop-walk): end-point drift" };
         var footprints = new Option<string?>("--footprints") { Description = "Folder of the footprints-walk-jog dataset (stride length from measured footprints)" };
-        var cmd = new Command("evaluate", "Accuracy against a truth file or a shared reference dataset") { input, truth, gaitmap, loop, footprints };
+        var slowDown = new Option<double?>("--slow-down")
+        {
+            Description = "With --footprints: replay its walks (the trials without jogging) slowed down by this factor, e.g. 1.6 for ~1.9-s strides (kinematically: same path, more time)",
+        };
+        var cmd = new Command("evaluate", "Accuracy against a truth file or a shared reference dataset") { input, truth, gaitmap, loop, footprints, slowDown };
         cmd.SetAction(async (p, ct) =>
         {
             if (p.GetValue(gaitmap) is { } dir)
@@ -38,8 +42,25 @@ public static partial class GaitGatewayCli
 
             if (p.GetValue(footprints) is { } fpDir)
             {
-                var f = await FootprintEvaluation.EvaluateAsync(fpDir, ct).ConfigureAwait(false);
-                Console.WriteLine(f.Format());
+                if (p.GetValue(slowDown) is not { } factor)
+                {
+                    Console.WriteLine((await FootprintEvaluation.EvaluateAsync(fpDir, ct).ConfigureAwait(false)).Format());
+                    return 0;
+                }
+
+                if (!(factor >= 1 && factor <= 3)) throw new InputException($"--slow-down {factor.ToString(CultureInfo.InvariantCulture)}: expected a factor from 1 to 3");
+                var tmp = Directory.CreateTempSubdirectory("gaitgw-slow-").FullName;
+                try
+                {
+                    RealWalkSlowdown.SlowFootprintWalks(fpDir, tmp, factor);
+                    var name = string.Create(CultureInfo.InvariantCulture, $"footprints-walk-jog walks slowed ×{factor:0.##}");
+                    Console.WriteLine((await FootprintEvaluation.EvaluateAsync(tmp, ct, factor, name).ConfigureAwait(false)).Format());
+                }
+                finally
+                {
+                    Directory.Delete(tmp, recursive: true);
+                }
+
                 return 0;
             }
 

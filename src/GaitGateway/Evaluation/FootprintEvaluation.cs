@@ -44,7 +44,7 @@ public sealed record FootprintTrialFigures(string Trial, IReadOnlyList<Footprint
 }
 
 /// <summary>All trials of footprints-walk-jog and the pooled figures.</summary>
-public sealed record FootprintFigures(IReadOnlyList<FootprintTrialFigures> Trials)
+public sealed record FootprintFigures(IReadOnlyList<FootprintTrialFigures> Trials, string Name = "footprints-walk-jog")
 {
     private IEnumerable<FootprintStride> Scored => Trials.SelectMany(t => t.Scored);
     public int ScoredCount => Scored.Count();
@@ -71,10 +71,11 @@ public sealed record FootprintFigures(IReadOnlyList<FootprintTrialFigures> Trial
             $"{t.Trial}: strides found {t.Found}/{t.ScoredCount} ({t.RecallPercent:F1} %; {t.PivotTurnStrides} pivot-turn strides left out); split or cut short {t.SplitOrCutShort}, merged {t.Merged}, unpaired {t.Unpaired}; first from standing {YesNo(t.FirstFromStandingReported)}, last before stop {YesNo(t.LastBeforeStopReported)}; walking MAE {Cm(t.WalkingMaeM)} cm (bias {Cm(t.WalkingBiasM)} cm, n {t.WalkingFound.Count()}){Jog(t)}")).ToList();
         var w = Worst;
         lines.Add(string.Create(c,
-            $"footprints-walk-jog ({Trials.Count} trials): strides found {Found}/{ScoredCount} ({RecallPercent:F1} %, worst trial {WorstRecallPercent:F1} %); split or cut short {SplitOrCutShort}, merged {Merged}, unpaired {Unpaired}; first strides from standing reported {FirstFromStandingReported}/{Trials.Count}, last before stop {LastBeforeStopReported}/{Trials.Count}; walking MAE {Cm(WalkingMaeM)} cm (bias {Cm(WalkingBiasM)} cm); jogging MAE {JoggingMaePercent:F2} %; worst trial {w.Trial} ({w.RecallPercent:F1} % found, {w.SplitOrCutShort} split, walking MAE {Cm(w.WalkingMaeM)} cm)"));
+            $"{Name} ({Trials.Count} trials): strides found {Found}/{ScoredCount} ({RecallPercent:F1} %, worst trial {WorstRecallPercent:F1} %); split or cut short {SplitOrCutShort}, merged {Merged}, unpaired {Unpaired}; first strides from standing reported {FirstFromStandingReported}/{Trials.Count}, last before stop {LastBeforeStopReported}/{Trials.Count}; walking MAE {Cm(WalkingMaeM)} cm (bias {Cm(WalkingBiasM)} cm); jogging MAE {Pct(JoggingMaePercent)} %; worst trial {w.Trial} ({w.RecallPercent:F1} % found, {w.SplitOrCutShort} split, walking MAE {Cm(w.WalkingMaeM)} cm)"));
         return string.Join(Environment.NewLine, lines);
 
         static string YesNo(bool b) => b ? "reported" : "missed";
+        static string Pct(double p) => double.IsFinite(p) ? p.ToString("F2", CultureInfo.InvariantCulture) : "–";
         static string Cm(double m) => double.IsFinite(m) ? (m * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture).TrimStart('+') : "–";
         static string Jog(FootprintTrialFigures t) => t.Strides.Any(s => s.Jogging)
             ? string.Create(CultureInfo.InvariantCulture, $"; jogging MAE {t.JoggingMaePercent:F2} % (bias {t.JoggingBiasPercent:+0.00;-0.00} %, n {t.JoggingFound.Count()})")
@@ -127,16 +128,18 @@ public static class FootprintEvaluation
         return trials;
     }
 
-    public static async Task<FootprintFigures> EvaluateAsync(string dir, CancellationToken ct)
+    /// <param name="timeScale">The trials were slowed down by this factor (<see cref="RealWalkSlowdown"/>): the pairing's
+    /// time windows, which follow from how long a stance lasts, are scaled with them.</param>
+    public static async Task<FootprintFigures> EvaluateAsync(string dir, CancellationToken ct, double timeScale = 1, string name = "footprints-walk-jog")
     {
         var result = new List<FootprintTrialFigures>();
         foreach (var trial in Trials(dir))
         {
             var r = await ReplayJob.RunAsync(new ReplayOptions { RightCsv = Path.Combine(dir, trial + "_right.csv"), StorePath = "" }, null, ct).ConfigureAwait(false);
-            result.Add(Evaluate(trial, ReadFootprints(Path.Combine(dir, trial + "_footprints.csv")), r.Strides));
+            result.Add(Evaluate(trial, ReadFootprints(Path.Combine(dir, trial + "_footprints.csv")), r.Strides, timeScale));
         }
 
-        return new FootprintFigures(result);
+        return new FootprintFigures(result, name);
     }
 
     /// <summary>A measured footprint: time (for pairing only) and floor position, m.</summary>
@@ -161,14 +164,14 @@ public static class FootprintEvaluation
         return result;
     }
 
-    public static FootprintTrialFigures Evaluate(string trial, IReadOnlyList<Footprint> fp, IReadOnlyList<StrideMetrics> strides)
+    public static FootprintTrialFigures Evaluate(string trial, IReadOnlyList<Footprint> fp, IReadOnlyList<StrideMetrics> strides, double timeScale = 1)
     {
         var ours = strides.Where(s => s.Foot == Core.Samples.Foot.Right).ToList();
         int StanceOf(double t)
         {
             if (!double.IsFinite(t)) return -1;
             for (var j = 0; j < fp.Count; j++)
-                if (fp[j].TimeS >= t - ContactAfterFootprintS) return fp[j].TimeS - t <= MaxContactBeforeFootprintS ? j : -1;
+                if (fp[j].TimeS >= t - (ContactAfterFootprintS * timeScale)) return fp[j].TimeS - t <= MaxContactBeforeFootprintS * timeScale ? j : -1;
             return -1;
         }
 
