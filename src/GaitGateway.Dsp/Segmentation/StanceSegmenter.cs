@@ -30,7 +30,7 @@ namespace GaitGateway.Dsp.Segmentation;
 /// walking foot is flat and still within ~0.3 s of landing and stays still until its heel rises, ~0.2 s before the
 /// swing. Searching the whole 1.5-s stop window (or 1.5 s before a first swing) could put the zero-velocity point up to
 /// 1.5 s from the stride, and in very slow walking (2-s strides, issue 11) the segment then outlasted the longest stride
-/// (<c>FootPipelineSettings.MaxStrideTimeS</c>, 2.5 s): the last stride before a stop and the first from standing were
+/// (<c>FootPipelineSettings.MaxStrideTimeS</c>, then 2.5 s): the last stride before a stop and the first from standing were
 /// lost. 0.6, 0.8 and 1.0 s measured alike on the real sets and the slow-walk simulation; the shorter windows moved one
 /// footprint trial's walking bias by −0.2…−0.5 cm.</param>
 /// <param name="MaxSwingS">A swing lasting longer than this is the threshold's fault, not the foot's: the swing's own
