@@ -385,7 +385,8 @@ public sealed class FootPipeline
         // from standing (a slow first step can hover before it lands), and a walking stride whose end found the foot
         // still moving and tilted (real walks slowed down, README). Its end and the chain after it stand unless the
         // next segment shows that end was the swing's moment.
-        var trial = outcome == SegmentOutcome.Stride
+        // Not when this segment gave two strides (a stance lost in a gap): the second, already queued, would go out first.
+        var trial = outcome == SegmentOutcome.Stride && !_hasHeld
             && ((stride.Flags & StrideFlags.FromRest) != 0 || (stride.Gait == Gait.Walk && EndMayBeInSwing()));
         if (!trial) return outcome == SegmentOutcome.Stride;
         // A stride on trial whose end this segment started from stood that test: it goes out first.
