@@ -40,6 +40,7 @@ public static partial class GaitGatewayCli
                 return 0;
             }
 
+            if (p.GetValue(slowDown) is not null && p.GetValue(footprints) is null) throw new InputException("evaluate: --slow-down goes with --footprints DIR");
             if (p.GetValue(footprints) is { } fpDir)
             {
                 if (p.GetValue(slowDown) is not { } factor)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using GaitGateway.Pipeline;
 
 namespace GaitGateway.Evaluation;
 
@@ -33,8 +34,26 @@ public static class RealWalkSlowdown
     public static void SlowCsv(string srcCsv, string dstCsv, double factor)
     {
         var lines = File.ReadAllLines(srcCsv);
-        var rows = lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => l.Split(',').Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        if (lines.Length == 0 || !lines[0].StartsWith("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z", StringComparison.Ordinal))
+            throw new InputException($"{srcCsv}: line 1: expected header 'time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z'");
+        var rows = new List<double[]>(lines.Length);
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var cells = lines[i].Split(',');
+            if (cells.Length != 7) throw new InputException($"{srcCsv}: line {i + 1}: expected 7 cells, found {cells.Length}");
+            var row = new double[7];
+            for (var c = 0; c < 7; c++)
+            {
+                if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]) || !double.IsFinite(row[c]))
+                    throw new InputException($"{srcCsv}: line {i + 1}, column {c + 1}: '{cells[c]}' is not a number");
+            }
+
+            if (rows.Count > 0 && !(row[0] > rows[^1][0])) throw new InputException($"{srcCsv}: line {i + 1}: time {cells[0]} does not increase");
+            rows.Add(row);
+        }
+
+        if (rows.Count < 2) throw new InputException($"{srcCsv}: fewer than 2 samples");
         var n = rows.Count;
         var t = rows.Select(r => r[0]).ToArray();
         var f = rows.Select(r => new Vector3((float)r[1], (float)r[2], (float)r[3])).ToArray();
@@ -118,6 +137,7 @@ public static class RealWalkSlowdown
             written.Add(trial);
         }
 
+        if (written.Count == 0) throw new InputException($"{footprintsDir}: no walking trial to slow down (every trial holds jogging strides over {FootprintEvaluation.JoggingAboveM} m)");
         return written;
     }
 }
