@@ -74,7 +74,7 @@ public sealed class FootPipeline
     private bool _prevIcInGap;
 
     // Strides measured but not yet handed out, oldest first: the second of two from one segment (a stance lost in a
-    // gap, LostStance), and a held first stride released together with the stride after it. Handed out by the next
+    // gap, LostStance), and the stride that followed a stride on trial when both go out at once. Handed out by the next
     // Update or Flush, so each call still returns at most one stride.
     private StrideMetrics _held, _held2;
     private bool _hasHeld, _hasHeld2;
