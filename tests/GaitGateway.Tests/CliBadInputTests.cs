@@ -52,15 +52,15 @@ public sealed class CliBadInputTests
         AssertOneLineError(Repo.Gaitgw("replay", "--right", f, "--no-store"), "right.csv", "line 52");
     }
 
-    /// <summary><c>evaluate --footprints DIR --slow-down F</c> reads the trials itself (RealWalkSlowdown): its bad input is
-    /// one line too, and the factor and the flag's partner are checked.</summary>
+    /// <summary><c>evaluate --footprints DIR --slow-down F</c> reads the trials through the replay's CSV reader before it
+    /// slows them (RealWalkSlowdown): its bad input is one line too, and the factor and the flag's partner are checked.</summary>
     [Fact]
     public void Slowed_footprint_walks_name_a_bad_cell_a_bad_factor_and_a_missing_folder()
     {
         var dir = Repo.TempDir();
         Csv(dir, "exp01_footprints.csv", "footprint,time_s,x_m,y_m\n0,1.0,0,0\n1,2.1,1.2,0\n");
         Csv(dir, "exp01_right.csv", "time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z\n" + GoodRows(20) + "0.1,0,0,9.81,0,zz,0\n");
-        AssertOneLineError(Repo.Gaitgw("evaluate", "--footprints", dir, "--slow-down", "1.6"), "exp01_right.csv", "line 22", "column 6", "zz");
+        AssertOneLineError(Repo.Gaitgw("evaluate", "--footprints", dir, "--slow-down", "1.6"), "exp01_right.csv", "line 22", "column gyr_y", "zz");
         AssertOneLineError(Repo.Gaitgw("evaluate", "--footprints", dir, "--slow-down", "0.5"), "--slow-down 0.5");
         AssertOneLineError(Repo.Gaitgw("evaluate", "--slow-down", "1.6"), "--slow-down goes with --footprints");
         AssertOneLineError(Repo.Gaitgw("evaluate", "--footprints", Path.Combine(dir, "nowhere"), "--slow-down", "1.6"), "nowhere");

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
+using GaitGateway.Core.Samples;
 using GaitGateway.Pipeline;
+using GaitGateway.Sensors.Csv;
 
 namespace GaitGateway.Evaluation;
 
@@ -28,36 +30,26 @@ namespace GaitGateway.Evaluation;
 public static class RealWalkSlowdown
 {
     private const double G = 9.81;
+    private const string Header = "time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z";
 
-    /// <summary>Writes <paramref name="srcCsv"/> (<c>time_s,acc_x..,gyr_x..</c>: m/s², °/s) slowed by
-    /// <paramref name="factor"/> to <paramref name="dstCsv"/>, at the source's mean sample interval.</summary>
+    /// <summary>Writes <paramref name="srcCsv"/> (one foot, any layout and units the replay reads) slowed by
+    /// <paramref name="factor"/> to <paramref name="dstCsv"/> (<c>time_s,acc_x..,gyr_x..</c>: m/s², °/s), at the source's
+    /// mean sample interval.</summary>
     public static void SlowCsv(string srcCsv, string dstCsv, double factor)
     {
-        var lines = File.ReadAllLines(srcCsv);
-        if (lines.Length == 0 || !lines[0].StartsWith("time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z", StringComparison.Ordinal))
-            throw new InputException($"{srcCsv}: line 1: expected header 'time_s,acc_x,acc_y,acc_z,gyr_x,gyr_y,gyr_z'");
-        var rows = new List<double[]>(lines.Length);
-        for (var i = 1; i < lines.Length; i++)
+        // Read as every replay reads a CSV (units, layouts, one-line errors naming file, line and column).
+        List<ImuSample> samples;
+        using (var reader = CsvImuReader.Open(srcCsv))
         {
-            if (lines[i].Length == 0) continue;
-            var cells = lines[i].Split(',');
-            if (cells.Length != 7) throw new InputException($"{srcCsv}: line {i + 1}: expected 7 cells, found {cells.Length}");
-            var row = new double[7];
-            for (var c = 0; c < 7; c++)
-            {
-                if (!double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]) || !double.IsFinite(row[c]))
-                    throw new InputException($"{srcCsv}: line {i + 1}, column {c + 1}: '{cells[c]}' is not a number");
-            }
-
-            if (rows.Count > 0 && !(row[0] > rows[^1][0])) throw new InputException($"{srcCsv}: line {i + 1}: time {cells[0]} does not increase");
-            rows.Add(row);
+            if (reader.Feet.Count != 1) throw new InputException($"{srcCsv}: one foot per file expected, found {reader.Feet.Count}");
+            samples = reader.ReadSamples().Select(s => s.Sample).ToList();
         }
 
-        if (rows.Count < 2) throw new InputException($"{srcCsv}: fewer than 2 samples");
-        var n = rows.Count;
-        var t = rows.Select(r => r[0]).ToArray();
-        var f = rows.Select(r => new Vector3((float)r[1], (float)r[2], (float)r[3])).ToArray();
-        var w = rows.Select(r => new Vector3((float)r[4], (float)r[5], (float)r[6])).ToArray();
+        if (samples.Count < 2) throw new InputException($"{srcCsv}: fewer than 2 samples");
+        var n = samples.Count;
+        var t = samples.Select(x => x.TimeS).ToArray();
+        var f = samples.Select(x => x.AccSensorMps2).ToArray();
+        var w = samples.Select(x => x.GyroSensorDps).ToArray();
         var rest = Enumerable.Range(0, n).Where(i => t[i] - t[0] < 0.5).ToList();
         var biasDps = rest.Aggregate(Vector3.Zero, (s, i) => s + w[i]) / rest.Count;
         const float degToRad = MathF.PI / 180;
@@ -97,7 +89,7 @@ public static class RealWalkSlowdown
         }
 
         var dt = (t[^1] - t[0]) / (n - 1);
-        var sb = new StringBuilder(lines[0]).Append('\n');
+        var sb = new StringBuilder(Header).Append('\n');
         var j = 0;
         for (var k = 0; ; k++)
         {
