@@ -60,7 +60,9 @@ public sealed class FootPipeline
     // The mid-stance chain: the last mid-stance, and the events of the stance at it (found in the segment before).
     private long _lastMs = -1;
     private bool _lastMsAtRest;
-    private (long Ms, long Until, (Quaternion, Vector3) Trajectory, (Vector3, bool) Alignment) _rest = (-1, -1, default, default);
+    // A segment from standing that gave no stride, until the next mid-stance: where it ended, and the chain before it.
+    private (long Until, ChainState Before) _rest = NoRest;
+    private static readonly (long Until, ChainState Before) NoRest = (-1, default);
     // Gravity's direction in the clip's frame at the last mid-stance that closed a stride whose two ends stood alike: how
     // this foot stands (zero until one has).
     private Vector3 _stanceUp;
@@ -251,7 +253,7 @@ public sealed class FootPipeline
         _resets++;
         _segmenter.ResetChain();
         _lastMs = -1;
-        _rest = (-1, -1, default, default);
+        _rest = NoRest;
         _prevIcS = double.NaN;
     }
 
@@ -323,7 +325,6 @@ public sealed class FootPipeline
         // chain starts again here.
         var tooShort = duration < _s.MinStrideTimeS;
         var fromRest = _lastMsAtRest;
-        var restState = (Trajectory: _trajectory.State, Alignment: _alignment.State);
         var before = SaveChain();
         // A segment from or to a standing foot holds, besides a stride, up to StandingMidStanceSearchS of standing before
         // the first swing or after the last landing: in very slow walking (2-s strides) such a segment outlasted
@@ -338,16 +339,12 @@ public sealed class FootPipeline
             if (NewIsTheSwingMoment(a, ms, gravityB)) return false;
             if (_hasOnTrial && RedoWithoutTrial(ms, out stride, out var produced)) return produced;
 
-            if (_rest.Ms >= 0 && _rest.Until == a && _ring.Holds(_rest.Ms))
+            if (_rest.Until == a && _ring.Holds(_rest.Before.LastMs))
             {
                 // The old mid-stance was a moment inside the first swing from standing (e.g. the foot hovering before
                 // it lands), reached from the standing one without a stride: undo that segment and go from the stand.
-                _trajectory.Restore(_rest.Trajectory);
-                _alignment.Restore(_rest.Alignment);
-                _lastMs = _rest.Ms;
-                _lastMsAtRest = true;
-                _prevIcS = double.NaN;
-                _rest = (-1, -1, default, default);
+                RestoreChain(_rest.Before);
+                _rest = NoRest;
                 return OnMidStanceCore(ms, out stride);
             }
 
@@ -379,7 +376,7 @@ public sealed class FootPipeline
 
         // A segment from standing that gave no stride may have ended at a moment inside the first swing: keep what is
         // needed to undo it once.
-        _rest = fromRest && outcome == SegmentOutcome.NoStride ? (a, ms, restState.Trajectory, restState.Alignment) : (-1, -1, default, default);
+        _rest = fromRest && outcome == SegmentOutcome.NoStride ? (ms, before) : NoRest;
         _lastMs = ms;
         // A stride that may have ended at a moment inside its swing is put on trial until the next mid-stance: the first
         // from standing (a slow first step can hover before it lands), and a walking stride whose end found the foot
@@ -411,7 +408,7 @@ public sealed class FootPipeline
         var rest = _rest;
         _hasOnTrial = false;
         RestoreChain(_beforeTrial);
-        _rest = (-1, -1, default, default);
+        _rest = NoRest;
         produced = OnMidStanceCore(ms, out stride);
         if (produced || (_hasOnTrial && _onTrialNew))
         {
