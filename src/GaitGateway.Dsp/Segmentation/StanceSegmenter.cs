@@ -33,6 +33,14 @@ namespace GaitGateway.Dsp.Segmentation;
 /// (<c>FootPipelineSettings.MaxStrideTimeS</c>, then 2.5 s): the last stride before a stop and the first from standing were
 /// lost. 0.6, 0.8 and 1.0 s measured alike on the real sets and the slow-walk simulation; the shorter windows moved one
 /// footprint trial's walking bias by −0.2…−0.5 cm.</param>
+/// <param name="StandingStillRateDps">A standing foot is still: where the least motion energy in the
+/// <see cref="StandingMidStanceSearchS"/> before the first swing is above this, that second held the slow start of the
+/// first step (which stayed under the swing threshold, <see cref="MinSwingRateDps"/>), and the mid-stance is searched in
+/// the second before the last sample still by this measure, back to the chain's start, °/s. Default 5 °/s: the 36
+/// standing starts of the shared real sets (decimations included) read 0.2–2.7 °/s at their least, median 0.3; the real
+/// footprint walks slowed ×1.9 read 10–27 °/s in their first steps, and their mid-stances taken there put the foot in
+/// motion at the zero-velocity update (4.8–5.7 m/s by the next stance, first strides from standing 2 of 6). 3–8 °/s
+/// measured alike there.</param>
 /// <param name="MaxSwingS">A swing lasting longer than this is the threshold's fault, not the foot's: the swing's own
 /// level is taken into the threshold then, and again every MaxSwingS while it lasts, not only at its end, s. Default
 /// 1.0 s: swings last 0.3–0.5 s running and 0.4–0.8 s walking, the slowest included. Without it a runner whose stances
@@ -58,6 +66,7 @@ public sealed record SegmentationSettings(
     double StopDetectS = 1.5,
     double SwingSustainS = 0.06,
     double StandingMidStanceSearchS = 1.0,
+    double StandingStillRateDps = 5,
     double MaxSwingS = 1.0,
     double StanceConfirmS = 0.05);
 
@@ -405,12 +414,25 @@ public sealed class StanceSegmenter
     {
         midStance = -1;
         var rateHz = _ring.RateHzAt(motionStart);
-        var from = _lastSwingEnd >= 0 && _lastSwingEnd < motionStart
-            ? _lastSwingEnd
-            : Math.Max(_chainStart, motionStart - (long)(_s.StandingMidStanceSearchS * rateHz));
-        from = Math.Max(from, _ring.Oldest);
+        var standing = _lastSwingEnd < 0 || _lastSwingEnd >= motionStart;
+        var window = (long)(_s.StandingMidStanceSearchS * rateHz);
+        var from = Math.Max(standing ? Math.Max(_chainStart, motionStart - window) : _lastSwingEnd, _ring.Oldest);
         if (motionStart - from < 2) return false;
         var (ms, min) = LeastEnergy(from, motionStart);
+        var still = (float)_s.StandingStillRateDps * DegToRad;
+        if (standing && min > still)
+        {
+            // No still moment in the second before the first swing: a slow first step moved there under the swing
+            // threshold. Its stance is the second before the last still sample (the foot's noise floor anywhere in it).
+            var chainStart = Math.Max(_chainStart, _ring.Oldest);
+            for (var i = from - 1; i >= chainStart; i--)
+            {
+                if (_ring.EnergyRps(i) > still) continue;
+                from = Math.Max(chainStart, i - window);
+                (ms, min) = LeastEnergy(from, i + 1);
+                break;
+            }
+        }
 
         // No quiet moment: this motion follows a heel-strike slap, a heel rise or a stumble — or a stance that keeps
         // turning, which TurningStance takes once the motion proves to be a swing. Most real mid-stances sit far below
