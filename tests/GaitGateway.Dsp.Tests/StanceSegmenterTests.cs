@@ -163,4 +163,38 @@ public sealed class StanceSegmenterTests
         var outside = midStances.Where(t => !stances.Any(st => t >= st.From && t <= st.To)).ToList();
         Assert.True(outside.Count == 0, $"{outside.Count} of {midStances.Count} mid-stances outside a stance, e.g. at {outside.FirstOrDefault():F3} s");
     }
+
+    [Fact]
+    public void A_first_step_slower_than_a_swing_starts_from_where_the_foot_stood()
+    {
+        // A very slow walker's first step (real footprint walks slowed ×1.9) turns at 10–27 °/s for over a second before
+        // anything passes for a swing (MinSwingRateDps, 100 °/s). The standing mid-stance was the least motion in the second
+        // before the first swing, which then lay inside that step: the foot was levelled and zeroed while it moved, and
+        // the first stride from standing was lost in 4 of 6 walks. It must lie where the foot stood.
+        var ring = new SampleRing(8192);
+        var segmenter = new StanceSegmenter(new SegmentationSettings(), minStrideTimeS: 0.4, ring);
+        var n = 0L;
+        var midStances = new List<double>();
+        void Add(double seconds, Func<double, float> energy)
+        {
+            var count = (int)Math.Round(seconds * RateHz);
+            for (var i = 0; i < count; i++, n++)
+            {
+                var t = n / RateHz;
+                ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy(t), 0);
+                if (segmenter.Update(n, t, out var ms)) midStances.Add(ring.TimeS(ms));
+            }
+        }
+
+        Add(3.0, t => (float)(0.006 + (0.004 * Math.Sin(37 * t)))); // standing: 0.1–0.6 °/s of sensor noise
+        Add(1.3, t => (float)(0.35 + (0.15 * Math.Sin(9 * t))));   // the slow first step: 11–29 °/s
+        Add(0.4, _ => 4f);                                          // its landing's roll, then a swing
+        Add(0.03, _ => 20f);                                        // landing impact
+        Add(0.4, _ => 0.05f);                                       // stance
+        Add(0.3, _ => 6f);
+
+        Assert.NotEmpty(midStances);
+        Assert.True(midStances[0] < 3.0, $"the first mid-stance at {midStances[0]:F2} s, the foot stood until 3.00 s");
+        Assert.True(midStances[0] > 1.5, $"the first mid-stance at {midStances[0]:F2} s, long before the foot moved");
+    }
 }

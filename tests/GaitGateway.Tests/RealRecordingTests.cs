@@ -123,6 +123,23 @@ public sealed class RealRecordingTests
     }
 
     /// <summary>
+    /// Slower still (×1.9, 2.0–2.4-s strides), the first step from standing turns at 10–27 °/s for over a second before
+    /// anything passes for a swing, and the standing mid-stance was taken inside that step: the foot was zeroed while it
+    /// moved (4.8–5.7 m/s by the first landing), and 4 of the 6 first strides from standing were lost (session 22,
+    /// <c>SegmentationSettings.StandingStillRateDps</c>). Every one is reported now.
+    /// </summary>
+    [Fact]
+    public async Task Footprint_walks_slowed_below_a_swing_start_their_first_stride_from_where_the_foot_stood()
+    {
+        const double factor = 1.9;
+        var dir = Repo.TempDir();
+        RealWalkSlowdown.SlowFootprintWalks(Footprints, dir, factor);
+        var f = await FootprintEvaluation.EvaluateAsync(dir, CancellationToken.None, factor);
+        var missed = f.Trials.Where(t => !t.FirstFromStandingReported).Select(t => t.Trial).ToList();
+        Assert.True(missed.Count == 0, $"×{factor}: first stride from standing missed in {string.Join(", ", missed)}");
+    }
+
+    /// <summary>
     /// Other devices' rates (session 10). A 100-Hz part timed by its own clock can read just under 100 Hz (x-io's
     /// nominal 400 Hz reads 398), and such files were refused; a lab's 2-kHz file was refused too. The loops read at a
     /// quarter of their rate (~99.6 Hz, each sample the mean of four) and at five times it (~1990 Hz, interpolated;

@@ -25,15 +25,26 @@ public static class LoopEvaluation
         foreach (var s in samples)
         {
             if (pipeline.Update(s, out _)) strides++;
-            var now = pipeline.PositionWorldM;
-            if (now != last)
-            {
-                path += Math.Sqrt(((now.X - last.X) * (now.X - last.X)) + ((now.Y - last.Y) * (now.Y - last.Y)));
-                last = now;
-            }
+            AddTravel();
         }
 
+        // The end of input completes the last stance, as in a replay: a stride held until the next mid-stance (on
+        // trial, FootPipeline) comes out only here.
+        while (pipeline.Flush(out _))
+        {
+            strides++;
+        }
+
+        AddTravel();
         var p = pipeline.PositionWorldM;
         return new LoopFigures(strides, path, Math.Sqrt((p.X * p.X) + (p.Y * p.Y)));
+
+        void AddTravel()
+        {
+            var now = pipeline.PositionWorldM;
+            if (now == last) return;
+            path += Math.Sqrt(((now.X - last.X) * (now.X - last.X)) + ((now.Y - last.Y) * (now.Y - last.Y)));
+            last = now;
+        }
     }
 }
