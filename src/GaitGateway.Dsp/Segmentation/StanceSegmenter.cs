@@ -36,11 +36,11 @@ namespace GaitGateway.Dsp.Segmentation;
 /// <param name="StandingStillRateDps">A standing foot is still: where the least motion energy in the
 /// <see cref="StandingMidStanceSearchS"/> before the first swing is above this, that second held the slow start of the
 /// first step (which stayed under the swing threshold, <see cref="MinSwingRateDps"/>), and the mid-stance is searched in
-/// the second before the last sample still by this measure, back to the chain's start, °/s. Default 5 °/s: the 36
-/// standing starts of the shared real sets (decimations included) read 0.2–2.7 °/s at their least, median 0.3; the real
-/// footprint walks slowed ×1.9 read 10–27 °/s in their first steps, and their mid-stances taken there put the foot in
-/// motion at the zero-velocity update (4.8–5.7 m/s by the next stance, first strides from standing 2 of 6). 3–8 °/s
-/// measured alike there.</param>
+/// the second before the last sample still by this measure, if one lies within a second before that window (longer
+/// motion is not one step), °/s. Default 5 °/s: the 36 standing starts of the shared real sets (decimations included)
+/// read 0.2–2.7 °/s at their least, median 0.3; the real footprint walks slowed ×1.9 read 10–27 °/s in their first
+/// steps, and their mid-stances taken there put the foot in motion at the zero-velocity update (4.8–5.7 m/s by the next
+/// stance, first strides from standing 2 of 6). 3–8 °/s measured alike there.</param>
 /// <param name="MaxSwingS">A swing lasting longer than this is the threshold's fault, not the foot's: the swing's own
 /// level is taken into the threshold then, and again every MaxSwingS while it lasts, not only at its end, s. Default
 /// 1.0 s: swings last 0.3–0.5 s running and 0.4–0.8 s walking, the slowest included. Without it a runner whose stances
@@ -423,9 +423,11 @@ public sealed class StanceSegmenter
         if (standing && min > still)
         {
             // No still moment in the second before the first swing: a slow first step moved there under the swing
-            // threshold. Its stance is the second before the last still sample (the foot's noise floor anywhere in it).
+            // threshold. Its stance is the second before the last still sample (the foot's noise floor anywhere in it),
+            // if the foot was still within another second: motion that lasts longer (heel raises, a fidget) is not one
+            // step, and a stance taken before it would make the first segment longer than any stride.
             var chainStart = Math.Max(_chainStart, _ring.Oldest);
-            for (var i = from - 1; i >= chainStart; i--)
+            for (var i = from - 1; i >= Math.Max(chainStart, from - window); i--)
             {
                 if (_ring.EnergyRps(i) > still) continue;
                 from = Math.Max(chainStart, i - window);
