@@ -427,12 +427,13 @@ public sealed class StanceSegmenter
             // if the foot was still within another second: motion that lasts longer (heel raises, a fidget) is not one
             // step, and a stance taken before it would make the first segment longer than any stride.
             var chainStart = Math.Max(_chainStart, _ring.Oldest);
-            for (var i = from - 1; i >= Math.Max(chainStart, from - window); i--)
+            var earliest = Math.Max(chainStart, from - window);
+            var last = from - 1;
+            while (last >= earliest && _ring.EnergyRps(last) > still) last--;
+            if (last >= earliest)
             {
-                if (_ring.EnergyRps(i) > still) continue;
-                from = Math.Max(chainStart, i - window);
-                (ms, min) = LeastEnergy(from, i + 1);
-                break;
+                from = Math.Max(chainStart, last - window);
+                (ms, min) = LeastEnergy(from, last + 1);
             }
         }
 
