@@ -125,88 +125,97 @@ public sealed class StanceSegmenterTests
         // motion began, the mid-stance was that moment, ahead of the impact, on every stride. Now a stance whose motion
         // resumes within StanceConfirmS of the swing's end waits until that motion proves a swing: the impact dies down,
         // and the mid-stance is the foot-flat stance's.
-        var ring = new SampleRing(4096);
-        var segmenter = new StanceSegmenter(new SegmentationSettings(), minStrideTimeS: 0.4, ring);
-        var n = 0L;
+        var trace = new EnergyTrace(4096);
         var stances = new List<(double From, double To)>();
-        var midStances = new List<double>();
-        void Add(double seconds, Func<double, float> energy)
-        {
-            var count = (int)Math.Round(seconds * RateHz);
-            for (var i = 0; i < count; i++, n++)
-            {
-                var t = n / RateHz;
-                ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy((double)i / count), 0);
-                if (segmenter.Update(n, t, out var ms)) midStances.Add(ring.TimeS(ms));
-            }
-        }
-
         void Stance()
         {
-            var from = n / RateHz;
-            Add(0.25, x => (float)(0.05 + (0.3 * Math.Abs(x - 0.5)))); // foot flat, stillest in its middle
-            stances.Add((from, n / RateHz));
+            var from = trace.NowS;
+            trace.Add(0.25, (x, _) => (float)(0.05 + (0.3 * Math.Abs(x - 0.5)))); // foot flat, stillest in its middle
+            stances.Add((from, trace.NowS));
         }
 
         for (var s = 0; s < 30; s++)
         {
             Stance();
-            Add(0.05, _ => 4f);    // heel-off
-            Add(0.40, _ => 8f);    // swing
-            Add(0.015, _ => 0.3f); // the quiet moment before the landing
-            Add(0.03, _ => 30f);   // landing impact
+            trace.Add(0.05, (_, _) => 4f);    // heel-off
+            trace.Add(0.40, (_, _) => 8f);    // swing
+            trace.Add(0.015, (_, _) => 0.3f); // the quiet moment before the landing
+            trace.Add(0.03, (_, _) => 30f);   // landing impact
         }
 
         Stance();
-        Add(0.2, _ => 8f);
+        trace.Add(0.2, (_, _) => 8f);
+        var midStances = trace.MidStances;
         Assert.True(midStances.Count >= 30, $"{midStances.Count} mid-stances for 31 stances");
         var outside = midStances.Where(t => !stances.Any(st => t >= st.From && t <= st.To)).ToList();
         Assert.True(outside.Count == 0, $"{outside.Count} of {midStances.Count} mid-stances outside a stance, e.g. at {outside.FirstOrDefault():F3} s");
     }
 
-    [Theory]
-    [InlineData(1.3)]
-    [InlineData(3.0)]
-    public void A_first_step_slower_than_a_swing_starts_from_where_the_foot_stood(double slowS)
+    [Fact]
+    public void A_first_step_slower_than_a_swing_starts_from_where_the_foot_stood()
     {
         // A very slow walker's first step (real footprint walks slowed ×1.9) turns at 10–27 °/s for over a second before
         // anything passes for a swing (MinSwingRateDps, 100 °/s). The standing mid-stance was the least motion in the second
         // before the first swing, which then lay inside that step: the foot was levelled and zeroed while it moved, and
         // the first stride from standing was lost in 4 of 6 walks. It must lie where the foot stood.
-        var ring = new SampleRing(8192);
-        var segmenter = new StanceSegmenter(new SegmentationSettings(), minStrideTimeS: 0.4, ring);
-        var n = 0L;
-        var midStances = new List<double>();
-        void Add(double seconds, Func<double, float> energy)
+        var first = FirstMidStanceAfterSlowMotion(slowS: 1.3);
+        Assert.True(first < 3.0, $"the first mid-stance at {first:F2} s, the foot stood until 3.00 s");
+        Assert.True(first > 1.5, $"the first mid-stance at {first:F2} s, long before the foot moved");
+    }
+
+    [Fact]
+    public void Slow_motion_longer_than_a_step_keeps_the_standing_stance_next_to_the_swing()
+    {
+        // Slow motion for 3 s (heel raises, a fidget) is not one step: a stance before it would make the first segment
+        // outlast any stride, so the mid-stance stays in the second before the swing, as before session 22.
+        const double slowS = 3.0;
+        var first = FirstMidStanceAfterSlowMotion(slowS);
+        Assert.True(first > 3.0 + slowS - 1.01, $"the first mid-stance at {first:F2} s, the swing began at {3.0 + slowS:F2} s");
+    }
+
+    /// <summary>3 s of standing, <paramref name="slowS"/> of motion at 11–29 °/s (under the swing threshold), then a
+    /// swing and a stance: the time of the first mid-stance reported, s.</summary>
+    private static double FirstMidStanceAfterSlowMotion(double slowS)
+    {
+        var trace = new EnergyTrace(8192);
+        trace.Add(3.0, (_, t) => (float)(0.006 + (0.004 * Math.Sin(37 * t)))); // standing: 0.1–0.6 °/s of sensor noise
+        trace.Add(slowS, (_, t) => (float)(0.35 + (0.15 * Math.Sin(9 * t))));  // slow motion: 11–29 °/s
+        trace.Add(0.4, (_, _) => 4f);                                           // its landing's roll, then a swing
+        trace.Add(0.03, (_, _) => 20f);                                         // landing impact
+        trace.Add(0.4, (_, _) => 0.05f);                                        // stance
+        trace.Add(0.3, (_, _) => 6f);
+        Assert.NotEmpty(trace.MidStances);
+        return trace.MidStances[0];
+    }
+
+    /// <summary>A hand-drawn motion-energy trace fed to a stance detector at <see cref="RateHz"/>.</summary>
+    private sealed class EnergyTrace
+    {
+        private readonly SampleRing _ring;
+        private readonly StanceSegmenter _segmenter;
+        private long _n;
+
+        public EnergyTrace(int capacity)
+        {
+            _ring = new SampleRing(capacity);
+            _segmenter = new StanceSegmenter(new SegmentationSettings(), minStrideTimeS: 0.4, _ring);
+        }
+
+        public double NowS => _n / RateHz;
+
+        /// <summary>Mid-stances reported so far, s.</summary>
+        public List<double> MidStances { get; } = [];
+
+        /// <summary>Appends <paramref name="seconds"/> of energy, given the share of this piece gone by and the time, s.</summary>
+        public void Add(double seconds, Func<double, double, float> energy)
         {
             var count = (int)Math.Round(seconds * RateHz);
-            for (var i = 0; i < count; i++, n++)
+            for (var i = 0; i < count; i++, _n++)
             {
-                var t = n / RateHz;
-                ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy(t), 0);
-                if (segmenter.Update(n, t, out var ms)) midStances.Add(ring.TimeS(ms));
+                var t = _n / RateHz;
+                _ring.Add(t, new Vector3(0, 0, 9.81f), Vector3.Zero, energy((double)i / count, t), 0);
+                if (_segmenter.Update(_n, t, out var ms)) MidStances.Add(_ring.TimeS(ms));
             }
-        }
-
-        Add(3.0, t => (float)(0.006 + (0.004 * Math.Sin(37 * t)))); // standing: 0.1–0.6 °/s of sensor noise
-        Add(slowS, t => (float)(0.35 + (0.15 * Math.Sin(9 * t))));  // the slow first step: 11–29 °/s
-        Add(0.4, _ => 4f);                                          // its landing's roll, then a swing
-        Add(0.03, _ => 20f);                                        // landing impact
-        Add(0.4, _ => 0.05f);                                       // stance
-        Add(0.3, _ => 6f);
-
-        Assert.NotEmpty(midStances);
-        if (slowS < 2)
-        {
-            Assert.True(midStances[0] < 3.0, $"the first mid-stance at {midStances[0]:F2} s, the foot stood until 3.00 s");
-            Assert.True(midStances[0] > 1.5, $"the first mid-stance at {midStances[0]:F2} s, long before the foot moved");
-        }
-        else
-        {
-            // Slow motion for 3 s (heel raises, a fidget) is not one step: a stance before it would make the first
-            // segment outlast any stride, so the mid-stance stays in the second before the swing, as it was.
-            var swingS = 3.0 + slowS;
-            Assert.True(midStances[0] > swingS - 1.01, $"the first mid-stance at {midStances[0]:F2} s, the swing began at {swingS:F2} s");
         }
     }
 }
